@@ -1,0 +1,251 @@
+//! Diagnostics and their rustc-style rendering.
+//!
+//! Stages collect every problem they can into a [`Diagnostics`] list and keep
+//! going; the caller decides after each stage whether to stop.
+
+use std::fmt::Write as _;
+
+use crate::syntax::source::SourceSpan;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// Where the problem is; `None` for problems with no place in a file
+    /// (a file that cannot be opened, a bad `-D` option).
+    pub span: Option<SourceSpan>,
+    /// Short text under the caret.
+    pub label: String,
+    /// Extra places worth showing (a previous definition, an opening bracket).
+    pub related: Vec<(SourceSpan, String)>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            span: None,
+            label: String::new(),
+            related: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn at(mut self, span: SourceSpan, label: impl Into<String>) -> Self {
+        self.span = Some(span);
+        self.label = label.into();
+        self
+    }
+
+    pub fn related(mut self, span: SourceSpan, label: impl Into<String>) -> Self {
+        self.related.push((span, label.into()));
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Renders the diagnostic as rustc does: headline, `-->` position, the
+    /// source line with carets, related places, help, include chain.
+    pub fn render(&self, color: bool) -> String {
+        let paint = Paint { color };
+        let mut out = String::new();
+        let (word, word_style) = match self.severity {
+            Severity::Error => ("error", RED),
+            Severity::Warning => ("warning", YELLOW),
+        };
+        let _ = writeln!(
+            out,
+            "{}{}",
+            paint.style(word_style, word),
+            paint.style(BOLD, &format!(": {}", self.message))
+        );
+        let mut places: Vec<(&SourceSpan, &str, &str)> = Vec::new();
+        if let Some(span) = &self.span {
+            places.push((span, &self.label, word_style));
+        }
+        for (span, label) in &self.related {
+            places.push((span, label, BLUE));
+        }
+        let gutter = places
+            .iter()
+            .map(|(s, _, _)| s.file.line_col(s.start).0.to_string().len())
+            .max()
+            .unwrap_or(0);
+        for (index, (span, label, style)) in places.iter().enumerate() {
+            let arrow = if index == 0 { "-->" } else { ":::" };
+            let _ = writeln!(
+                out,
+                "{:gutter$}{} {}",
+                "",
+                paint.style(BLUE, arrow),
+                span.position()
+            );
+            render_snippet(&mut out, span, label, style, gutter, &paint);
+            for site in span.included_from.iter() {
+                let (line, col) = site.file.line_col(site.offset);
+                let _ = writeln!(
+                    out,
+                    "{:gutter$} {} in file included from {}:{line}:{col}",
+                    "",
+                    paint.style(BLUE, "="),
+                    site.file.path().display()
+                );
+            }
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(
+                out,
+                "{:gutter$} {} {help}",
+                "",
+                paint.style(BOLD, "= help:")
+            );
+        }
+        out
+    }
+}
+
+fn render_snippet(
+    out: &mut String,
+    span: &SourceSpan,
+    label: &str,
+    style: &str,
+    gutter: usize,
+    paint: &Paint,
+) {
+    let (line, col) = span.file.line_col(span.start);
+    let text = span.file.line_text(line);
+    let (end_line, end_col) = span.file.line_col(span.end);
+    // Carets run to the end of the span, or to the end of the first line when the
+    // span goes on; an empty span still gets one caret.
+    let width = if end_line == line {
+        end_col.saturating_sub(col).max(1)
+    } else {
+        text.chars().count().saturating_sub(col - 1).max(1)
+    };
+    let pad: String = text
+        .chars()
+        .take(col - 1)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    let bar = paint.style(BLUE, "|");
+    let _ = writeln!(out, "{:gutter$} {bar}", "");
+    let _ = writeln!(
+        out,
+        "{} {bar} {}",
+        paint.style(BLUE, &format!("{line:>gutter$}")),
+        text.replace('\t', "    ").trim_end()
+    );
+    let carets = paint.style(style, &format!("{}{}", "^".repeat(width), label_suffix(label)));
+    let _ = writeln!(out, "{:gutter$} {bar} {}{carets}", "", pad.replace('\t', "    "));
+}
+
+fn label_suffix(label: &str) -> String {
+    if label.is_empty() {
+        String::new()
+    } else {
+        format!(" {label}")
+    }
+}
+
+const RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[1;33m";
+const BLUE: &str = "\x1b[1;34m";
+const BOLD: &str = "\x1b[1m";
+
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    fn style(&self, style: &str, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// The problems one stage found, in the order found.
+#[derive(Default, Debug)]
+pub struct Diagnostics {
+    list: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.list.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.list.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.list.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.list.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.list.iter()
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.list
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.into_iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::source::SourceFile;
+
+    #[test]
+    fn renders_position_line_and_caret() {
+        let file = SourceFile::new("x.idl", "interface IFoo {\n    HRESULT F()\n};\n");
+        let d = Diagnostic::error("expected `;`")
+            .at(SourceSpan::new(file, 32, 33), "here")
+            .help("end each method with `;`");
+        assert_eq!(
+            d.render(false),
+            "error: expected `;`\n --> x.idl:2:16\n  |\n2 |     HRESULT F()\n  |                ^ here\n  = help: end each method with `;`\n"
+        );
+    }
+}
