@@ -4,6 +4,7 @@
 //! going; the caller decides after each stage whether to stop.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use crate::syntax::source::SourceSpan;
 
@@ -95,12 +96,13 @@ impl Diagnostic {
             .unwrap_or(0);
         for (index, (span, label, style)) in places.iter().enumerate() {
             let arrow = if index == 0 { "-->" } else { ":::" };
+            let (line, col) = span.file.line_col(span.start);
             let _ = writeln!(
                 out,
-                "{:gutter$}{} {}",
+                "{:gutter$}{} {}:{line}:{col}",
                 "",
                 paint.style(BLUE, arrow),
-                span.position()
+                display_path(span.file.path())
             );
             render_snippet(&mut out, span, label, style, gutter, &paint);
             for site in span.included_from.iter() {
@@ -110,7 +112,7 @@ impl Diagnostic {
                     "{:gutter$} {} in file included from {}:{line}:{col}",
                     "",
                     paint.style(BLUE, "="),
-                    site.file.path().display()
+                    display_path(site.file.path())
                 );
             }
         }
@@ -124,6 +126,17 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// A path as a person reads it: relative to the current folder when it lies
+/// below it, as written otherwise.
+pub fn display_path(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 fn render_snippet(

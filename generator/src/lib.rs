@@ -1,7 +1,10 @@
 //! comidl: MIDL for Rust.
 //!
 //! The compiler reads Microsoft IDL and writes Rust COM scaffolding. Data flows
-//! one way: [`syntax`] (preprocess, parse) → model → emit.
+//! one way: [`syntax`] (preprocess, parse, load imports) → model → [`emit`].
 
+pub mod cli;
 pub mod diagnostic;
+pub mod emit;
+pub mod model;
 pub mod syntax;

@@ -1,1 +1,89 @@
 //! Shared helpers for the workspace tests.
+
+pub mod widl_header;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository's root folder.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the repository")
+        .to_path_buf()
+}
+
+/// Wine's IDL corpus with widl's headers, fetched on first use by
+/// `tests/corpus/fetch-wine-idl.sh` (which may install Debian packages).
+pub struct Corpus {
+    pub root: PathBuf,
+}
+
+impl Corpus {
+    pub fn get() -> Corpus {
+        let root = repo_root().join("target/corpus/wine");
+        if !root.join(".complete").exists() {
+            let script = repo_root().join("tests/corpus/fetch-wine-idl.sh");
+            let output = Command::new("bash")
+                .arg(&script)
+                .arg(&root)
+                .output()
+                .expect("bash runs");
+            assert!(
+                output.status.success(),
+                "{} failed:\n{}{}",
+                script.display(),
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        Corpus { root }
+    }
+
+    /// The include folders widl was given, in order.
+    pub fn include_dirs(&self) -> Vec<PathBuf> {
+        vec![self.root.join("include/windows"), self.root.join("include")]
+    }
+
+    /// Every `.idl` file, as paths relative to `include/`, sorted.
+    pub fn idl_files(&self) -> Vec<String> {
+        let mut files = Vec::new();
+        for folder in ["", "windows"] {
+            let dir = self.root.join("include").join(folder);
+            for entry in std::fs::read_dir(&dir).expect("corpus folder") {
+                let name = entry.expect("folder entry").file_name();
+                let name = name.to_string_lossy();
+                if name.ends_with(".idl") {
+                    files.push(if folder.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{folder}/{name}")
+                    });
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    /// The files widl accepted (it wrote a header for each).
+    pub fn widl_accepted(&self) -> Vec<String> {
+        let list = std::fs::read_to_string(self.root.join("widl-accepted.txt"))
+            .expect("widl-accepted.txt");
+        list.lines().map(str::to_string).collect()
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.root.join("include").join(relative)
+    }
+
+    /// widl's C header for a file it accepted.
+    pub fn widl_header(&self, relative: &str) -> String {
+        let header = self
+            .root
+            .join("widl")
+            .join(relative.trim_end_matches(".idl").to_string() + ".h");
+        std::fs::read_to_string(&header)
+            .unwrap_or_else(|e| panic!("{}: {e}", header.display()))
+    }
+}

@@ -1,4 +1,8 @@
-//! From `.idl` bytes to an AST: preprocessing, parsing, import loading.
+//! From `.idl` bytes to syntax trees: preprocessing, parsing, import loading.
 
+pub mod ast;
+pub mod display;
+pub mod load;
+pub mod parse;
 pub mod preprocess;
 pub mod source;

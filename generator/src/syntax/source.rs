@@ -8,6 +8,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::diagnostic::Diagnostic;
+
 /// One file as read from disk (or from an in-memory provider), decoded to text.
 pub struct SourceFile {
     path: PathBuf,
@@ -59,6 +61,98 @@ impl SourceFile {
             .copied()
             .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+impl SourceFile {
+    /// Decodes file bytes: UTF-8 (BOM stripped), UTF-16 LE/BE with BOM; bytes
+    /// that are not valid UTF-8 are read as Windows-1252/Latin-1 and a warning
+    /// points at the first invalid byte.
+    pub fn decode(path: impl Into<PathBuf>, bytes: &[u8]) -> (Arc<SourceFile>, Option<Diagnostic>) {
+        let path = path.into();
+        if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
+            return decode_utf16(path, rest, u16::from_le_bytes);
+        }
+        if let Some(rest) = bytes.strip_prefix(b"\xfe\xff") {
+            return decode_utf16(path, rest, u16::from_be_bytes);
+        }
+        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return (SourceFile::new(path, text), None);
+        }
+        // Mostly UTF-8 with stray legacy bytes is the common case, so keep the
+        // valid sequences and read only the invalid bytes as Windows-1252.
+        let mut text = String::with_capacity(bytes.len() + bytes.len() / 2);
+        let mut first_bad: Option<(usize, usize)> = None;
+        for chunk in bytes.utf8_chunks() {
+            text.push_str(chunk.valid());
+            for &b in chunk.invalid() {
+                let start = text.len();
+                text.push(windows_1252(b));
+                first_bad.get_or_insert((start, text.len()));
+            }
+        }
+        let file = SourceFile::new(path, text);
+        let warning =
+            first_bad.map(|(start, end)| {
+                Diagnostic::warning("file is not valid UTF-8")
+                .at(SourceSpan::new(file.clone(), start, end), "first invalid byte here")
+                .help("bytes that are not UTF-8 were read as Windows-1252; save the file as UTF-8")
+            });
+        (file, warning)
+    }
+}
+
+fn decode_utf16(
+    path: PathBuf,
+    bytes: &[u8],
+    unit: fn([u8; 2]) -> u16,
+) -> (Arc<SourceFile>, Option<Diagnostic>) {
+    let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+    let mut text = String::with_capacity(bytes.len() / 2);
+    let mut first_bad: Option<(usize, usize)> = None;
+    for c in char::decode_utf16(units) {
+        let start = text.len();
+        match c {
+            Ok(c) => text.push(c),
+            Err(_) => {
+                text.push(char::REPLACEMENT_CHARACTER);
+                first_bad.get_or_insert((start, text.len()));
+            }
+        }
+    }
+    let odd = bytes.len() % 2 == 1;
+    let file = SourceFile::new(path, text);
+    let len = file.text().len();
+    let warning = match (first_bad, odd) {
+        (Some((start, end)), _) => Some(Diagnostic::warning("file is not valid UTF-16").at(
+            SourceSpan::new(file.clone(), start, end),
+            "unpaired surrogate here",
+        )),
+        (None, true) => Some(Diagnostic::warning("file is not valid UTF-16").at(
+            SourceSpan::new(file.clone(), len, len),
+            "odd trailing byte ignored",
+        )),
+        (None, false) => None,
+    };
+    (file, warning)
+}
+
+/// A byte of Windows-1252; the five bytes it leaves undefined read as Latin-1.
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '\u{20ac}', '\u{81}', '\u{201a}', '\u{192}', '\u{201e}', '\u{2026}', '\u{2020}',
+        '\u{2021}', '\u{2c6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8d}', '\u{17d}',
+        '\u{8f}', '\u{90}', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}', '\u{2022}', '\u{2013}',
+        '\u{2014}', '\u{2dc}', '\u{2122}', '\u{161}', '\u{203a}', '\u{153}', '\u{9d}', '\u{17e}',
+        '\u{178}',
+    ];
+    match b {
+        0x80..=0x9f => HIGH
+            .get(usize::from(b - 0x80))
+            .copied()
+            .unwrap_or('\u{fffd}'),
+        _ => char::from(b),
     }
 }
 

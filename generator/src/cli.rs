@@ -1,0 +1,247 @@
+//! The `comidl` command line. `main.rs` only forwards to [`run`], so tests
+//! drive the real commands in-process.
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::diagnostic::Diagnostic;
+use crate::emit::inspect;
+use crate::syntax::load::Loader;
+use crate::syntax::preprocess::{self, DiskFiles};
+
+/// comidl: MIDL for Rust. Reads Microsoft IDL files and writes Rust COM
+/// scaffolding.
+#[derive(Parser)]
+#[command(name = "comidl", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+
+    /// When to colour diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse IDL files and the files they import; report every problem.
+    ///
+    /// Exits with 0 only when every file and everything it imports is free
+    /// of errors. Each imported file is parsed once per run, however many
+    /// files import it.
+    Check {
+        #[command(flatten)]
+        input: InputOptions,
+
+        /// Files to check.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+
+        /// How many files to parse at once (default: the number of cores).
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
+    },
+    /// Describe the declarations of one IDL file.
+    ///
+    /// With --json, prints the schema documented in docs/inspect-json.md.
+    Inspect {
+        #[command(flatten)]
+        input: InputOptions,
+
+        /// The file to describe.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+
+        /// Print JSON (schema `comidl-inspect/1`) instead of an outline.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// What MIDL takes as preprocessor options.
+#[derive(Args)]
+struct InputOptions {
+    /// Add a folder to search for #include and import files, after the
+    /// including file's own folder. Repeatable; searched in order.
+    #[arg(short = 'I', long = "include", value_name = "DIR")]
+    include_dirs: Vec<PathBuf>,
+
+    /// Define a macro for the preprocessor: NAME, or NAME=VALUE.
+    #[arg(short = 'D', long = "define", value_name = "NAME[=VALUE]")]
+    defines: Vec<String>,
+
+    /// Undefine a macro, including the predefined `__midl`.
+    #[arg(short = 'U', long = "undefine", value_name = "NAME")]
+    undefines: Vec<String>,
+}
+
+impl InputOptions {
+    fn preprocess_options(&self) -> preprocess::Options {
+        preprocess::Options {
+            include_dirs: self.include_dirs.clone(),
+            defines: self
+                .defines
+                .iter()
+                .map(|d| match d.split_once('=') {
+                    Some((name, value)) => (name.to_string(), value.to_string()),
+                    None => (d.clone(), "1".to_string()),
+                })
+                .collect(),
+            undefines: self.undefines.clone(),
+        }
+    }
+}
+
+/// Runs the command line `args` (program name first); returns the exit code.
+pub fn run(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let text = error.render().to_string();
+            let _ = if error.use_stderr() {
+                write!(err, "{text}")
+            } else {
+                write!(out, "{text}")
+            };
+            return if error.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+        }
+    };
+    let reporter = Reporter { color };
+    match cli.command {
+        Command::Check { input, files, jobs } => check(&input, &files, jobs, &reporter, err),
+        Command::Inspect { input, file, json } => inspect(&input, &file, json, &reporter, out, err),
+    }
+}
+
+struct Reporter {
+    color: bool,
+}
+
+impl Reporter {
+    fn print(&self, err: &mut dyn Write, diagnostics: &[Diagnostic]) {
+        for diagnostic in diagnostics {
+            let _ = writeln!(err, "{}", diagnostic.render(self.color));
+        }
+    }
+}
+
+fn check(
+    input: &InputOptions,
+    files: &[PathBuf],
+    jobs: Option<usize>,
+    reporter: &Reporter,
+    err: &mut dyn Write,
+) -> i32 {
+    let loader = Loader::new(input.preprocess_options(), &DiskFiles);
+    let jobs = jobs
+        .unwrap_or_else(|| thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, files.len().max(1));
+    let closures = parallel_map(files, jobs, |file| loader.closure(file));
+
+    // Report in command-line order, each file's problems once, so the output
+    // does not depend on which thread finished first.
+    let mut reported = std::collections::HashSet::new();
+    let mut failed = 0;
+    for closure in &closures {
+        if closure.iter().any(|unit| unit.has_errors()) {
+            failed += 1;
+        }
+        for unit in closure {
+            if reported.insert(unit.path.clone()) {
+                reporter.print(err, &unit.diagnostics);
+            }
+        }
+    }
+    let _ = writeln!(
+        err,
+        "checked {} files: {} ok, {failed} failed",
+        files.len(),
+        files.len() - failed
+    );
+    i32::from(failed > 0)
+}
+
+/// `f` over `items` on `jobs` threads, results in input order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = thread::scope(|scope| {
+        let workers: Vec<_> = (0..jobs)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(index) else { break };
+                        done.push((index, f(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+fn inspect(
+    input: &InputOptions,
+    file: &std::path::Path,
+    json: bool,
+    reporter: &Reporter,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let loader = Loader::new(input.preprocess_options(), &DiskFiles);
+    let closure = loader.closure(file);
+    let mut failed = false;
+    for unit in &closure {
+        reporter.print(err, &unit.diagnostics);
+        failed |= unit.has_errors();
+    }
+    if failed {
+        return 1;
+    }
+    // The closure starts with the file itself.
+    let inspection = inspect::inspect(&closure[0]);
+    let written = if json {
+        serde_json::to_writer_pretty(&mut *out, &inspection)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
+    } else {
+        write!(out, "{}", inspect::outline(&inspection))
+    };
+    match written {
+        Ok(()) => 0,
+        Err(error) => {
+            let _ = writeln!(err, "error: cannot write output: {error}");
+            1
+        }
+    }
+}

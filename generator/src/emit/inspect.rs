@@ -1,0 +1,713 @@
+//! `comidl inspect --json`: a file's own declarations as JSON.
+//!
+//! The schema is documented in `docs/inspect-json.md` and versioned by the
+//! `schema` field; fields are only ever added. Declarations appear in source
+//! order within each list; `container` says where a nested one stands.
+
+use serde::Serialize;
+
+use crate::syntax::ast::*;
+use crate::syntax::display::type_text;
+use crate::syntax::load::Unit;
+
+pub const SCHEMA: &str = "comidl-inspect/1";
+
+#[derive(Serialize, Default)]
+pub struct Inspection {
+    pub schema: &'static str,
+    pub file: String,
+    pub imports: Vec<ImportJson>,
+    pub importlibs: Vec<String>,
+    pub interfaces: Vec<InterfaceJson>,
+    pub dispinterfaces: Vec<DispinterfaceJson>,
+    pub coclasses: Vec<ClassJson>,
+    pub runtimeclasses: Vec<ClassJson>,
+    pub libraries: Vec<ContainerJson>,
+    pub modules: Vec<ContainerJson>,
+    pub namespaces: Vec<ContainerJson>,
+    pub enums: Vec<EnumJson>,
+    pub structs: Vec<RecordJson>,
+    pub unions: Vec<RecordJson>,
+    pub typedefs: Vec<TypedefJson>,
+    pub constants: Vec<ConstJson>,
+    pub functions: Vec<MethodJson>,
+    pub delegates: Vec<MethodJson>,
+    pub cpp_quotes: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct ImportJson {
+    pub name: String,
+    /// The file it resolved to, `null` when not found.
+    pub path: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Serialize)]
+pub struct AttributeJson {
+    pub name: String,
+    /// `null` for an attribute written without parentheses.
+    pub args: Option<Vec<String>>,
+}
+
+#[derive(Serialize)]
+pub struct InterfaceJson {
+    pub name: String,
+    pub container: Option<String>,
+    pub position: Position,
+    /// `false` for a forward declaration (`interface IFoo;`).
+    pub defined: bool,
+    pub iid: Option<String>,
+    pub base: Option<String>,
+    pub requires: Vec<String>,
+    pub generic_params: Vec<String>,
+    pub attributes: Vec<AttributeJson>,
+    pub docs: Vec<String>,
+    pub methods: Vec<MethodJson>,
+}
+
+#[derive(Serialize)]
+pub struct MethodJson {
+    pub name: String,
+    pub return_type: String,
+    pub attributes: Vec<AttributeJson>,
+    pub docs: Vec<String>,
+    pub params: Vec<ParamJson>,
+}
+
+#[derive(Serialize)]
+pub struct ParamJson {
+    pub name: Option<String>,
+    /// The type as C writes it, without the name.
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub attributes: Vec<AttributeJson>,
+}
+
+#[derive(Serialize)]
+pub struct DispinterfaceJson {
+    pub name: String,
+    pub container: Option<String>,
+    pub position: Position,
+    pub defined: bool,
+    pub uuid: Option<String>,
+    pub attributes: Vec<AttributeJson>,
+    pub docs: Vec<String>,
+    /// For `dispinterface D { interface I; }`.
+    pub interface: Option<String>,
+    pub properties: Vec<FieldJson>,
+    pub methods: Vec<MethodJson>,
+}
+
+#[derive(Serialize)]
+pub struct ClassJson {
+    pub name: String,
+    pub container: Option<String>,
+    pub position: Position,
+    pub defined: bool,
+    pub uuid: Option<String>,
+    pub attributes: Vec<AttributeJson>,
+    pub docs: Vec<String>,
+    pub members: Vec<ClassMemberJson>,
+}
+
+#[derive(Serialize)]
+pub struct ClassMemberJson {
+    pub name: String,
+    pub dispinterface: bool,
+    pub attributes: Vec<AttributeJson>,
+}
+
+#[derive(Serialize)]
+pub struct ContainerJson {
+    pub name: String,
+    pub container: Option<String>,
+    pub position: Position,
+    pub uuid: Option<String>,
+    pub attributes: Vec<AttributeJson>,
+    pub docs: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct EnumJson {
+    /// The tag, or the first typedef name of an anonymous enum.
+    pub name: Option<String>,
+    pub container: Option<String>,
+    pub position: Position,
+    pub attributes: Vec<AttributeJson>,
+    pub docs: Vec<String>,
+    pub members: Vec<EnumeratorJson>,
+}
+
+#[derive(Serialize)]
+pub struct EnumeratorJson {
+    pub name: String,
+    /// The value expression as written, `null` when implicit.
+    pub value: Option<String>,
+    pub attributes: Vec<AttributeJson>,
+}
+
+#[derive(Serialize)]
+pub struct RecordJson {
+    pub name: Option<String>,
+    pub container: Option<String>,
+    pub position: Position,
+    pub attributes: Vec<AttributeJson>,
+    pub docs: Vec<String>,
+    /// For an encapsulated union: `switch (type name)`.
+    pub switch: Option<ParamJson>,
+    pub fields: Vec<FieldJson>,
+}
+
+#[derive(Serialize)]
+pub struct FieldJson {
+    pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub attributes: Vec<AttributeJson>,
+    pub docs: Vec<String>,
+    /// `case` labels of a union arm as written; `"default"` for default.
+    pub cases: Vec<String>,
+    pub bit_width: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct TypedefJson {
+    pub name: String,
+    pub container: Option<String>,
+    pub position: Position,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub attributes: Vec<AttributeJson>,
+    pub docs: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct ConstJson {
+    pub name: String,
+    pub container: Option<String>,
+    pub position: Position,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub value: String,
+    pub docs: Vec<String>,
+}
+
+/// Describes `unit`'s own declarations.
+pub fn inspect(unit: &Unit) -> Inspection {
+    let mut out = Inspection {
+        schema: SCHEMA,
+        file: unit.path.display().to_string(),
+        imports: unit
+            .imports
+            .iter()
+            .map(|i| ImportJson {
+                name: i.literal.value.clone(),
+                path: i.path.as_ref().map(|p| p.display().to_string()),
+            })
+            .collect(),
+        ..Inspection::default()
+    };
+    let mut walker = Walker {
+        unit,
+        out: &mut out,
+    };
+    walker.items(&unit.ast.items, None);
+    out
+}
+
+struct Walker<'a> {
+    unit: &'a Unit,
+    out: &'a mut Inspection,
+}
+
+impl Walker<'_> {
+    fn position(&self, span: Span) -> Position {
+        let place = self.unit.preprocessed.span(span.start as usize, span.end as usize);
+        let (line, column) = place.file.line_col(place.start);
+        Position { line, column }
+    }
+
+    fn items(&mut self, items: &[Item], container: Option<&str>) {
+        for item in items {
+            self.item(item, container);
+        }
+    }
+
+    fn item(&mut self, item: &Item, container: Option<&str>) {
+        let container_name = container.map(str::to_string);
+        match item {
+            Item::Import(_) | Item::Pragma(_) | Item::ApiContract(_) | Item::Declare(_) => {}
+            Item::ImportLib(lib) => self.out.importlibs.push(lib.value.clone()),
+            Item::CppQuote(text) => self.out.cpp_quotes.push(text.value.clone()),
+            Item::Interface(interface) => {
+                let methods = interface.methods().map(method_json).collect();
+                let body = interface.body.as_ref();
+                self.out.interfaces.push(InterfaceJson {
+                    name: interface.name.name.clone(),
+                    container: container_name,
+                    position: self.position(interface.span),
+                    defined: body.is_some(),
+                    iid: guid_of(&interface.attributes, "uuid"),
+                    base: body.and_then(|b| b.base.as_ref()).map(ToString::to_string),
+                    requires: body
+                        .map(|b| b.requires.iter().map(ToString::to_string).collect())
+                        .unwrap_or_default(),
+                    generic_params: interface
+                        .generic_params
+                        .iter()
+                        .map(|p| p.name.clone())
+                        .collect(),
+                    attributes: attributes_json(&interface.attributes),
+                    docs: interface.docs.0.clone(),
+                    methods,
+                });
+                if let Some(body) = body {
+                    let inner = format!("interface {}", interface.name);
+                    for item in &body.items {
+                        // Methods were listed above; everything else in the
+                        // body is a declaration at file scope, as in C.
+                        if !matches!(item, Item::Declaration(d) if Method::from_declaration(d).is_some())
+                        {
+                            self.item(item, Some(&inner));
+                        }
+                    }
+                }
+            }
+            Item::Dispinterface(disp) => {
+                let (interface, properties, methods) = match &disp.body {
+                    Some(DispinterfaceBody::Of(name)) => (Some(name.to_string()), vec![], vec![]),
+                    Some(DispinterfaceBody::Sections {
+                        properties,
+                        methods,
+                    }) => (
+                        None,
+                        properties.iter().flat_map(fields_json).collect(),
+                        methods
+                            .iter()
+                            .filter_map(Method::from_declaration)
+                            .map(method_json)
+                            .collect(),
+                    ),
+                    None => (None, vec![], vec![]),
+                };
+                self.out.dispinterfaces.push(DispinterfaceJson {
+                    name: disp.name.name.clone(),
+                    container: container_name,
+                    position: self.position(disp.span),
+                    defined: disp.body.is_some(),
+                    uuid: guid_of(&disp.attributes, "uuid"),
+                    attributes: attributes_json(&disp.attributes),
+                    docs: disp.docs.0.clone(),
+                    interface,
+                    properties,
+                    methods,
+                });
+            }
+            Item::Coclass(class) => {
+                let json = self.class_json(
+                    &class.name,
+                    &class.attributes,
+                    &class.docs,
+                    class.members.as_deref(),
+                    class.span,
+                    container_name,
+                );
+                self.out.coclasses.push(json);
+            }
+            Item::RuntimeClass(class) => {
+                let json = self.class_json(
+                    &class.name,
+                    &class.attributes,
+                    &class.docs,
+                    class.members.as_deref(),
+                    class.span,
+                    container_name,
+                );
+                self.out.runtimeclasses.push(json);
+            }
+            Item::Library(library) => {
+                let json = self.container_json(
+                    &library.name,
+                    &library.attributes,
+                    &library.docs,
+                    library.span,
+                    container_name,
+                );
+                self.out.libraries.push(json);
+                self.items(&library.items, Some(&format!("library {}", library.name)));
+            }
+            Item::Module(module) => {
+                let json = self.container_json(
+                    &module.name,
+                    &module.attributes,
+                    &module.docs,
+                    module.span,
+                    container_name,
+                );
+                self.out.modules.push(json);
+                self.items(&module.items, Some(&format!("module {}", module.name)));
+            }
+            Item::Namespace(namespace) => {
+                let json = self.container_json(
+                    &namespace.name,
+                    &Attributes::default(),
+                    &namespace.docs,
+                    namespace.span,
+                    container_name,
+                );
+                self.out.namespaces.push(json);
+                self.items(&namespace.items, Some(&format!("namespace {}", namespace.name)));
+            }
+            Item::Delegate(delegate) => self.out.delegates.push(MethodJson {
+                name: delegate.name.name.clone(),
+                return_type: delegate.return_type.to_string(),
+                attributes: attributes_json(&delegate.attributes),
+                docs: delegate.docs.0.clone(),
+                params: delegate.params.iter().map(param_json).collect(),
+            }),
+            Item::Typedef(typedef) => {
+                let first_name = typedef.declarators.first().and_then(|d| d.name.as_ref());
+                self.type_definitions(
+                    &typedef.spec,
+                    &typedef.attributes,
+                    &typedef.docs,
+                    first_name,
+                    typedef.span,
+                    container,
+                );
+                for declarator in &typedef.declarators {
+                    let Some(name) = &declarator.name else { continue };
+                    self.out.typedefs.push(TypedefJson {
+                        name: name.name.clone(),
+                        container: container_name.clone(),
+                        position: self.position(name.span),
+                        ty: type_text(&typedef.spec, &declarator.derived, None),
+                        attributes: attributes_json(&typedef.attributes),
+                        docs: typedef.docs.0.clone(),
+                    });
+                }
+            }
+            Item::Const(constant) => self.out.constants.push(ConstJson {
+                name: constant
+                    .declarator
+                    .name
+                    .as_ref()
+                    .map(|n| n.name.clone())
+                    .unwrap_or_default(),
+                container: container_name,
+                position: self.position(constant.span),
+                ty: type_text(&constant.spec, &constant.declarator.derived, None),
+                value: constant.value.to_string(),
+                docs: constant.docs.0.clone(),
+            }),
+            Item::Declaration(declaration) => {
+                if let Some(method) = Method::from_declaration(declaration) {
+                    self.out.functions.push(method_json(method));
+                } else {
+                    self.type_definitions(
+                        &declaration.spec,
+                        &declaration.attributes,
+                        &declaration.docs,
+                        None,
+                        declaration.span,
+                        container,
+                    );
+                }
+            }
+        }
+    }
+
+    /// Records the struct, union or enum that `spec` defines, if it has a body.
+    fn type_definitions(
+        &mut self,
+        spec: &TypeSpec,
+        attributes: &Attributes,
+        docs: &Docs,
+        typedef_name: Option<&Ident>,
+        span: Span,
+        container: Option<&str>,
+    ) {
+        let name_of = |tag: &Option<Ident>| {
+            tag.as_ref()
+                .or(typedef_name)
+                .map(|n| n.name.clone())
+        };
+        let position = self.position(span);
+        let container = container.map(str::to_string);
+        let attributes = attributes_json(attributes);
+        let docs = docs.0.clone();
+        match &spec.kind {
+            TypeKind::Enum(EnumType {
+                tag,
+                members: Some(members),
+            }) => self.out.enums.push(EnumJson {
+                name: name_of(tag),
+                container,
+                position,
+                attributes,
+                docs,
+                members: members
+                    .iter()
+                    .map(|m| EnumeratorJson {
+                        name: m.name.name.clone(),
+                        value: m.value.as_ref().map(ToString::to_string),
+                        attributes: attributes_json(&m.attributes),
+                    })
+                    .collect(),
+            }),
+            TypeKind::Struct(StructType {
+                tag,
+                members: Some(members),
+            }) => self.out.structs.push(RecordJson {
+                name: name_of(tag),
+                container,
+                position,
+                attributes,
+                docs,
+                switch: None,
+                fields: members.iter().flat_map(fields_json).collect(),
+            }),
+            TypeKind::Union(UnionType {
+                tag,
+                body: Some(body),
+            }) => {
+                let (switch, fields) = match body {
+                    UnionBody::Plain(members) => {
+                        (None, members.iter().flat_map(fields_json).collect())
+                    }
+                    UnionBody::Encapsulated {
+                        discriminant_type,
+                        discriminant,
+                        arms,
+                        ..
+                    } => (
+                        Some(ParamJson {
+                            name: Some(discriminant.name.clone()),
+                            ty: discriminant_type.to_string(),
+                            attributes: Vec::new(),
+                        }),
+                        arms.iter().flat_map(arm_fields).collect(),
+                    ),
+                };
+                self.out.unions.push(RecordJson {
+                    name: name_of(tag),
+                    container,
+                    position,
+                    attributes,
+                    docs,
+                    switch,
+                    fields,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn class_json(
+        &self,
+        name: &Ident,
+        attributes: &Attributes,
+        docs: &Docs,
+        members: Option<&[ClassMember]>,
+        span: Span,
+        container: Option<String>,
+    ) -> ClassJson {
+        ClassJson {
+            name: name.name.clone(),
+            container,
+            position: self.position(span),
+            defined: members.is_some(),
+            uuid: guid_of(attributes, "uuid"),
+            attributes: attributes_json(attributes),
+            docs: docs.0.clone(),
+            members: members
+                .unwrap_or_default()
+                .iter()
+                .map(|m| ClassMemberJson {
+                    name: m.name.to_string(),
+                    dispinterface: m.dispinterface,
+                    attributes: attributes_json(&m.attributes),
+                })
+                .collect(),
+        }
+    }
+
+    fn container_json(
+        &self,
+        name: &Ident,
+        attributes: &Attributes,
+        docs: &Docs,
+        span: Span,
+        container: Option<String>,
+    ) -> ContainerJson {
+        ContainerJson {
+            name: name.name.clone(),
+            container,
+            position: self.position(span),
+            uuid: guid_of(attributes, "uuid"),
+            attributes: attributes_json(attributes),
+            docs: docs.0.clone(),
+        }
+    }
+}
+
+fn guid_of(attributes: &Attributes, name: &str) -> Option<String> {
+    match attributes.get(name)?.args.as_deref()? {
+        [AttrArg::Uuid(guid, _)] => Some(guid.to_string()),
+        [
+            AttrArg::Expr(Expr {
+                kind: ExprKind::String(literal),
+                ..
+            }),
+        ] => Guid::parse(&literal.value).map(|g| g.to_string()),
+        _ => None,
+    }
+}
+
+fn attributes_json(attributes: &Attributes) -> Vec<AttributeJson> {
+    attributes
+        .iter()
+        .map(|a| AttributeJson {
+            name: a.name.name.clone(),
+            args: a
+                .args
+                .as_ref()
+                .map(|args| args.iter().map(ToString::to_string).collect()),
+        })
+        .collect()
+}
+
+fn method_json(method: Method<'_>) -> MethodJson {
+    MethodJson {
+        name: method.name().map(|n| n.name.clone()).unwrap_or_default(),
+        return_type: method.return_type().to_string(),
+        attributes: attributes_json(&method.declaration.attributes),
+        docs: method.declaration.docs.0.clone(),
+        params: method.params.iter().map(param_json).collect(),
+    }
+}
+
+fn param_json(param: &Param) -> ParamJson {
+    match param {
+        Param::Ellipsis(_) => ParamJson {
+            name: None,
+            ty: "...".into(),
+            attributes: Vec::new(),
+        },
+        Param::Named {
+            attributes,
+            spec,
+            declarator,
+            ..
+        } => ParamJson {
+            name: declarator.name.as_ref().map(|n| n.name.clone()),
+            ty: type_text(spec, &declarator.derived, None),
+            attributes: attributes_json(attributes),
+        },
+    }
+}
+
+fn fields_json(declaration: &Declaration) -> Vec<FieldJson> {
+    let field = |declarator: Option<&Declarator>| FieldJson {
+        name: declarator.and_then(|d| d.name.as_ref()).map(|n| n.name.clone()),
+        ty: type_text(
+            &declaration.spec,
+            declarator.map_or(&[], |d| d.derived.as_slice()),
+            None,
+        ),
+        attributes: attributes_json(&declaration.attributes),
+        docs: declaration.docs.0.clone(),
+        cases: Vec::new(),
+        bit_width: declarator
+            .and_then(|d| d.bit_width.as_ref())
+            .map(ToString::to_string),
+    };
+    if declaration.declarators.is_empty() {
+        // An anonymous struct or union member, or an empty union arm.
+        vec![field(None)]
+    } else {
+        declaration.declarators.iter().map(|d| field(Some(d))).collect()
+    }
+}
+
+fn arm_fields(arm: &UnionArm) -> Vec<FieldJson> {
+    let cases: Vec<String> = arm
+        .cases
+        .iter()
+        .map(|c| c.as_ref().map_or("default".into(), ToString::to_string))
+        .collect();
+    let mut fields = match &arm.member {
+        Some(member) => fields_json(member),
+        None => vec![FieldJson {
+            name: None,
+            ty: "void".into(),
+            attributes: Vec::new(),
+            docs: Vec::new(),
+            cases: Vec::new(),
+            bit_width: None,
+        }],
+    };
+    for field in &mut fields {
+        field.cases = cases.clone();
+    }
+    fields
+}
+
+/// A short human-readable outline: one line per declaration.
+pub fn outline(inspection: &Inspection) -> String {
+    let mut lines = vec![format!("{}:", inspection.file)];
+    let mut push = |kind: &str, name: &str, extra: String| {
+        lines.push(format!("  {kind} {name}{extra}"));
+    };
+    for i in &inspection.imports {
+        push("import", &i.name, String::new());
+    }
+    for i in &inspection.interfaces {
+        let base = i.base.as_ref().map(|b| format!(" : {b}")).unwrap_or_default();
+        let methods = if i.defined {
+            format!(" ({} methods)", i.methods.len())
+        } else {
+            " (forward)".into()
+        };
+        push("interface", &i.name, format!("{base}{methods}"));
+    }
+    for d in &inspection.dispinterfaces {
+        push("dispinterface", &d.name, String::new());
+    }
+    for c in &inspection.coclasses {
+        push("coclass", &c.name, String::new());
+    }
+    for c in &inspection.runtimeclasses {
+        push("runtimeclass", &c.name, String::new());
+    }
+    for l in &inspection.libraries {
+        push("library", &l.name, String::new());
+    }
+    for m in &inspection.modules {
+        push("module", &m.name, String::new());
+    }
+    for e in &inspection.enums {
+        let name = e.name.as_deref().unwrap_or("(anonymous)");
+        push("enum", name, format!(" ({} values)", e.members.len()));
+    }
+    for s in &inspection.structs {
+        push("struct", s.name.as_deref().unwrap_or("(anonymous)"), String::new());
+    }
+    for u in &inspection.unions {
+        push("union", u.name.as_deref().unwrap_or("(anonymous)"), String::new());
+    }
+    for t in &inspection.typedefs {
+        push("typedef", &t.name, format!(" = {}", t.ty));
+    }
+    for c in &inspection.constants {
+        push("const", &c.name, format!(" = {}", c.value));
+    }
+    lines.push(String::new());
+    lines.join("\n")
+}

@@ -1,0 +1,3 @@
+//! Everything comidl writes from a parsed file.
+
+pub mod inspect;

@@ -1,0 +1,3 @@
+//! What the declarations mean: resolved names, layouts, checks.
+
+pub mod vtable;

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs every test of comidl on a fresh Debian machine: installs what the tests
+# need, then runs the unit, snapshot, corpus and oracle tests, a fuzzing smoke
+# run and the corpus benchmark. Prints how long each stage took.
+#
+# Usage: scripts/test.sh        (FUZZ_SECONDS=N to fuzz longer; default 45)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+fuzz_seconds=${FUZZ_SECONDS:-45}
+stage_names=()
+stage_seconds=()
+stage() {
+    local name=$1
+    shift
+    echo
+    echo "==== $name"
+    local start=$SECONDS
+    "$@"
+    stage_names+=("$name")
+    stage_seconds+=($((SECONDS - start)))
+    echo "==== $name: $((SECONDS - start)) s"
+}
+
+install_tools() {
+    # widl (the oracle) and the Wine corpus come from Debian packages.
+    bash tests/corpus/fetch-wine-idl.sh
+    if ! cargo +nightly --version >/dev/null 2>&1; then
+        rustup toolchain install nightly --profile minimal
+    fi
+    if ! command -v cargo-fuzz >/dev/null 2>&1; then
+        cargo install --locked cargo-fuzz
+    fi
+}
+
+fuzz_smoke() {
+    # Seeds: the malformed-input cases, regressions found earlier, a few real files.
+    local seeds=target/fuzz-seeds
+    rm -rf "$seeds" && mkdir -p "$seeds"
+    cp tests/diagnostics/*.idl fuzz/regressions/* "$seeds"/ 2>/dev/null || true
+    cp target/corpus/wine/include/windows/{unknwn,oaidl,objidlbase,wtypes}.idl "$seeds"/
+    local log=target/fuzz-smoke.log
+    if ! (cd fuzz && cargo +nightly fuzz run preprocess_parse "../$seeds" -- \
+        -max_total_time="$fuzz_seconds" -max_len=65536 -print_final_stats=1) >"$log" 2>&1; then
+        tail -n 60 "$log"
+        echo "fuzzing failed: see the input above and fuzz/artifacts/preprocess_parse/"
+        return 1
+    fi
+    grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb)' "$log"
+}
+
+stage "install tools and corpus" install_tools
+stage "build (release)" cargo build --workspace --release --all-targets
+stage "tests" cargo test --workspace --release -- --nocapture
+stage "fuzz smoke (${fuzz_seconds} s)" fuzz_smoke
+stage "benchmark: comidl vs widl" python3 scripts/bench_corpus.py --rounds 1
+
+echo
+echo "==== stage times"
+for i in "${!stage_names[@]}"; do
+    printf '%6d s  %s\n' "${stage_seconds[$i]}" "${stage_names[$i]}"
+done

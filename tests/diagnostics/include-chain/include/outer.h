@@ -1,0 +1,2 @@
+/* outer */
+#include "inner.h"
