@@ -105,7 +105,24 @@ impl Diagnostic {
                 display_path(span.file.path())
             );
             render_snippet(&mut out, span, label, style, gutter, &paint);
-            for site in span.included_from.iter() {
+            // A runaway include recursion would print its whole chain: show
+            // both ends of a long one.
+            let chain = &span.included_from;
+            for (index, site) in chain.iter().enumerate() {
+                if chain.len() > MAX_CHAIN
+                    && (MAX_CHAIN / 2..chain.len() - MAX_CHAIN / 2).contains(&index)
+                {
+                    if index == MAX_CHAIN / 2 {
+                        let hidden = chain.len() - MAX_CHAIN / 2 * 2;
+                        let _ = writeln!(
+                            out,
+                            "{:gutter$} {} ... {hidden} more includes",
+                            "",
+                            paint.style(BLUE, "=")
+                        );
+                    }
+                    continue;
+                }
                 let (line, col) = site.file.line_col(site.offset);
                 let _ = writeln!(
                     out,
@@ -129,14 +146,15 @@ impl Diagnostic {
 }
 
 /// A path as a person reads it: relative to the current folder when it lies
-/// below it, as written otherwise.
+/// below it (`.` for the folder itself), as written otherwise.
 pub fn display_path(path: &Path) -> String {
-    std::env::current_dir()
+    let shown = std::env::current_dir()
         .ok()
         .and_then(|cwd| path.strip_prefix(cwd).ok())
         .unwrap_or(path)
         .display()
-        .to_string()
+        .to_string();
+    if shown.is_empty() { ".".into() } else { shown }
 }
 
 fn render_snippet(
@@ -157,21 +175,53 @@ fn render_snippet(
     } else {
         text.chars().count().saturating_sub(col - 1).max(1)
     };
-    let pad: String = text
+    // A long line is cut to a window around the caret, marked with `...`.
+    let chars: Vec<char> = text.chars().collect();
+    let caret = (col - 1).min(chars.len());
+    let first = caret
+        .saturating_sub(MAX_LINE / 2)
+        .min(chars.len().saturating_sub(MAX_LINE));
+    let last = (first + MAX_LINE).min(chars.len());
+    let (before, after) = (
+        if first > 0 { "..." } else { "" },
+        if last < chars.len() { "..." } else { "" },
+    );
+    let shown: String = chars[first..last].iter().collect();
+    let pad: String = before
         .chars()
-        .take(col - 1)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .map(|_| ' ')
+        .chain(chars[first..caret].iter().flat_map(|&c| {
+            let n = if c == '\t' { 4 } else { 1 };
+            std::iter::repeat_n(' ', n)
+        }))
         .collect();
+    let width = width.min(last.saturating_sub(caret).max(1));
     let bar = paint.style(BLUE, "|");
     let _ = writeln!(out, "{:gutter$} {bar}", "");
     let _ = writeln!(
         out,
-        "{} {bar} {}",
+        "{} {bar} {before}{}{after}",
         paint.style(BLUE, &format!("{line:>gutter$}")),
-        text.replace('\t', "    ").trim_end()
+        visible(&shown).trim_end()
     );
-    let carets = paint.style(style, &format!("{}{}", "^".repeat(width), label_suffix(label)));
-    let _ = writeln!(out, "{:gutter$} {bar} {}{carets}", "", pad.replace('\t', "    "));
+    let carets = paint.style(
+        style,
+        &format!("{}{}", "^".repeat(width), label_suffix(label)),
+    );
+    let _ = writeln!(out, "{:gutter$} {bar} {pad}{carets}", "");
+}
+
+/// A source line as it can be shown: tabs as four spaces, control characters
+/// as their Unicode pictures (`␀`), so they neither vanish nor move the caret.
+fn visible(line: &str) -> String {
+    line.chars()
+        .map(|c| match c {
+            '\t' => "    ".to_string(),
+            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('?').to_string(),
+            '\u{7f}' => "\u{2421}".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 fn label_suffix(label: &str) -> String {
@@ -181,6 +231,11 @@ fn label_suffix(label: &str) -> String {
         format!(" {label}")
     }
 }
+
+/// Include sites shown before a chain is shortened.
+const MAX_CHAIN: usize = 6;
+/// Characters of a source line shown around the caret.
+const MAX_LINE: usize = 100;
 
 const RED: &str = "\x1b[1;31m";
 const YELLOW: &str = "\x1b[1;33m";

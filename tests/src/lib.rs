@@ -83,7 +83,6 @@ impl Corpus {
             .root
             .join("widl")
             .join(relative.trim_end_matches(".idl").to_string() + ".h");
-        std::fs::read_to_string(&header)
-            .unwrap_or_else(|e| panic!("{}: {e}", header.display()))
+        std::fs::read_to_string(&header).unwrap_or_else(|e| panic!("{}: {e}", header.display()))
     }
 }

@@ -43,7 +43,7 @@
 //!   includes objidlbase.idl), but not those of files it `import`s.
 //!
 //! The parameter count excludes `This`. For a method returning a struct, widl's C vtable
-//! returns a pointer and takes a hidden last parameter `__ret` (`D2D1_SIZE_F *
+//! returns a pointer and takes a hidden parameter `__ret` (`D2D1_SIZE_F *
 //! (STDMETHODCALLTYPE *GetSize)(ID2D1Bitmap *This, D2D1_SIZE_F *__ret)`); that parameter is
 //! not counted either, so the count is that of the IDL declaration.
 //!
@@ -179,10 +179,12 @@ fn parse_method(interface: &str, declarer: Option<&str>, member: &str) -> Method
     if last_identifier(params[0]) != Some("This") {
         fail("the first parameter is not `This`");
     }
-    let mut count = params.len() - 1;
-    if count > 0 && last_identifier(params[params.len() - 1]) == Some("__ret") {
-        count -= 1;
-    }
+    // `__ret` follows `This` (widl 7 puts it second; the docs of later widl
+    // show it last): it is not a parameter of the IDL declaration either way.
+    let count = params[1..]
+        .iter()
+        .filter(|p| last_identifier(p) != Some("__ret"))
+        .count();
     // A method with the same name as one of a base interface (C++ overloads, such as
     // ID2D1DeviceContext's CreateBitmap) would be a second struct member of that name, so
     // widl prefixes it with its interface's name: `ID2D1DeviceContext_CreateBitmap`, also

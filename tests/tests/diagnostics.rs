@@ -12,7 +12,11 @@ fn cases() -> Vec<(String, PathBuf)> {
     let mut cases = Vec::new();
     for entry in std::fs::read_dir("diagnostics").expect("tests/diagnostics") {
         let path = entry.expect("folder entry").path();
-        let name = path.file_stem().expect("name").to_string_lossy().to_string();
+        let name = path
+            .file_stem()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
         if path.is_dir() {
             cases.push((name, path.join("main.idl")));
         } else if path.extension().is_some_and(|e| e == "idl") {
@@ -26,7 +30,12 @@ fn cases() -> Vec<(String, PathBuf)> {
 /// Runs `comidl check` on one file, in-process, as a user would.
 fn check(file: &Path) -> String {
     let include = file.parent().expect("case folder").join("include");
-    let mut args = vec!["comidl".to_string(), "check".into(), "--color".into(), "never".into()];
+    let mut args = vec![
+        "comidl".to_string(),
+        "check".into(),
+        "--color".into(),
+        "never".into(),
+    ];
     if include.is_dir() {
         args.extend(["-I".into(), include.display().to_string()]);
     }

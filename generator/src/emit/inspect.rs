@@ -228,7 +228,10 @@ struct Walker<'a> {
 
 impl Walker<'_> {
     fn position(&self, span: Span) -> Position {
-        let place = self.unit.preprocessed.span(span.start as usize, span.end as usize);
+        let place = self
+            .unit
+            .preprocessed
+            .span(span.start as usize, span.end as usize);
         let (line, column) = place.file.line_col(place.start);
         Position { line, column }
     }
@@ -362,7 +365,10 @@ impl Walker<'_> {
                     container_name,
                 );
                 self.out.namespaces.push(json);
-                self.items(&namespace.items, Some(&format!("namespace {}", namespace.name)));
+                self.items(
+                    &namespace.items,
+                    Some(&format!("namespace {}", namespace.name)),
+                );
             }
             Item::Delegate(delegate) => self.out.delegates.push(MethodJson {
                 name: delegate.name.name.clone(),
@@ -382,7 +388,9 @@ impl Walker<'_> {
                     container,
                 );
                 for declarator in &typedef.declarators {
-                    let Some(name) = &declarator.name else { continue };
+                    let Some(name) = &declarator.name else {
+                        continue;
+                    };
                     self.out.typedefs.push(TypedefJson {
                         name: name.name.clone(),
                         container: container_name.clone(),
@@ -433,11 +441,7 @@ impl Walker<'_> {
         span: Span,
         container: Option<&str>,
     ) {
-        let name_of = |tag: &Option<Ident>| {
-            tag.as_ref()
-                .or(typedef_name)
-                .map(|n| n.name.clone())
-        };
+        let name_of = |tag: &Option<Ident>| tag.as_ref().or(typedef_name).map(|n| n.name.clone());
         let position = self.position(span);
         let container = container.map(str::to_string);
         let attributes = attributes_json(attributes);
@@ -615,7 +619,9 @@ fn param_json(param: &Param) -> ParamJson {
 
 fn fields_json(declaration: &Declaration) -> Vec<FieldJson> {
     let field = |declarator: Option<&Declarator>| FieldJson {
-        name: declarator.and_then(|d| d.name.as_ref()).map(|n| n.name.clone()),
+        name: declarator
+            .and_then(|d| d.name.as_ref())
+            .map(|n| n.name.clone()),
         ty: type_text(
             &declaration.spec,
             declarator.map_or(&[], |d| d.derived.as_slice()),
@@ -632,7 +638,11 @@ fn fields_json(declaration: &Declaration) -> Vec<FieldJson> {
         // An anonymous struct or union member, or an empty union arm.
         vec![field(None)]
     } else {
-        declaration.declarators.iter().map(|d| field(Some(d))).collect()
+        declaration
+            .declarators
+            .iter()
+            .map(|d| field(Some(d)))
+            .collect()
     }
 }
 
@@ -669,7 +679,11 @@ pub fn outline(inspection: &Inspection) -> String {
         push("import", &i.name, String::new());
     }
     for i in &inspection.interfaces {
-        let base = i.base.as_ref().map(|b| format!(" : {b}")).unwrap_or_default();
+        let base = i
+            .base
+            .as_ref()
+            .map(|b| format!(" : {b}"))
+            .unwrap_or_default();
         let methods = if i.defined {
             format!(" ({} methods)", i.methods.len())
         } else {
@@ -697,10 +711,18 @@ pub fn outline(inspection: &Inspection) -> String {
         push("enum", name, format!(" ({} values)", e.members.len()));
     }
     for s in &inspection.structs {
-        push("struct", s.name.as_deref().unwrap_or("(anonymous)"), String::new());
+        push(
+            "struct",
+            s.name.as_deref().unwrap_or("(anonymous)"),
+            String::new(),
+        );
     }
     for u in &inspection.unions {
-        push("union", u.name.as_deref().unwrap_or("(anonymous)"), String::new());
+        push(
+            "union",
+            u.name.as_deref().unwrap_or("(anonymous)"),
+            String::new(),
+        );
     }
     for t in &inspection.typedefs {
         push("typedef", &t.name, format!(" = {}", t.ty));

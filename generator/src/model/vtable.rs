@@ -57,8 +57,13 @@ impl<'a> InterfaceIndex<'a> {
         let mut chain = Vec::new();
         let mut next = Some(name.to_string());
         while let Some(current) = next {
-            let interface = self.get(&current).ok_or_else(|| VtableError::Unknown(current.clone()))?;
-            if chain.iter().any(|i: &&Interface| std::ptr::eq(*i, interface)) {
+            let interface = self
+                .get(&current)
+                .ok_or_else(|| VtableError::Unknown(current.clone()))?;
+            if chain
+                .iter()
+                .any(|i: &&Interface| std::ptr::eq(*i, interface))
+            {
                 return Err(VtableError::Cycle(current));
             }
             chain.push(interface);
@@ -85,7 +90,9 @@ fn collect<'a>(items: &'a [Item], by_name: &mut HashMap<&'a str, &'a Interface>)
     for item in items {
         match item {
             Item::Interface(interface) if interface.body.is_some() => {
-                by_name.entry(interface.name.name.as_str()).or_insert(interface);
+                by_name
+                    .entry(interface.name.name.as_str())
+                    .or_insert(interface);
             }
             Item::Library(library) => collect(&library.items, by_name),
             Item::Namespace(namespace) => collect(&namespace.items, by_name),

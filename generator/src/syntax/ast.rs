@@ -403,6 +403,8 @@ pub enum Derived {
     Function(Vec<Param>),
 }
 
+// `...` is rare: boxing every parameter to shrink it would cost more.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum Param {
     Named {
@@ -643,7 +645,12 @@ mod tests {
         let guid = Guid::parse("00000000-0000-0000-C000-000000000046").unwrap();
         assert_eq!(guid.data4[0], 0xc0);
         assert_eq!(guid.to_string(), text);
-        for bad in ["", "0000-0000", "0000000g-0000-0000-c000-000000000046", "00000000-0000-0000-c000-0000000000467"] {
+        for bad in [
+            "",
+            "0000-0000",
+            "0000000g-0000-0000-c000-000000000046",
+            "00000000-0000-0000-c000-0000000000467",
+        ] {
             assert!(Guid::parse(bad).is_none(), "{bad}");
         }
     }

@@ -30,7 +30,9 @@ fn write_expr(f: &mut Formatter<'_>, expr: &Expr, outer: u8) -> fmt::Result {
         f.write_char('(')?;
     }
     match &expr.kind {
-        ExprKind::Number(text) | ExprKind::Char(text) | ExprKind::Ident(text) => f.write_str(text)?,
+        ExprKind::Number(text) | ExprKind::Char(text) | ExprKind::Ident(text) => {
+            f.write_str(text)?
+        }
         ExprKind::String(literal) => write!(f, "{:?}", literal.value)?,
         ExprKind::Unary(op, operand) => {
             f.write_str(op.symbol())?;

@@ -10,7 +10,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, display_path};
 use crate::syntax::ast::{self, Item};
 use crate::syntax::parse::parse;
 use crate::syntax::preprocess::{self, FileProvider, Preprocessed};
@@ -124,6 +124,13 @@ impl<'f> Loader<'f> {
             ast = parsed;
             diagnostics.extend(found);
         }
+        if ast.items.is_empty() && diagnostics.is_empty() {
+            diagnostics.push(
+                Diagnostic::warning("this file declares nothing")
+                    .at(preprocessed.span(0, 0), "empty after preprocessing")
+                    .help("an IDL file needs at least one declaration or import"),
+            );
+        }
         let imports = self.resolve_imports(&path, &ast, &preprocessed, &mut diagnostics);
         Unit {
             path,
@@ -151,12 +158,15 @@ impl<'f> Loader<'f> {
                     .map(|folder| normalize(&folder.join(&literal.value)))
                     .find(|candidate| self.files.exists(candidate));
                 if path.is_none() {
-                    let searched: Vec<String> =
-                        folders.iter().map(|f| f.display().to_string()).collect();
+                    let searched: Vec<String> = folders
+                        .iter()
+                        .map(|f| format!("`{}`", display_path(f)))
+                        .collect();
                     diagnostics.push(
                         Diagnostic::error(format!("cannot find imported file `{}`", literal.value))
                             .at(
-                                preprocessed.span(literal.span.start as usize, literal.span.end as usize),
+                                preprocessed
+                                    .span(literal.span.start as usize, literal.span.end as usize),
                                 "not found",
                             )
                             .help(format!(
@@ -177,10 +187,7 @@ impl<'f> Loader<'f> {
     /// Where imports are looked for: the importing file's folder, then the
     /// include folders in order.
     fn search_path(&self, importer: &Path) -> Vec<PathBuf> {
-        let own = importer
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+        let own = importer.parent().map(Path::to_path_buf).unwrap_or_default();
         std::iter::once(own)
             .chain(self.options.include_dirs.iter().cloned())
             .collect()

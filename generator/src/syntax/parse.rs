@@ -24,14 +24,14 @@ const MAX_DEPTH: usize = 200;
 /// Parses one preprocessed file. On a syntax error the tree is empty and the
 /// diagnostics say where and why.
 pub fn parse(pre: &Preprocessed) -> (File, Vec<Diagnostic>) {
-    let text = pre.text.as_str();
-    if let Some(depth_error) = check_nesting(pre) {
+    let code = blank_comments(&pre.text);
+    if let Some(depth_error) = check_nesting(pre, &code) {
         return (File::default(), vec![depth_error]);
     }
-    match IdlParser::parse(Rule::file, text) {
+    match IdlParser::parse(Rule::file, &code) {
         Ok(mut pairs) => {
             let mut builder = Builder {
-                text,
+                text: &pre.text,
                 pre,
                 diagnostics: Vec::new(),
             };
@@ -41,31 +41,72 @@ pub fn parse(pre: &Preprocessed) -> (File, Vec<Diagnostic>) {
                 .unwrap_or_default();
             (File { items }, builder.diagnostics)
         }
-        Err(error) => (File::default(), vec![errors::syntax_error(pre, &error)]),
+        Err(error) => {
+            let error = with_error_detail(&code).unwrap_or(error);
+            (
+                File::default(),
+                vec![errors::syntax_error(pre, &code, &error)],
+            )
+        }
     }
 }
 
-/// Refuses brackets nested deeper than [`MAX_DEPTH`], outside comments and
-/// literals, with an error at the first bracket too deep.
-fn check_nesting(pre: &Preprocessed) -> Option<Diagnostic> {
-    let bytes = pre.text.as_bytes();
-    let mut depth = 0usize;
+/// Parses `code` again with pest's record of what it expected at the failure
+/// (costly, so only after a failure). The switch is process-wide: the lock
+/// keeps two failing threads from turning it off under each other; a
+/// successful parse running meanwhile is only slower.
+fn with_error_detail(code: &str) -> Option<pest::error::Error<Rule>> {
+    static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = DETAIL.lock().unwrap_or_else(|e| e.into_inner());
+    pest::set_error_detail(true);
+    let result = IdlParser::parse(Rule::file, code).err();
+    pest::set_error_detail(false);
+    result
+}
+
+/// `text` with every comment turned into spaces, line breaks kept, so byte
+/// offsets stay those of `text`. The grammar then never sees a comment.
+fn blank_comments(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = find(bytes, i + 2, b"*/").map_or(bytes.len(), |end| end + 2);
-                continue;
+                let end = find(&bytes, i + 2, b"*/").map_or(bytes.len(), |e| e + 2);
+                blank(&mut bytes[i..end]);
+                i = end;
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = find(bytes, i, b"\n").unwrap_or(bytes.len());
-                continue;
+                let end = find(&bytes, i, b"\n").unwrap_or(bytes.len());
+                blank(&mut bytes[i..end]);
+                i = end;
             }
-            quote @ (b'"' | b'\'') => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
+            b'"' | b'\'' => i = literal_end(&bytes, i),
+            _ => i += 1,
+        }
+    }
+    // Only whole comments, including any multi-byte characters in them,
+    // became ASCII spaces, so the bytes are still UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn blank(bytes: &mut [u8]) {
+    for byte in bytes.iter_mut().filter(|b| **b != b'\n') {
+        *byte = b' ';
+    }
+}
+
+/// Refuses brackets nested deeper than [`MAX_DEPTH`] (outside literals; `code`
+/// has no comments), with an error at the first bracket too deep.
+fn check_nesting(pre: &Preprocessed, code: &str) -> Option<Diagnostic> {
+    let bytes = code.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' | b'\'' => {
+                i = literal_end(bytes, i);
+                continue;
             }
             b'(' | b'[' | b'{' => {
                 depth += 1;
@@ -83,6 +124,17 @@ fn check_nesting(pre: &Preprocessed) -> Option<Diagnostic> {
         i += 1;
     }
     None
+}
+
+/// The offset just past the string or character literal that starts at
+/// `start` (a literal left open ends at the line's end).
+fn literal_end(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes[start];
+    let mut i = start + 1;
+    while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
+        i += if bytes[i] == b'\\' { 2 } else { 1 };
+    }
+    (i + 1).min(bytes.len())
 }
 
 fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
@@ -297,7 +349,9 @@ impl Builder<'_> {
                 })
             }
             Rule::declaration => {
-                Item::Declaration(self.declaration(body, docs, attributes, span))
+                let declaration = self.declaration(body, docs, attributes, span);
+                self.check_item_declaration(&declaration);
+                Item::Declaration(declaration)
             }
             // `[hidden] typedef ...`: the leading list joins the typedef's own.
             Rule::typedef => {
@@ -629,9 +683,12 @@ impl Builder<'_> {
 
     fn type_kind(&mut self, pair: Pair<Rule>) -> TypeKind {
         match pair.as_rule() {
-            Rule::base_type => {
-                TypeKind::Base(pair.as_str().split_whitespace().collect::<Vec<_>>().join(" "))
-            }
+            Rule::base_type => TypeKind::Base(
+                pair.as_str()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
             Rule::type_name => TypeKind::Named(self.type_name(pair)),
             Rule::tagged_interface => TypeKind::Interface(
                 self.type_name(children(pair).next().expect("grammar: interface name")),
@@ -669,8 +726,7 @@ impl Builder<'_> {
                     match child.as_rule() {
                         Rule::ident => tag = Some(ident(child)),
                         _ => {
-                            members =
-                                Some(child.into_inner().map(|e| self.enumerator(e)).collect())
+                            members = Some(child.into_inner().map(|e| self.enumerator(e)).collect())
                         }
                     }
                 }
@@ -821,7 +877,10 @@ impl Builder<'_> {
     }
 
     fn attr_arg(&mut self, pair: Pair<Rule>) -> AttrArg {
-        let inner = pair.into_inner().next().expect("grammar: attribute argument");
+        let inner = pair
+            .into_inner()
+            .next()
+            .expect("grammar: attribute argument");
         let span = span_of(&inner);
         match inner.as_rule() {
             Rule::uuid_lit => match Guid::parse(inner.as_str()) {
@@ -863,35 +922,90 @@ impl Builder<'_> {
         }
     }
 
+    /// A declaration at item level must declare a type, a function or
+    /// `extern` data: IDL has no variables of its own. `const long X;` is a constant missing its value;
+    /// `interfase IFoo;` is a misspelt keyword.
+    fn check_item_declaration(&mut self, declaration: &Declaration) {
+        // `extern const GUID X;` names data defined elsewhere: allowed.
+        if declaration.spec.qualifiers.0.iter().any(|q| q == "extern") {
+            return;
+        }
+        for declarator in &declaration.declarators {
+            let Some(name) = &declarator.name else {
+                continue;
+            };
+            if matches!(declarator.derived.first(), Some(Derived::Function(_))) {
+                continue;
+            }
+            let place = self
+                .pre
+                .span(name.span.start as usize, name.span.end as usize);
+            let diagnostic = if declaration.spec.qualifiers.is_const() {
+                Diagnostic::error(format!("constant `{name}` has no value"))
+                    .at(place, "declared without `= value`")
+                    .help(format!("give it a value: `const ... {name} = value;`"))
+            } else {
+                let written = declaration.spec.to_string();
+                let diagnostic = Diagnostic::error(format!(
+                    "`{name}` is declared as a variable of type `{written}`, which IDL does not allow"
+                ))
+                .at(place, "not a type, constant or method");
+                match closest_keyword(&written) {
+                    Some(keyword) => diagnostic.help(format!("did you mean `{keyword} {name}`?")),
+                    None => {
+                        diagnostic.help("declare a `typedef`, a `const` with a value, or a method")
+                    }
+                }
+            };
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
     // ------------------------------------------------------------ expressions
 
+    /// Folds the flat sequence the grammar gives (see `expr` in idl.pest)
+    /// into a tree: suffixes bind first, then prefixes, then binary
+    /// operators by precedence, then `?:`.
     fn expr(&mut self, pair: Pair<Rule>) -> Expr {
         let span = span_of(&pair);
-        // Operands and operators alternate; fold them by precedence.
         let mut operands = Vec::new();
         let mut operators: Vec<BinaryOp> = Vec::new();
+        let mut operand = Operand::default();
         let mut conditional = None;
         for child in pair.into_inner() {
             match child.as_rule() {
-                Rule::unary => {
-                    operands.push(self.unary(child));
+                Rule::op_neg
+                | Rule::op_plus
+                | Rule::op_not
+                | Rule::op_bitnot
+                | Rule::op_deref
+                | Rule::op_addr
+                | Rule::cast => operand.prefixes.push(child),
+                Rule::index | Rule::member_access | Rule::call => {
+                    if let Some(base) = operand.primary.take() {
+                        operand.primary = Some(self.suffix(base, child));
+                    }
                 }
                 Rule::conditional => {
                     let mut branches = child.into_inner().map(|e| self.expr(e));
                     conditional = branches.next().zip(branches.next());
                 }
-                rule => {
-                    let op = binary_op(rule);
-                    while let Some(&top) = operators.last() {
-                        if top.precedence() < op.precedence() {
-                            break;
+                rule => match binary_op(rule) {
+                    Some(op) => {
+                        operands.push(self.finish(std::mem::take(&mut operand)));
+                        while let Some(&top) = operators.last() {
+                            if top.precedence() < op.precedence() {
+                                break;
+                            }
+                            reduce(&mut operands, &mut operators);
                         }
-                        reduce(&mut operands, &mut operators);
+                        operators.push(op);
                     }
-                    operators.push(op);
-                }
+                    None => operand.primary = Some(self.primary(child)),
+                },
             }
         }
+        operands.push(self.finish(operand));
         while !operators.is_empty() {
             reduce(&mut operands, &mut operators);
         }
@@ -909,19 +1023,14 @@ impl Builder<'_> {
         }
     }
 
-    fn unary(&mut self, pair: Pair<Rule>) -> Expr {
-        let end = pair.as_span().end();
-        let mut prefixes = Vec::new();
-        let mut operand = None;
-        for child in pair.into_inner() {
-            match child.as_rule() {
-                Rule::postfix => operand = Some(self.postfix(child)),
-                _ => prefixes.push(child),
-            }
-        }
-        let mut expr = operand.expect("grammar: unary has an operand");
-        for prefix in prefixes.into_iter().rev() {
-            let span = Span::new(prefix.as_span().start(), end);
+    /// Applies an operand's prefix operators and casts, innermost first.
+    fn finish(&mut self, operand: Operand) -> Expr {
+        let mut expr = operand.primary.expect("grammar: operand has a primary");
+        for prefix in operand.prefixes.into_iter().rev() {
+            let span = Span {
+                start: prefix.as_span().start() as u32,
+                end: expr.span.end,
+            };
             let kind = match prefix.as_rule() {
                 Rule::cast => {
                     let ty = self.type_ref(prefix.into_inner().next().expect("grammar: cast"));
@@ -934,28 +1043,28 @@ impl Builder<'_> {
         expr
     }
 
-    fn postfix(&mut self, pair: Pair<Rule>) -> Expr {
-        let start = pair.as_span().start();
-        let mut inner = pair.into_inner();
-        let mut expr = self.primary(inner.next().expect("grammar: postfix has a primary"));
-        for op in inner {
-            let span = Span::new(start, op.as_span().end());
-            let arrow = op.as_str().starts_with("->");
-            let kind = match op.as_rule() {
-                Rule::index => {
-                    let index = self.expr(op.into_inner().next().expect("grammar: index"));
-                    ExprKind::Index(Box::new(expr), Box::new(index))
-                }
-                Rule::member_access => ExprKind::Member(
-                    Box::new(expr),
-                    ident(op.into_inner().next().expect("grammar: member")),
-                    arrow,
-                ),
-                _ => ExprKind::Call(Box::new(expr), op.into_inner().map(|e| self.expr(e)).collect()),
-            };
-            expr = Expr { kind, span };
-        }
-        expr
+    fn suffix(&mut self, base: Expr, suffix: Pair<Rule>) -> Expr {
+        let span = Span {
+            start: base.span.start,
+            end: suffix.as_span().end() as u32,
+        };
+        let arrow = suffix.as_str().starts_with("->");
+        let kind = match suffix.as_rule() {
+            Rule::index => {
+                let index = self.expr(suffix.into_inner().next().expect("grammar: index"));
+                ExprKind::Index(Box::new(base), Box::new(index))
+            }
+            Rule::member_access => ExprKind::Member(
+                Box::new(base),
+                ident(suffix.into_inner().next().expect("grammar: member")),
+                arrow,
+            ),
+            _ => ExprKind::Call(
+                Box::new(base),
+                suffix.into_inner().map(|e| self.expr(e)).collect(),
+            ),
+        };
+        Expr { kind, span }
     }
 
     fn primary(&mut self, pair: Pair<Rule>) -> Expr {
@@ -965,12 +1074,13 @@ impl Builder<'_> {
             Rule::char_lit => ExprKind::Char(pair.as_str().to_string()),
             Rule::strings => ExprKind::String(self.strings(pair)),
             Rule::ident => ExprKind::Ident(pair.as_str().to_string()),
-            Rule::paren => return self.expr(pair.into_inner().next().expect("grammar: paren")),
+            // A parenthesised expression.
+            Rule::expr => return self.expr(pair),
             Rule::sizeof => {
                 let operand = children(pair).next().expect("grammar: sizeof operand");
                 match operand.as_rule() {
                     Rule::type_ref => ExprKind::SizeofType(Box::new(self.type_ref(operand))),
-                    _ => ExprKind::SizeofExpr(Box::new(self.unary(operand))),
+                    _ => ExprKind::SizeofExpr(Box::new(self.expr(operand))),
                 }
             }
             other => unreachable!("grammar: unexpected primary {other:?}"),
@@ -1003,14 +1113,17 @@ impl Builder<'_> {
         loop {
             let trimmed = before.trim_end_matches([' ', '\t', '\r']);
             // Only one line break may separate a comment from what follows.
-            let Some(rest) = trimmed.strip_suffix('\n').or(
-                (blocks.is_empty() && trimmed.len() == before.len()).then_some(trimmed),
-            ) else {
+            let Some(rest) = trimmed
+                .strip_suffix('\n')
+                .or((blocks.is_empty() && trimmed.len() == before.len()).then_some(trimmed))
+            else {
                 break;
             };
             let rest = rest.trim_end_matches([' ', '\t', '\r']);
             if let Some(body_end) = rest.strip_suffix("*/") {
-                let Some(open) = body_end.rfind("/*") else { break };
+                let Some(open) = body_end.rfind("/*") else {
+                    break;
+                };
                 let line_start = rest[..open].rfind('\n').map_or(0, |i| i + 1);
                 if !rest[line_start..open].trim().is_empty() {
                     break;
@@ -1020,13 +1133,53 @@ impl Builder<'_> {
             } else {
                 let line_start = rest.rfind('\n').map_or(0, |i| i + 1);
                 let line = rest[line_start..].trim_start();
-                let Some(comment) = line.strip_prefix("//") else { break };
+                let Some(comment) = line.strip_prefix("//") else {
+                    break;
+                };
                 blocks.push(vec![line_comment_text(comment)]);
                 before = &rest[..line_start];
             }
         }
         Docs(blocks.into_iter().rev().flatten().collect())
     }
+}
+
+/// The declaration keyword one or two typos away from `word`, if any.
+fn closest_keyword(word: &str) -> Option<&'static str> {
+    const KEYWORDS: [&str; 10] = [
+        "interface",
+        "dispinterface",
+        "coclass",
+        "library",
+        "module",
+        "typedef",
+        "import",
+        "importlib",
+        "cpp_quote",
+        "runtimeclass",
+    ];
+    KEYWORDS
+        .into_iter()
+        .map(|k| (edit_distance(word, k), k))
+        .filter(|&(d, _)| d > 0 && d <= 2)
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance, for suggestions on short words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 fn block_comment_lines(body: &str) -> Vec<String> {
@@ -1036,17 +1189,30 @@ fn block_comment_lines(body: &str) -> Vec<String> {
         .map(|line| {
             let line = line.trim();
             let line = line.strip_prefix('*').unwrap_or(line);
-            line.strip_prefix(' ').unwrap_or(line).trim_end().to_string()
+            line.strip_prefix(' ')
+                .unwrap_or(line)
+                .trim_end()
+                .to_string()
         })
         .collect();
-    let first = lines.iter().position(|l| !l.is_empty()).unwrap_or(lines.len());
-    let last = lines.iter().rposition(|l| !l.is_empty()).map_or(first, |i| i + 1);
+    let first = lines
+        .iter()
+        .position(|l| !l.is_empty())
+        .unwrap_or(lines.len());
+    let last = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(first, |i| i + 1);
     lines[first..last].to_vec()
 }
 
 fn line_comment_text(comment: &str) -> String {
     let comment = comment.strip_prefix(['/', '!']).unwrap_or(comment);
-    comment.strip_prefix(' ').unwrap_or(comment).trim_end().to_string()
+    comment
+        .strip_prefix(' ')
+        .unwrap_or(comment)
+        .trim_end()
+        .to_string()
 }
 
 fn attr_arg_span(arg: &AttrArg) -> Span {
@@ -1055,6 +1221,13 @@ fn attr_arg_span(arg: &AttrArg) -> Span {
         AttrArg::Expr(e) => e.span,
         AttrArg::Type(t) => t.spec.span,
     }
+}
+
+/// An operand being assembled from the flat expression sequence.
+#[derive(Default)]
+struct Operand<'i> {
+    prefixes: Vec<Pair<'i, Rule>>,
+    primary: Option<Expr>,
 }
 
 fn reduce(operands: &mut Vec<Expr>, operators: &mut Vec<BinaryOp>) {
@@ -1072,8 +1245,8 @@ fn reduce(operands: &mut Vec<Expr>, operators: &mut Vec<BinaryOp>) {
     });
 }
 
-fn binary_op(rule: Rule) -> BinaryOp {
-    match rule {
+fn binary_op(rule: Rule) -> Option<BinaryOp> {
+    Some(match rule {
         Rule::op_or => BinaryOp::Or,
         Rule::op_and => BinaryOp::And,
         Rule::op_bitor => BinaryOp::BitOr,
@@ -1092,8 +1265,8 @@ fn binary_op(rule: Rule) -> BinaryOp {
         Rule::op_mul => BinaryOp::Mul,
         Rule::op_div => BinaryOp::Div,
         Rule::op_rem => BinaryOp::Rem,
-        other => unreachable!("grammar: {other:?} is no binary operator"),
-    }
+        _ => return None,
+    })
 }
 
 fn unary_op(rule: Rule) -> UnaryOp {

@@ -10,11 +10,18 @@ use crate::syntax::preprocess::Preprocessed;
 /// More alternatives than this are summed up by context instead of listed.
 const MAX_LISTED: usize = 6;
 
-pub(super) fn syntax_error(pre: &Preprocessed, error: &Error<Rule>) -> Diagnostic {
-    let text = pre.text.as_str();
-    let position = match error.location {
-        InputLocation::Pos(p) | InputLocation::Span((p, _)) => p.min(text.len()),
+/// `code` is the text pest parsed: the preprocessed text with comments blanked.
+pub(super) fn syntax_error(pre: &Preprocessed, code: &str, error: &Error<Rule>) -> Diagnostic {
+    let text = code;
+    let attempts = error.parse_attempts();
+    // The farthest point the parser reached is where the input went wrong.
+    let reported = match error.location {
+        InputLocation::Pos(p) | InputLocation::Span((p, _)) => p,
     };
+    let position = attempts
+        .as_ref()
+        .map_or(reported, |a| a.max_position.max(reported))
+        .min(text.len());
     if let ErrorVariant::CustomError { message } = &error.variant {
         // pest's own limits (native stack, call budget).
         return Diagnostic::error(format!("cannot parse this file: {message}"))
@@ -22,7 +29,7 @@ pub(super) fn syntax_error(pre: &Preprocessed, error: &Error<Rule>) -> Diagnosti
             .help("the input is nested too deeply or too large to be a real IDL file");
     }
     let found = Token::at(text, position);
-    let attempts = error.parse_attempts();
+    let open = open_brackets(&text[..position]);
     let mut expected: Vec<String> = Vec::new();
     let mut context = None;
     if let Some(attempts) = &attempts {
@@ -36,8 +43,11 @@ pub(super) fn syntax_error(pre: &Preprocessed, error: &Error<Rule>) -> Diagnosti
             if let Some(words) = stack.deepest.get_rule().copied().and_then(describe) {
                 push_unique(&mut expected, words.to_string());
             }
-            context = context.or(stack.parent.and_then(describe_context));
+            context = context.or(stack.parent.and_then(describe_context).map(String::from));
         }
+    }
+    if let Some(attribute) = enclosing_attribute(text, &open) {
+        context = Some(format!("the arguments of attribute `{attribute}`"));
     }
     if let ErrorVariant::ParsingError { positives, .. } = &error.variant {
         for rule in positives {
@@ -48,36 +58,55 @@ pub(super) fn syntax_error(pre: &Preprocessed, error: &Error<Rule>) -> Diagnosti
     }
     expected.sort_by_key(|e| !e.starts_with('`'));
 
-    // A missing `;` or `)` belongs right after the previous token, where a
-    // person would type it, not at the start of the next line.
-    let wants_terminator = expected.iter().any(|e| e == "`;`");
-    let (start, end) = if wants_terminator && found.starts_line {
-        let before = end_of_previous_token(text, position);
-        (before, before)
+    // A missing `;` belongs right after the previous token, where a person
+    // would type it, not at the next line or the closing brace.
+    let previous_end = end_of_previous_token(text, position);
+    let previous = text[..previous_end].chars().next_back();
+    let missing_semicolon = expected.iter().any(|e| e == "`;`")
+        && (found.starts_line || found.text == "}")
+        && matches!(found.kind, TokenKind::Word | TokenKind::Punct)
+        && previous.is_some_and(|c| !matches!(c, ';' | '{' | '}'));
+    let (start, end, wanted, label) = if missing_semicolon {
+        (
+            previous_end,
+            previous_end,
+            format!("expected `;`, found {}", found.describe()),
+            "expected `;` here".to_string(),
+        )
     } else {
-        (position, position + found.len.max(1))
-    };
-
-    let wanted = if expected.is_empty() || expected.len() > MAX_LISTED {
-        match context {
-            Some(context) => format!("unexpected {} in {context}", found.describe()),
-            None => format!("unexpected {}", found.describe()),
-        }
-    } else {
-        format!("expected {}, found {}", or_list(&expected), found.describe())
-    };
-    let label = if wants_terminator && found.starts_line {
-        "expected `;` here".to_string()
-    } else {
-        format!("unexpected {}", found.describe())
+        let wanted = if expected.is_empty() || expected.len() > MAX_LISTED {
+            match context {
+                Some(context) => format!("unexpected {} in {context}", found.describe()),
+                None => format!("unexpected {}", found.describe()),
+            }
+        } else {
+            format!(
+                "expected {}, found {}",
+                or_list(&expected),
+                found.describe()
+            )
+        };
+        (
+            position,
+            position + found.len.max(1),
+            wanted,
+            format!("unexpected {}", found.describe()),
+        )
     };
     let mut diagnostic = Diagnostic::error(wanted).at(pre.span(start, end), label);
     if let Some(help) = hint(text, position, &found, &expected) {
         diagnostic = diagnostic.help(help);
     }
-    if found.kind == TokenKind::Eof {
-        if let Some(open) = unclosed_bracket(text) {
-            diagnostic = diagnostic.related(pre.span(open, open + 1), "this bracket is never closed");
+    // The bracket still open where parsing failed is often the real cause.
+    if let Some(&open) = open.last() {
+        if found.kind == TokenKind::Eof {
+            diagnostic =
+                diagnostic.related(pre.span(open, open + 1), "this bracket is never closed");
+        } else if matches!(text.as_bytes()[open], b'(' | b'[')
+            && !text[open..position].contains('\n')
+        {
+            diagnostic =
+                diagnostic.related(pre.span(open, open + 1), "inside this bracket, still open");
         }
     }
     diagnostic
@@ -98,10 +127,12 @@ fn or_list(items: &[String]) -> String {
 }
 
 /// Literal tokens worth naming: not white space, comment openers, character
-/// ranges (`a..z`) or pest's built-ins.
+/// ranges (`a..z`), pest's built-ins or the first characters of tokens.
 fn is_literal_token(token: &str) -> bool {
     let is_range = token.chars().count() == 4 && token.chars().skip(1).take(2).all(|c| c == '.');
+    // `_`, `L` and quotes start identifiers and literals, named as such.
     !(token.trim().is_empty()
+        || matches!(token, "_" | "L" | "\"" | "'")
         || token == "/*"
         || token == "//"
         || token == "BUILTIN_RULE"
@@ -156,9 +187,8 @@ fn describe_context(rule: Rule) -> Option<&'static str> {
 
 /// A targeted suggestion for the mistakes people make most.
 fn hint(text: &str, position: usize, found: &Token, expected: &[String]) -> Option<String> {
-    let has = |what: &str| expected.iter().any(|e| e == what);
     let found_text = &text[position..position + found.len];
-    if found.kind == TokenKind::Eof && has("`}`") {
+    if found.kind == TokenKind::Eof && expected.iter().any(|e| e == "`}`") {
         return Some("a `{` is never closed; add the missing `}`".into());
     }
     if found.kind == TokenKind::Other {
@@ -167,72 +197,26 @@ fn hint(text: &str, position: usize, found: &Token, expected: &[String]) -> Opti
             found_text.escape_debug()
         ));
     }
-    if found.kind == TokenKind::Word && has("`;`") {
-        return Some("end the previous declaration with `;`".into());
-    }
-    if found_text == "}" && has("`;`") {
-        return Some("end each declaration in a body with `;`".into());
-    }
     None
 }
 
-/// The byte offset just after the last token before `position`, skipping
-/// white space and comments.
+/// The byte offset just after the last token before `position` (comments
+/// are already blanks).
 fn end_of_previous_token(text: &str, position: usize) -> usize {
-    let mut end = position;
-    loop {
-        let trimmed = text[..end].trim_end();
-        let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
-        let line = &trimmed[line_start..];
-        if let Some(comment) = line_comment_start(line) {
-            end = line_start + comment;
-            continue;
-        }
-        if trimmed.ends_with("*/") {
-            if let Some(open) = trimmed[..trimmed.len() - 2].rfind("/*") {
-                end = open;
-                continue;
-            }
-        }
-        return trimmed.len();
-    }
+    text[..position].trim_end().len()
 }
 
-/// Where a `//` comment starts on a line, ignoring `//` inside strings.
-fn line_comment_start(line: &str) -> Option<usize> {
-    let bytes = line.as_bytes();
-    let mut in_string = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if in_string => i += 1,
-            b'"' => in_string = !in_string,
-            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// The last `{`, `(` or `[` that is never closed, outside comments and strings.
-fn unclosed_bracket(text: &str) -> Option<usize> {
+/// The `{`, `(` and `[` still open at the end of `text` (outside string
+/// literals), outermost first.
+fn open_brackets(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut open = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = text[i + 2..].find("*/").map_or(bytes.len(), |e| i + 2 + e + 1);
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = text[i..].find('\n').map_or(bytes.len(), |e| i + e);
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
+            b'"' | b'\'' => {
+                i = super::literal_end(bytes, i);
+                continue;
             }
             b'{' | b'(' | b'[' => open.push(i),
             b'}' | b')' | b']' => {
@@ -242,7 +226,22 @@ fn unclosed_bracket(text: &str) -> Option<usize> {
         }
         i += 1;
     }
-    open.pop()
+    open
+}
+
+/// `size_is` when `position` is inside the argument list of an attribute
+/// (`[..., size_is(` ... ), for a message that names it.
+fn enclosing_attribute<'a>(text: &'a str, open: &[usize]) -> Option<&'a str> {
+    let [.., list, args] = open else { return None };
+    if text.as_bytes()[*list] != b'[' || text.as_bytes()[*args] != b'(' {
+        return None;
+    }
+    let before = text[..*args].trim_end();
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    let name = &before[start..];
+    (!name.is_empty()).then_some(name)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -283,9 +282,15 @@ impl<'a> Token<'a> {
                 .map_or(rest.len(), |(i, _)| i)
         };
         let (kind, len) = if first.is_ascii_alphabetic() || first == '_' {
-            (TokenKind::Word, word_len(|c| c.is_ascii_alphanumeric() || c == '_'))
+            (
+                TokenKind::Word,
+                word_len(|c| c.is_ascii_alphanumeric() || c == '_'),
+            )
         } else if first.is_ascii_digit() {
-            (TokenKind::Number, word_len(|c| c.is_ascii_alphanumeric() || c == '.'))
+            (
+                TokenKind::Number,
+                word_len(|c| c.is_ascii_alphanumeric() || c == '.'),
+            )
         } else if first == '"' {
             let close = rest[1..].find(['"', '\n']).map_or(rest.len(), |i| i + 2);
             (TokenKind::String, close.min(rest.len()))

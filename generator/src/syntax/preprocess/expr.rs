@@ -149,7 +149,9 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn peek(&self) -> Option<&Token> {
-        self.tokens[self.pos.min(self.tokens.len())..]
+        self.tokens
+            .get(self.pos..)
+            .unwrap_or(&[])
             .iter()
             .find(|t| t.kind != Kind::Placemarker)
     }

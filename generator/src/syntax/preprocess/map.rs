@@ -54,7 +54,7 @@ impl SourceMap {
         }
         // Clamp the end to this segment: a range never spans two sources.
         let seg_end = self.segments.get(k + 1).map_or(self.len, |s| s.out);
-        let end = end.clamp(start, seg_end);
+        let end = end.min(seg_end).max(start);
         self.make(
             seg.inc,
             seg.src + start.saturating_sub(seg.out),

@@ -227,14 +227,6 @@ fn trim_end(b: &[u8], start: usize, mut end: usize) -> usize {
     end
 }
 
-fn display_dir(dir: &Path) -> String {
-    if dir.as_os_str().is_empty() {
-        ".".to_string()
-    } else {
-        dir.display().to_string()
-    }
-}
-
 impl Preprocessor<'_> {
     fn error(&mut self, span: SourceSpan, message: impl Into<String>, label: impl Into<String>) {
         self.diags.push(Diagnostic::error(message).at(span, label));
@@ -540,7 +532,8 @@ impl Preprocessor<'_> {
                 self.out.text.push(' ');
             }
         }
-        self.out.generated_from(ctx.inc, out_start, ctx.to_view(i), ctx.to_view(end));
+        self.out
+            .generated_from(ctx.inc, out_start, ctx.to_view(i), ctx.to_view(end));
         // Arguments spread over lines: restore the line count right away.
         let lines = lexer::count_newlines(b, i, end);
         self.out.newlines(ctx.inc, ctx.to_view(end), lines);
@@ -880,16 +873,13 @@ impl Preprocessor<'_> {
             return;
         };
         if let Some(first) = top.else_span.clone() {
-            let outer = top.outer_skipping;
             self.diags.push(
                 Diagnostic::error("`#else` after `#else`")
                     .at(here, "")
                     .related(first, "first `#else` here"),
             );
+            // Skip the stray branch: a group has at most one `#else` to take.
             ctx.skipping = true;
-            if outer {
-                return;
-            }
             return;
         }
         top.else_span = Some(here);
@@ -1130,7 +1120,7 @@ impl Preprocessor<'_> {
         let Some((path, file)) = found else {
             let searched: Vec<String> = dirs
                 .iter()
-                .map(|d| format!("`{}`", display_dir(d)))
+                .map(|d| format!("`{}`", crate::diagnostic::display_path(d)))
                 .collect();
             self.diags.push(
                 Diagnostic::error(format!("cannot find include file `{name}`"))

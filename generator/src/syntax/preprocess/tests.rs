@@ -546,7 +546,10 @@ fn unterminated_argument_list_is_an_error() {
 fn many_unterminated_invocations_are_reported_once() {
     let src = format!("#define f(x) x\n{}", "f( a\n".repeat(5000));
     let (p, d) = run(&src);
-    assert_eq!(messages(&d), ["error: unterminated argument list invoking macro `f`"]);
+    assert_eq!(
+        messages(&d),
+        ["error: unterminated argument list invoking macro `f`"]
+    );
     assert_eq!(p.text.lines().count(), 5001);
 }
 
@@ -1062,6 +1065,22 @@ fn included_file_is_decoded() {
     assert_eq!(diag_pos(&d[0]), "w.h:1:8");
     assert_eq!(d[0].span.as_ref().unwrap().included_from.len(), 1);
     assert!(p.text.starts_with("int caf\u{e9};"));
+}
+
+#[test]
+fn disk_files_read_includes_and_answer_exists() {
+    let dir = std::env::temp_dir().join(format!("comidl-pp-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("d.h"), "from disk\n").unwrap();
+    let main = SourceFile::new(dir.join("main.idl"), "#include \"d.h\"\n");
+    let (p, d) = preprocess(main, &Options::default(), &DiskFiles);
+    assert!(d.is_empty(), "{:?}", messages(&d));
+    assert_eq!(p.text, "from disk\n\n");
+    assert!(DiskFiles.exists(&dir.join("d.h")));
+    assert!(!DiskFiles.exists(&dir.join("nope.h")));
+    assert!(!DiskFiles.exists(&dir));
+    assert!(mem(&[("m.h", "")]).exists(Path::new("m.h")));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 // ----- position mapping -----
