@@ -37,7 +37,7 @@ fuzz_smoke() {
     # Seeds: the malformed-input cases, regressions found earlier, a few real files.
     local seeds=target/fuzz-seeds
     rm -rf "$seeds" && mkdir -p "$seeds"
-    cp tests/diagnostics/*.idl fuzz/regressions/* "$seeds"/ 2>/dev/null || true
+    cp tests/diagnostics/*.idl fuzz/regressions/*.idl "$seeds"/
     cp target/corpus/wine/include/windows/{unknwn,oaidl,objidlbase,wtypes}.idl "$seeds"/
     local log=target/fuzz-smoke.log
     if ! (cd fuzz && cargo +nightly fuzz run preprocess_parse "../$seeds" -- \

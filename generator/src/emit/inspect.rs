@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::diagnostic::display_path;
 use crate::syntax::ast::*;
 use crate::syntax::display::type_text;
 use crate::syntax::load::Unit;
@@ -202,13 +203,13 @@ pub struct ConstJson {
 pub fn inspect(unit: &Unit) -> Inspection {
     let mut out = Inspection {
         schema: SCHEMA,
-        file: unit.path.display().to_string(),
+        file: display_path(&unit.path),
         imports: unit
             .imports
             .iter()
             .map(|i| ImportJson {
                 name: i.literal.value.clone(),
-                path: i.path.as_ref().map(|p| p.display().to_string()),
+                path: i.path.as_deref().map(display_path),
             })
             .collect(),
         ..Inspection::default()

@@ -217,7 +217,7 @@ impl Builder<'_> {
             Rule::importlib => Item::ImportLib(self.string(children(pair).next()?)),
             Rule::cpp_quote => Item::CppQuote(self.strings(children(pair).next()?)),
             Rule::pragma | Rule::midl_pragma => Item::Pragma(Literal {
-                value: pair.as_str().to_string(),
+                value: pair.as_str().trim_end().to_string(),
                 span,
             }),
             Rule::typedef => Item::Typedef(self.typedef(pair)),
@@ -1112,10 +1112,11 @@ impl Builder<'_> {
         let mut blocks: Vec<Vec<String>> = Vec::new();
         loop {
             let trimmed = before.trim_end_matches([' ', '\t', '\r']);
-            // Only one line break may separate a comment from what follows.
+            // Only one line break may separate a comment from what follows;
+            // the first may also stand on the declaration's own line.
             let Some(rest) = trimmed
                 .strip_suffix('\n')
-                .or((blocks.is_empty() && trimmed.len() == before.len()).then_some(trimmed))
+                .or(blocks.is_empty().then_some(trimmed))
             else {
                 break;
             };
@@ -1328,3 +1329,6 @@ fn unescape(body: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;
