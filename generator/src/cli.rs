@@ -14,10 +14,16 @@ use crate::emit::inspect;
 use crate::syntax::load::Loader;
 use crate::syntax::preprocess::{self, DiskFiles};
 
+const EXAMPLES: &str = "\
+Examples:
+  comidl check -I sdk/include api.idl        parse api.idl and what it imports
+  comidl check -j4 -D MY_FEATURE *.idl       many files, four threads, a macro
+  comidl inspect api.idl --json              its declarations as JSON";
+
 /// comidl: MIDL for Rust. Reads Microsoft IDL files and writes Rust COM
 /// scaffolding.
 #[derive(Parser)]
-#[command(name = "comidl", version, about, long_about = None)]
+#[command(name = "comidl", version, about, long_about = None, after_help = EXAMPLES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

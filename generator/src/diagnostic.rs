@@ -1,7 +1,7 @@
 //! Diagnostics and their rustc-style rendering.
 //!
-//! Stages collect every problem they can into a [`Diagnostics`] list and keep
-//! going; the caller decides after each stage whether to stop.
+//! Stages collect every problem they can into a list of [`Diagnostic`]s and
+//! keep going; the caller decides after each stage whether to stop.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -253,50 +253,6 @@ impl Paint {
         } else {
             text.to_string()
         }
-    }
-}
-
-/// The problems one stage found, in the order found.
-#[derive(Default, Debug)]
-pub struct Diagnostics {
-    list: Vec<Diagnostic>,
-}
-
-impl Diagnostics {
-    pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.list.push(diagnostic);
-    }
-
-    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
-        self.list.extend(other);
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.list.iter().any(Diagnostic::is_error)
-    }
-
-    pub fn error_count(&self) -> usize {
-        self.list.iter().filter(|d| d.is_error()).count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.list.iter()
-    }
-
-    pub fn into_vec(self) -> Vec<Diagnostic> {
-        self.list
-    }
-}
-
-impl IntoIterator for Diagnostics {
-    type Item = Diagnostic;
-    type IntoIter = std::vec::IntoIter<Diagnostic>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.list.into_iter()
     }
 }
 

@@ -314,63 +314,16 @@ impl Walker<'_> {
                 });
             }
             Item::Coclass(class) => {
-                let json = self.class_json(
-                    &class.name,
-                    &class.attributes,
-                    &class.docs,
-                    class.members.as_deref(),
-                    class.span,
-                    container_name,
-                );
+                let json = self.class_json(class, container_name);
                 self.out.coclasses.push(json);
             }
             Item::RuntimeClass(class) => {
-                let json = self.class_json(
-                    &class.name,
-                    &class.attributes,
-                    &class.docs,
-                    class.members.as_deref(),
-                    class.span,
-                    container_name,
-                );
+                let json = self.class_json(class, container_name);
                 self.out.runtimeclasses.push(json);
             }
-            Item::Library(library) => {
-                let json = self.container_json(
-                    &library.name,
-                    &library.attributes,
-                    &library.docs,
-                    library.span,
-                    container_name,
-                );
-                self.out.libraries.push(json);
-                self.items(&library.items, Some(&format!("library {}", library.name)));
-            }
-            Item::Module(module) => {
-                let json = self.container_json(
-                    &module.name,
-                    &module.attributes,
-                    &module.docs,
-                    module.span,
-                    container_name,
-                );
-                self.out.modules.push(json);
-                self.items(&module.items, Some(&format!("module {}", module.name)));
-            }
-            Item::Namespace(namespace) => {
-                let json = self.container_json(
-                    &namespace.name,
-                    &Attributes::default(),
-                    &namespace.docs,
-                    namespace.span,
-                    container_name,
-                );
-                self.out.namespaces.push(json);
-                self.items(
-                    &namespace.items,
-                    Some(&format!("namespace {}", namespace.name)),
-                );
-            }
+            Item::Library(scope) => self.scope(scope, "library", container_name),
+            Item::Module(scope) => self.scope(scope, "module", container_name),
+            Item::Namespace(scope) => self.scope(scope, "namespace", container_name),
             Item::Delegate(delegate) => self.out.delegates.push(MethodJson {
                 name: delegate.name.name.clone(),
                 return_type: delegate.return_type.to_string(),
@@ -514,24 +467,18 @@ impl Walker<'_> {
         }
     }
 
-    fn class_json(
-        &self,
-        name: &Ident,
-        attributes: &Attributes,
-        docs: &Docs,
-        members: Option<&[ClassMember]>,
-        span: Span,
-        container: Option<String>,
-    ) -> ClassJson {
+    fn class_json(&self, class: &Class, container: Option<String>) -> ClassJson {
         ClassJson {
-            name: name.name.clone(),
+            name: class.name.name.clone(),
             container,
-            position: self.position(span),
-            defined: members.is_some(),
-            uuid: guid_of(attributes, "uuid"),
-            attributes: attributes_json(attributes),
-            docs: docs.0.clone(),
-            members: members
+            position: self.position(class.span),
+            defined: class.members.is_some(),
+            uuid: guid_of(&class.attributes, "uuid"),
+            attributes: attributes_json(&class.attributes),
+            docs: class.docs.0.clone(),
+            members: class
+                .members
+                .as_deref()
                 .unwrap_or_default()
                 .iter()
                 .map(|m| ClassMemberJson {
@@ -543,22 +490,22 @@ impl Walker<'_> {
         }
     }
 
-    fn container_json(
-        &self,
-        name: &Ident,
-        attributes: &Attributes,
-        docs: &Docs,
-        span: Span,
-        container: Option<String>,
-    ) -> ContainerJson {
-        ContainerJson {
-            name: name.name.clone(),
+    /// Lists a library, module or namespace, then what it holds.
+    fn scope(&mut self, scope: &Scope, kind: &str, container: Option<String>) {
+        let json = ContainerJson {
+            name: scope.name.name.clone(),
             container,
-            position: self.position(span),
-            uuid: guid_of(attributes, "uuid"),
-            attributes: attributes_json(attributes),
-            docs: docs.0.clone(),
+            position: self.position(scope.span),
+            uuid: guid_of(&scope.attributes, "uuid"),
+            attributes: attributes_json(&scope.attributes),
+            docs: scope.docs.0.clone(),
+        };
+        match kind {
+            "library" => self.out.libraries.push(json),
+            "module" => self.out.modules.push(json),
+            _ => self.out.namespaces.push(json),
         }
+        self.items(&scope.items, Some(&format!("{kind} {}", scope.name)));
     }
 }
 

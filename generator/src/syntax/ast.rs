@@ -56,11 +56,11 @@ pub enum Item {
     Pragma(Literal),
     Interface(Interface),
     Dispinterface(Dispinterface),
-    Coclass(Coclass),
-    Library(Library),
-    Module(Module),
-    Namespace(Namespace),
-    RuntimeClass(RuntimeClass),
+    Coclass(Class),
+    Library(Scope),
+    Module(Scope),
+    Namespace(Scope),
+    RuntimeClass(Class),
     ApiContract(ApiContract),
     Delegate(Delegate),
     /// WinRT `declare { interface IVector<T>; ... }`: generic instantiations.
@@ -289,8 +289,9 @@ pub struct ClassMember {
     pub span: Span,
 }
 
+/// A `coclass` or a WinRT `runtimeclass`.
 #[derive(Clone, Debug)]
-pub struct Coclass {
+pub struct Class {
     pub docs: Docs,
     pub attributes: Attributes,
     pub name: Ident,
@@ -299,38 +300,14 @@ pub struct Coclass {
     pub span: Span,
 }
 
+/// A named block of items: `library`, `module` or WinRT `namespace`
+/// (which takes no attributes and may have a dotted name).
 #[derive(Clone, Debug)]
-pub struct Library {
+pub struct Scope {
     pub docs: Docs,
     pub attributes: Attributes,
     pub name: Ident,
     pub items: Vec<Item>,
-    pub span: Span,
-}
-
-#[derive(Clone, Debug)]
-pub struct Module {
-    pub docs: Docs,
-    pub attributes: Attributes,
-    pub name: Ident,
-    pub items: Vec<Item>,
-    pub span: Span,
-}
-
-#[derive(Clone, Debug)]
-pub struct Namespace {
-    pub docs: Docs,
-    pub name: Ident,
-    pub items: Vec<Item>,
-    pub span: Span,
-}
-
-#[derive(Clone, Debug)]
-pub struct RuntimeClass {
-    pub docs: Docs,
-    pub attributes: Attributes,
-    pub name: Ident,
-    pub members: Option<Vec<ClassMember>>,
     pub span: Span,
 }
 

@@ -71,14 +71,7 @@ fn write_expr(f: &mut Formatter<'_>, expr: &Expr, outer: u8) -> fmt::Result {
         }
         ExprKind::Call(callee, args) => {
             write_expr(f, callee, POSTFIX)?;
-            f.write_char('(')?;
-            for (i, arg) in args.iter().enumerate() {
-                if i > 0 {
-                    f.write_str(", ")?;
-                }
-                write!(f, "{arg}")?;
-            }
-            f.write_char(')')?;
+            write_list(f, '(', args, ')')?;
         }
     }
     if parens {
@@ -115,17 +108,11 @@ fn write_tagged(f: &mut Formatter<'_>, word: &str, tag: Option<&Ident>, body: bo
 impl Display for TypeName {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         f.write_str(&self.name.name)?;
-        if !self.args.is_empty() {
-            f.write_char('<')?;
-            for (i, arg) in self.args.iter().enumerate() {
-                if i > 0 {
-                    f.write_str(", ")?;
-                }
-                write!(f, "{arg}")?;
-            }
-            f.write_char('>')?;
+        if self.args.is_empty() {
+            Ok(())
+        } else {
+            write_list(f, '<', &self.args, '>')
         }
-        Ok(())
     }
 }
 
@@ -208,16 +195,26 @@ impl Display for AttrArg {
 impl Display for Attribute {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         f.write_str(&self.name.name)?;
-        if let Some(args) = &self.args {
-            f.write_char('(')?;
-            for (i, arg) in args.iter().enumerate() {
-                if i > 0 {
-                    f.write_str(", ")?;
-                }
-                write!(f, "{arg}")?;
-            }
-            f.write_char(')')?;
+        match &self.args {
+            Some(args) => write_list(f, '(', args, ')'),
+            None => Ok(()),
         }
-        Ok(())
     }
+}
+
+/// `open item, item, ... close`.
+fn write_list<T: Display>(
+    f: &mut Formatter<'_>,
+    open: char,
+    items: &[T],
+    close: char,
+) -> fmt::Result {
+    f.write_char(open)?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{item}")?;
+    }
+    f.write_char(close)
 }

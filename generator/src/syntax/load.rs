@@ -95,7 +95,7 @@ impl<'f> Loader<'f> {
             Ok(bytes) if bytes.len() > MAX_FILE_SIZE => {
                 diagnostics.push(Diagnostic::error(format!(
                     "{} is too large to be an IDL file ({} bytes)",
-                    path.display(),
+                    display_path(&path),
                     bytes.len()
                 )));
                 None
@@ -108,7 +108,7 @@ impl<'f> Loader<'f> {
             Err(error) => {
                 diagnostics.push(Diagnostic::error(format!(
                     "cannot read {}: {}",
-                    path.display(),
+                    display_path(&path),
                     describe_io(&error)
                 )));
                 None

@@ -225,8 +225,9 @@ impl Builder<'_> {
                 let docs = self.docs_before(span);
                 let mut inner = children(pair);
                 let name = ident(inner.next()?);
-                Item::Namespace(Namespace {
+                Item::Namespace(Scope {
                     docs,
+                    attributes: Attributes::default(),
                     name,
                     items: inner.filter_map(|p| self.item(p)).collect(),
                     span,
@@ -262,49 +263,37 @@ impl Builder<'_> {
             Rule::dispinterface => {
                 Item::Dispinterface(self.dispinterface(body, docs, attributes, span))
             }
-            Rule::coclass => {
+            Rule::coclass | Rule::runtimeclass => {
+                let rule = body.as_rule();
                 let mut inner = children(body);
-                let name = ident(inner.next()?);
-                Item::Coclass(Coclass {
+                let class = Class {
                     docs,
                     attributes,
-                    name,
+                    name: ident(inner.next()?),
                     members: self.class_members(inner),
                     span,
-                })
+                };
+                if rule == Rule::coclass {
+                    Item::Coclass(class)
+                } else {
+                    Item::RuntimeClass(class)
+                }
             }
-            Rule::runtimeclass => {
+            Rule::library | Rule::module => {
+                let rule = body.as_rule();
                 let mut inner = children(body);
-                let name = ident(inner.next()?);
-                Item::RuntimeClass(RuntimeClass {
+                let scope = Scope {
                     docs,
                     attributes,
-                    name,
-                    members: self.class_members(inner),
-                    span,
-                })
-            }
-            Rule::library => {
-                let mut inner = children(body);
-                let name = ident(inner.next()?);
-                Item::Library(Library {
-                    docs,
-                    attributes,
-                    name,
+                    name: ident(inner.next()?),
                     items: inner.filter_map(|p| self.item(p)).collect(),
                     span,
-                })
-            }
-            Rule::module => {
-                let mut inner = children(body);
-                let name = ident(inner.next()?);
-                Item::Module(Module {
-                    docs,
-                    attributes,
-                    name,
-                    items: inner.filter_map(|p| self.item(p)).collect(),
-                    span,
-                })
+                };
+                if rule == Rule::library {
+                    Item::Library(scope)
+                } else {
+                    Item::Module(scope)
+                }
             }
             Rule::apicontract => Item::ApiContract(ApiContract {
                 docs,
