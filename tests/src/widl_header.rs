@@ -462,6 +462,8 @@ typedef struct DEventsVtbl {
     }
 
     #[test]
+    /// widl 7 passes `__ret` right after `This` (d3d12.h's
+    /// GetResourceAllocationInfo); count it out wherever it stands.
     fn struct_returns_do_not_count_ret() {
         let header = "
 typedef struct ID2D1BitmapVtbl {
@@ -474,8 +476,8 @@ typedef struct ID2D1BitmapVtbl {
 
     const D2D1_RECT_F * (STDMETHODCALLTYPE *GetRect)(
         ID2D1Bitmap *This,
-        UINT index,
-        D2D1_RECT_F *__ret);
+        D2D1_RECT_F *__ret,
+        UINT index);
 
     void (STDMETHODCALLTYPE *GetDpi)(
         ID2D1Bitmap *This,
