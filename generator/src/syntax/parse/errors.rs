@@ -63,10 +63,28 @@ pub(super) fn syntax_error(pre: &Preprocessed, code: &str, error: &Error<Rule>) 
     let previous_end = end_of_previous_token(text, position);
     let previous = text[..previous_end].chars().next_back();
     let missing_semicolon = expected.iter().any(|e| e == "`;`")
-        && (found.starts_line || found.text == "}")
-        && matches!(found.kind, TokenKind::Word | TokenKind::Punct)
+        && (found.starts_line || found.text == "}" || found.kind == TokenKind::Eof)
+        && matches!(
+            found.kind,
+            TokenKind::Word | TokenKind::Punct | TokenKind::Eof
+        )
         && previous.is_some_and(|c| !matches!(c, ';' | '{' | '}'));
-    let (start, end, wanted, label) = if missing_semicolon {
+    let unclosed = open
+        .last()
+        .filter(|_| found.kind == TokenKind::Eof)
+        .map(|&at| match text.as_bytes()[at] {
+            b'{' => '}',
+            b'(' => ')',
+            _ => ']',
+        });
+    let (start, end, wanted, label) = if let Some(close) = unclosed {
+        (
+            position,
+            position,
+            format!("expected `{close}`, found end of file"),
+            format!("`{close}` missing"),
+        )
+    } else if missing_semicolon {
         (
             previous_end,
             previous_end,
@@ -127,12 +145,18 @@ fn or_list(items: &[String]) -> String {
 }
 
 /// Literal tokens worth naming: not white space, comment openers, character
-/// ranges (`a..z`), pest's built-ins or the first characters of tokens.
+/// ranges (`a..z`), pest's built-ins or the first characters of tokens
+/// (the grammar looks ahead at them to skip rules quickly).
 fn is_literal_token(token: &str) -> bool {
     let is_range = token.chars().count() == 4 && token.chars().skip(1).take(2).all(|c| c == '.');
-    // `_`, `L` and quotes start identifiers and literals, named as such.
+    // Single letters, `_`, `#` and quotes are the first characters of words,
+    // pragmas and literals, which are named as such.
+    let first_character = token.len() == 1
+        && token
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || matches!(c, '_' | '#' | '"' | '\''));
     !(token.trim().is_empty()
-        || matches!(token, "_" | "L" | "\"" | "'")
+        || first_character
         || token == "/*"
         || token == "//"
         || token == "BUILTIN_RULE"
@@ -188,8 +212,12 @@ fn describe_context(rule: Rule) -> Option<&'static str> {
 /// A targeted suggestion for the mistakes people make most.
 fn hint(text: &str, position: usize, found: &Token, expected: &[String]) -> Option<String> {
     let found_text = &text[position..position + found.len];
-    if found.kind == TokenKind::Eof && expected.iter().any(|e| e == "`}`") {
-        return Some("a `{` is never closed; add the missing `}`".into());
+    if found.kind == TokenKind::Eof {
+        return Some(if expected.iter().any(|e| e == "`}`") {
+            "a `{` is never closed; add the missing `}`".into()
+        } else {
+            "the file ends in the middle of a declaration".into()
+        });
     }
     if found.kind == TokenKind::Other {
         return Some(format!(
