@@ -3,22 +3,20 @@
 
 use std::path::Path;
 
+/// Runs `comidl inspect --json FILE` in-process: exit code, stdout, stderr.
+fn inspect_json(file: &str) -> (i32, String, String) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args = ["comidl", "inspect", "--json", "--color", "never", file];
+    let code = comidl::cli::run(args, &mut out, &mut err);
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("utf-8 output");
+    (code, text(out), text(err))
+}
+
 #[test]
 fn inspect_json_matches_the_snapshot() {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let args = [
-        "comidl",
-        "inspect",
-        "--json",
-        "--color",
-        "never",
-        "inspect/sample.idl",
-    ];
-    let code = comidl::cli::run(args, &mut out, &mut err);
-    let err = String::from_utf8(err).expect("utf-8");
+    let (code, actual, err) = inspect_json("inspect/sample.idl");
     assert_eq!(code, 0, "inspect failed:\n{err}");
     assert!(err.is_empty(), "unexpected diagnostics:\n{err}");
-    let actual = String::from_utf8(out).expect("utf-8");
     // It is JSON, in the documented schema.
     let value: serde_json::Value = serde_json::from_str(&actual).expect("valid JSON");
     assert_eq!(value["schema"], "comidl-inspect/1");
@@ -37,17 +35,8 @@ fn inspect_json_matches_the_snapshot() {
 
 #[test]
 fn inspect_reports_errors_and_prints_no_json() {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let args = [
-        "comidl",
-        "inspect",
-        "--json",
-        "--color",
-        "never",
-        "diagnostics/bad-uuid-short.idl",
-    ];
-    let code = comidl::cli::run(args, &mut out, &mut err);
+    let (code, out, err) = inspect_json("diagnostics/bad-uuid-short.idl");
     assert_eq!(code, 1);
     assert!(out.is_empty(), "no JSON for a file with errors");
-    assert!(String::from_utf8_lossy(&err).contains("malformed GUID"));
+    assert!(err.contains("malformed GUID"));
 }
