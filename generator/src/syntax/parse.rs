@@ -10,6 +10,7 @@ use pest::iterators::Pair;
 use crate::diagnostic::Diagnostic;
 use crate::syntax::ast::*;
 use crate::syntax::preprocess::Preprocessed;
+use crate::syntax::preprocess::expr::escape_value;
 
 mod errors;
 
@@ -1271,7 +1272,8 @@ fn unary_op(rule: Rule) -> UnaryOp {
     }
 }
 
-/// Decodes C escapes in a string literal's body.
+/// Decodes C escapes in a string literal's body; a malformed escape is kept
+/// as written.
 fn unescape(body: &str) -> String {
     let mut out = String::with_capacity(body.len());
     let mut chars = body.chars().peekable();
@@ -1284,36 +1286,12 @@ fn unescape(body: &str) -> String {
             out.push('\\');
             break;
         };
-        match e {
-            'n' => out.push('\n'),
-            't' => out.push('\t'),
-            'r' => out.push('\r'),
-            'a' => out.push('\u{7}'),
-            'b' => out.push('\u{8}'),
-            'f' => out.push('\u{c}'),
-            'v' => out.push('\u{b}'),
-            'x' => {
-                let mut value = 0u32;
-                while let Some(d) = chars.peek().and_then(|c| c.to_digit(16)) {
-                    value = value.saturating_mul(16).saturating_add(d);
-                    chars.next();
-                }
-                out.push(char::from_u32(value).unwrap_or('\u{fffd}'));
+        match escape_value(e, &mut chars) {
+            Ok(value) => out.push(char::from_u32(value).unwrap_or('\u{fffd}')),
+            Err(_) => {
+                out.push('\\');
+                out.push(e);
             }
-            '0'..='7' => {
-                let mut value = e.to_digit(8).unwrap_or(0);
-                for _ in 0..2 {
-                    match chars.peek().and_then(|c| c.to_digit(8)) {
-                        Some(d) => {
-                            value = value * 8 + d;
-                            chars.next();
-                        }
-                        None => break,
-                    }
-                }
-                out.push(char::from_u32(value).unwrap_or('\u{fffd}'));
-            }
-            other => out.push(other),
         }
     }
     out

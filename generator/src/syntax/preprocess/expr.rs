@@ -423,6 +423,61 @@ pub(crate) fn parse_number(text: &str) -> Result<Value, String> {
     })
 }
 
+/// The value of the escape sequence `\e...` in a C literal; `chars` stands
+/// after `e` and is advanced past the digits the sequence takes.
+pub(crate) fn escape_value(
+    e: char,
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+) -> Result<u32, String> {
+    Ok(match e {
+        'n' => 10,
+        't' => 9,
+        'r' => 13,
+        'a' => 7,
+        'b' => 8,
+        'f' => 12,
+        'v' => 11,
+        'e' | 'E' => 27,
+        '0'..='7' => {
+            let mut v = e.to_digit(8).unwrap_or(0);
+            for _ in 0..2 {
+                match chars.peek().and_then(|c| c.to_digit(8)) {
+                    Some(d) => {
+                        v = v * 8 + d;
+                        chars.next();
+                    }
+                    None => break,
+                }
+            }
+            v
+        }
+        'x' | 'u' | 'U' => {
+            let max = match e {
+                'u' => 4,
+                'U' => 8,
+                _ => usize::MAX,
+            };
+            let mut v: u32 = 0;
+            let mut n = 0;
+            while n < max {
+                match chars.peek().and_then(|c| c.to_digit(16)) {
+                    Some(d) => {
+                        v = v.wrapping_mul(16).wrapping_add(d);
+                        chars.next();
+                        n += 1;
+                    }
+                    None => break,
+                }
+            }
+            if n == 0 {
+                return Err(format!("`\\{e}` used with no following hex digits"));
+            }
+            v
+        }
+        other => u32::from(other),
+    })
+}
+
 /// A character constant. Plain `char` is signed (as with MSVC and GCC on x86);
 /// `L'x'` and `u'x'` are 16-bit unsigned (Windows `wchar_t`), `U'x'` 32-bit.
 pub(crate) fn parse_char(text: &str) -> Result<Value, String> {
@@ -443,61 +498,16 @@ pub(crate) fn parse_char(text: &str) -> Result<Value, String> {
             let Some(e) = chars.next() else {
                 return Err("unterminated character constant".to_string());
             };
-            match e {
-                'n' => 10,
-                't' => 9,
-                'r' => 13,
-                'a' => 7,
-                'b' => 8,
-                'f' => 12,
-                'v' => 11,
-                'e' | 'E' => 27,
-                '0'..='7' => {
-                    let mut v = e.to_digit(8).unwrap_or(0);
-                    for _ in 0..2 {
-                        match chars.peek().and_then(|c| c.to_digit(8)) {
-                            Some(d) => {
-                                v = v * 8 + d;
-                                chars.next();
-                            }
-                            None => break,
-                        }
-                    }
-                    v
-                }
-                'x' | 'u' | 'U' => {
-                    let max = match e {
-                        'u' => 4,
-                        'U' => 8,
-                        _ => usize::MAX,
-                    };
-                    let mut v: u32 = 0;
-                    let mut n = 0;
-                    while n < max {
-                        match chars.peek().and_then(|c| c.to_digit(16)) {
-                            Some(d) => {
-                                v = v.wrapping_mul(16).wrapping_add(d);
-                                chars.next();
-                                n += 1;
-                            }
-                            None => break,
-                        }
-                    }
-                    if n == 0 {
-                        return Err(format!("`\\{e}` used with no following hex digits"));
-                    }
-                    if e != 'x' && narrow {
-                        // A universal character name in a narrow constant is
-                        // its UTF-8 bytes.
-                        let ch = char::from_u32(v).unwrap_or('\u{fffd}');
-                        let mut buf = [0; 4];
-                        values.extend(ch.encode_utf8(&mut buf).bytes().map(u32::from));
-                        continue;
-                    }
-                    v
-                }
-                other => u32::from(other),
+            let v = escape_value(e, &mut chars)?;
+            if matches!(e, 'u' | 'U') && narrow {
+                // A universal character name in a narrow constant is
+                // its UTF-8 bytes.
+                let ch = char::from_u32(v).unwrap_or('\u{fffd}');
+                let mut buf = [0; 4];
+                values.extend(ch.encode_utf8(&mut buf).bytes().map(u32::from));
+                continue;
             }
+            v
         };
         if narrow && c != '\\' && !c.is_ascii() {
             let mut buf = [0; 4];

@@ -11,7 +11,7 @@
 //! (definitions and expansion), `expr` (`#if` arithmetic), `map` (output to
 //! source positions). This file holds the API and the line/directive driver.
 
-mod expr;
+pub(crate) mod expr;
 mod lexer;
 mod macros;
 mod map;
