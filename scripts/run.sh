@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# comidl's main job on a fresh machine: build comidl, then check every file of
-# Wine's real-world IDL corpus (fetched and set up on first run).
+# comidl's main job: build comidl, then generate the Sync Center bindings of
+# generated/ from idl/Syncmgr.idl and idl/mobsync.idl, with the arguments
+# listed in generated/generate.args, and build the generated crate.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash tests/corpus/fetch-wine-idl.sh
 cargo build --release --bin comidl
-corpus=target/corpus/wine/include
-target/release/comidl check -I "$corpus/windows" -I "$corpus" "$corpus"/*.idl "$corpus"/windows/*.idl
+mapfile -t args < <(grep -v '^#' generated/generate.args)
+target/release/comidl generate "${args[@]}" -o generated/src/bindings
+cargo build --release -p comidl-syncmgr

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of comidl on a fresh Debian machine: installs what the tests
-# need, then runs the unit, snapshot, corpus and oracle tests, a fuzzing smoke
-# run and the corpus benchmark. Prints how long each stage took.
+# need, then runs the unit, snapshot, corpus and oracle tests (widl and
+# Microsoft's metadata), a fuzzing smoke run and the benchmarks. Prints how
+# long each stage took.
 #
 # Usage: scripts/test.sh        (FUZZ_SECONDS=N to fuzz longer; default 45)
 set -euo pipefail
@@ -54,6 +55,7 @@ stage "build (release)" cargo build --workspace --release --all-targets
 stage "tests" cargo test --workspace --release -- --nocapture
 stage "fuzz smoke (${fuzz_seconds} s)" fuzz_smoke
 stage "benchmark: comidl vs widl" python3 scripts/bench_corpus.py --rounds 1
+stage "benchmark: generate and build vs windows-bindgen" python3 scripts/bench_codegen.py --rounds 3
 
 echo
 echo "==== stage times"

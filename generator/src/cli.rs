@@ -11,6 +11,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::diagnostic::Diagnostic;
 use crate::emit::inspect;
+use crate::model::Model;
+use crate::syntax::builtin::{self, WithBuiltins};
 use crate::syntax::load::Loader;
 use crate::syntax::preprocess::{self, DiskFiles};
 
@@ -18,7 +20,8 @@ const EXAMPLES: &str = "\
 Examples:
   comidl check -I sdk/include api.idl        parse api.idl and what it imports
   comidl check -j4 -D MY_FEATURE *.idl       many files, four threads, a macro
-  comidl inspect api.idl --json              its declarations as JSON";
+  comidl inspect api.idl --json              its declarations as JSON
+  comidl generate api.idl -o src/bindings    Rust modules for api.idl";
 
 /// comidl: MIDL for Rust. Reads Microsoft IDL files and writes Rust COM
 /// scaffolding.
@@ -59,6 +62,36 @@ enum Command {
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
     },
+    /// Generate Rust bindings (on windows-core) from IDL files.
+    ///
+    /// Writes one module per IDL file into OUT: the files named in full,
+    /// and what they use from the files they import; plus `mod.rs`
+    /// declaring them. Base SDK files (unknwn.idl, objidl.idl, ...) are
+    /// built in and searched after every -I folder. Nothing is written
+    /// unless every file is free of errors; unchanged files are not touched.
+    Generate {
+        #[command(flatten)]
+        input: InputOptions,
+
+        /// IDL files to generate modules for.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+
+        /// The folder to write into (created if missing).
+        #[arg(short = 'o', long = "out", value_name = "OUT")]
+        out: PathBuf,
+
+        /// Use an existing Rust type for an IDL type instead of generating
+        /// it, e.g. IShellItem=windows::Win32::UI::Shell::IShellItem.
+        /// Repeatable.
+        #[arg(long = "extern-type", value_name = "NAME=PATH")]
+        extern_types: Vec<String>,
+
+        /// A method whose success code is its answer (S_OK yes, S_FALSE no),
+        /// as Interface::Method: it returns Result<bool>. Repeatable.
+        #[arg(long = "answer", value_name = "INTERFACE::METHOD")]
+        answers: Vec<String>,
+    },
     /// Describe the declarations of one IDL file.
     ///
     /// With --json, prints the schema documented in docs/inspect-json.md.
@@ -94,6 +127,21 @@ struct InputOptions {
 }
 
 impl InputOptions {
+    fn builder(&self) -> crate::Builder {
+        let options = self.preprocess_options();
+        let mut builder = crate::Builder::new();
+        for dir in options.include_dirs {
+            builder = builder.include(dir);
+        }
+        for (name, value) in options.defines {
+            builder = builder.define(name, value);
+        }
+        for name in options.undefines {
+            builder = builder.undefine(name);
+        }
+        builder
+    }
+
     fn preprocess_options(&self) -> preprocess::Options {
         preprocess::Options {
             include_dirs: self.include_dirs.clone(),
@@ -138,6 +186,21 @@ pub fn run(
     let reporter = Reporter { color };
     match cli.command {
         Command::Check { input, files, jobs } => check(&input, &files, jobs, &reporter, err),
+        Command::Generate {
+            input,
+            files,
+            out,
+            extern_types,
+            answers,
+        } => generate(
+            &input,
+            &files,
+            &out,
+            &extern_types,
+            &answers,
+            &reporter,
+            err,
+        ),
         Command::Inspect { input, file, json } => inspect(&input, &file, json, &reporter, out, err),
     }
 }
@@ -161,18 +224,33 @@ fn check(
     reporter: &Reporter,
     err: &mut dyn Write,
 ) -> i32 {
-    let loader = Loader::new(input.preprocess_options(), &DiskFiles);
+    let provider = WithBuiltins::new(&DiskFiles);
+    let loader = Loader::new(
+        builtin::searched_last(input.preprocess_options()),
+        &provider,
+    );
     let jobs = jobs
         .unwrap_or_else(|| thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, files.len().max(1));
-    let closures = parallel_map(files, jobs, |file| loader.closure(file));
+    let checked = parallel_map(files, jobs, |file| {
+        let closure = loader.closure(file);
+        // Meaning is checked only on what parsed.
+        let semantic = if closure.iter().any(|unit| unit.has_errors()) {
+            Vec::new()
+        } else {
+            Model::build(&closure).1
+        };
+        (closure, semantic)
+    });
 
     // Report in command-line order, each file's problems once, so the output
     // does not depend on which thread finished first.
     let mut reported = std::collections::HashSet::new();
+    let mut reported_semantic = std::collections::HashSet::new();
     let mut failed = 0;
-    for closure in &closures {
-        if closure.iter().any(|unit| unit.has_errors()) {
+    for (closure, semantic) in &checked {
+        if closure.iter().any(|unit| unit.has_errors()) || semantic.iter().any(Diagnostic::is_error)
+        {
             failed += 1;
         }
         for unit in closure {
@@ -180,6 +258,13 @@ fn check(
                 reporter.print(err, &unit.diagnostics);
             }
         }
+        // Files imported by several roots share their problems: once each.
+        let fresh: Vec<Diagnostic> = semantic
+            .iter()
+            .filter(|d| reported_semantic.insert(d.render(false)))
+            .cloned()
+            .collect();
+        reporter.print(err, &fresh);
     }
     let _ = writeln!(
         err,
@@ -188,6 +273,63 @@ fn check(
         files.len() - failed
     );
     i32::from(failed > 0)
+}
+
+fn generate(
+    input: &InputOptions,
+    files: &[PathBuf],
+    out: &std::path::Path,
+    extern_types: &[String],
+    answers: &[String],
+    reporter: &Reporter,
+    err: &mut dyn Write,
+) -> i32 {
+    let mut builder = input.builder();
+    for file in files {
+        builder = builder.idl(file);
+    }
+    for mapping in extern_types {
+        let Some((name, path)) = mapping.split_once('=') else {
+            let _ = writeln!(
+                err,
+                "error: `--extern-type {mapping}` needs the form NAME=PATH"
+            );
+            return 2;
+        };
+        builder = builder.extern_type(name, path);
+    }
+    for answer in answers {
+        builder = builder.answer(answer);
+    }
+    match builder.generate() {
+        Ok(output) => {
+            reporter.print(err, &output.warnings);
+            match output.write_to(out) {
+                Ok(written) => {
+                    let _ = writeln!(
+                        err,
+                        "generated {} files into {} ({written} changed)",
+                        output.files.len(),
+                        crate::diagnostic::display_path(out)
+                    );
+                    0
+                }
+                Err(error) => {
+                    let _ = writeln!(
+                        err,
+                        "error: cannot write to {}: {error}",
+                        crate::diagnostic::display_path(out)
+                    );
+                    1
+                }
+            }
+        }
+        Err(errors) => {
+            reporter.print(err, &errors);
+            let _ = writeln!(err, "error: nothing written: {} errors", errors.len());
+            1
+        }
+    }
 }
 
 /// `f` over `items` on `jobs` threads, results in input order.
@@ -227,7 +369,11 @@ fn inspect(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let loader = Loader::new(input.preprocess_options(), &DiskFiles);
+    let provider = WithBuiltins::new(&DiskFiles);
+    let loader = Loader::new(
+        builtin::searched_last(input.preprocess_options()),
+        &provider,
+    );
     let closure = loader.closure(file);
     let mut failed = false;
     for unit in &closure {

@@ -3,8 +3,11 @@
 //! The compiler reads Microsoft IDL and writes Rust COM scaffolding. Data flows
 //! one way: [`syntax`] (preprocess, parse, load imports) → model → [`emit`].
 
+pub mod builder;
 pub mod cli;
 pub mod diagnostic;
 pub mod emit;
 pub mod model;
 pub mod syntax;
+
+pub use builder::{Builder, Output};

@@ -1,6 +1,7 @@
 //! Shared helpers for the workspace tests.
 
 pub mod widl_header;
+pub mod winmd;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,3 +1,4 @@
 //! Everything comidl writes from a parsed file.
 
 pub mod inspect;
+pub mod rust;

@@ -1158,7 +1158,7 @@ fn closest_keyword(word: &str) -> Option<&'static str> {
 }
 
 /// Levenshtein distance, for suggestions on short words.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

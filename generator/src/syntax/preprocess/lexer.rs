@@ -193,11 +193,11 @@ pub(crate) fn lex_at(text: &str, pos: usize) -> (Kind, usize) {
     if is_ident_start(c) {
         let i = ident_end(b, pos);
         // An encoding prefix glued to a literal belongs to the literal.
-        if let Some(&q @ (b'"' | b'\'')) = b.get(i) {
-            if matches!(b.get(pos..i), Some(b"L" | b"u" | b"U" | b"u8")) {
-                let kind = if q == b'"' { Kind::Str } else { Kind::Char };
-                return (kind, literal_end(b, i).0);
-            }
+        if let Some(&q @ (b'"' | b'\'')) = b.get(i)
+            && matches!(b.get(pos..i), Some(b"L" | b"u" | b"U" | b"u8"))
+        {
+            let kind = if q == b'"' { Kind::Str } else { Kind::Char };
+            return (kind, literal_end(b, i).0);
         }
         return (Kind::Ident, i);
     }

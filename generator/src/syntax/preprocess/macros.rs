@@ -123,10 +123,10 @@ impl MacroTable {
     }
 
     pub fn insert(&mut self, mac: Macro) {
-        if let Some(&c) = mac.name.as_bytes().first() {
-            if c < 128 {
-                self.first[usize::from(c >> 6)] |= 1 << (c & 63);
-            }
+        if let Some(&c) = mac.name.as_bytes().first()
+            && c < 128
+        {
+            self.first[usize::from(c >> 6)] |= 1 << (c & 63);
         }
         self.lengths |= 1 << mac.name.len().min(63);
         self.map.insert(mac.name.clone(), Rc::new(mac));
@@ -251,10 +251,11 @@ pub(crate) fn parse_define(text: &str, start: usize, end: usize) -> Result<Defin
     while let Some(raw) = lx.next() {
         let mut tok = lx.token(&raw);
         tok.space = raw.space && !body.is_empty();
-        if function_like && raw.kind == Kind::Ident {
-            if let Some(k) = params.iter().position(|p| **p == *tok.text) {
-                tok.kind = Kind::Param(k);
-            }
+        if function_like
+            && raw.kind == Kind::Ident
+            && let Some(k) = params.iter().position(|p| **p == *tok.text)
+        {
+            tok.kind = Kind::Param(k);
         }
         body.push(tok);
         spans.push((raw.start, raw.end));
@@ -675,12 +676,13 @@ fn substitute(
     let mut i = 0;
     while let Some(t) = body.get(i) {
         // `#param`
-        if function_like && t.is_punct("#") {
-            if let Some(Kind::Param(p)) = body.get(i + 1).map(|n| n.kind) {
-                out.push(stringify(env, arg(p), t.space)?);
-                i += 2;
-                continue;
-            }
+        if function_like
+            && t.is_punct("#")
+            && let Some(Kind::Param(p)) = body.get(i + 1).map(|n| n.kind)
+        {
+            out.push(stringify(env, arg(p), t.space)?);
+            i += 2;
+            continue;
         }
         if t.is_punct("##") {
             let Some(next) = body.get(i + 1) else {
@@ -689,16 +691,17 @@ fn substitute(
             };
             // GNU: `, ## __VA_ARGS__` drops the comma when there are no
             // variable arguments, and is a plain comma otherwise.
-            if let Kind::Param(p) = next.kind {
-                if Some(p) == va_index && out.last().is_some_and(|l| l.is_punct(",")) {
-                    if arg(p).is_empty() {
-                        out.pop();
-                    } else {
-                        out.extend(arg(p).iter().cloned());
-                    }
-                    i += 2;
-                    continue;
+            if let Kind::Param(p) = next.kind
+                && Some(p) == va_index
+                && out.last().is_some_and(|l| l.is_punct(","))
+            {
+                if arg(p).is_empty() {
+                    out.pop();
+                } else {
+                    out.extend(arg(p).iter().cloned());
                 }
+                i += 2;
+                continue;
             }
             let (rhs, used): (Vec<Token>, usize) = match next.kind {
                 Kind::Param(p) if arg(p).is_empty() => (vec![Token::placemarker(next.space)], 2),

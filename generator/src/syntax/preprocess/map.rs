@@ -35,6 +35,18 @@ pub(crate) struct SourceMap {
 }
 
 impl SourceMap {
+    /// Every file the text came from, each once, the main file first.
+    pub fn files(&self) -> Vec<std::path::PathBuf> {
+        let mut files: Vec<std::path::PathBuf> = Vec::new();
+        for inclusion in &self.inclusions {
+            let path = inclusion.file.path();
+            if !files.iter().any(|f| f == path) {
+                files.push(path.to_path_buf());
+            }
+        }
+        files
+    }
+
     pub fn span(&self, start: usize, end: usize) -> SourceSpan {
         let Some(last) = self.segments.last() else {
             return self.end_of(0);
@@ -118,11 +130,13 @@ impl Output {
         let out = self.text.len();
         self.text.push_str(text);
         let src_end = src + text.len();
-        if let Some(last) = self.map.segments.last_mut() {
-            if last.verbatim && last.inc == inc && last.src_end == src {
-                last.src_end = src_end;
-                return;
-            }
+        if let Some(last) = self.map.segments.last_mut()
+            && last.verbatim
+            && last.inc == inc
+            && last.src_end == src
+        {
+            last.src_end = src_end;
+            return;
         }
         self.map.segments.push(Segment {
             out,

@@ -94,6 +94,11 @@ impl Preprocessed {
     pub fn span(&self, start: usize, end: usize) -> SourceSpan {
         self.map.span(start, end)
     }
+
+    /// The file itself and every file it included.
+    pub fn files(&self) -> Vec<std::path::PathBuf> {
+        self.map.files()
+    }
 }
 
 /// Runs the preprocessor over `main`, reading includes through `files`.
@@ -309,10 +314,10 @@ impl Preprocessor<'_> {
 
     /// Writes the copied text from the run start up to `to`.
     fn flush_run(&mut self, ctx: &mut FileCtx, to: usize) {
-        if let Some(a) = ctx.run.take() {
-            if a < to {
-                self.emit_verbatim(ctx, a, to);
-            }
+        if let Some(a) = ctx.run.take()
+            && a < to
+        {
+            self.emit_verbatim(ctx, a, to);
         }
     }
 
@@ -527,10 +532,10 @@ impl Preprocessor<'_> {
         // `render` kept the expansion from running into the text before it;
         // keep it from running into the text after it too.
         let b = text.as_bytes();
-        if let (Some(&last), Some(&next)) = (self.out.text.as_bytes().last(), b.get(end)) {
-            if lexer::would_paste(last, next) {
-                self.out.text.push(' ');
-            }
+        if let (Some(&last), Some(&next)) = (self.out.text.as_bytes().last(), b.get(end))
+            && lexer::would_paste(last, next)
+        {
+            self.out.text.push(' ');
         }
         self.out
             .generated_from(ctx.inc, out_start, ctx.to_view(i), ctx.to_view(end));
@@ -738,17 +743,16 @@ impl Preprocessor<'_> {
     }
 
     fn add_macro(&mut self, mac: Macro) {
-        if let Some(old) = self.macros.get(&mac.name) {
-            if !old.same_definition(&mac) {
-                if let Some(span) = &mac.def_span {
-                    let mut d = Diagnostic::warning(format!("macro `{}` redefined", mac.name))
-                        .at(span.clone(), "redefined here with a different body");
-                    if let Some(old_span) = &old.def_span {
-                        d = d.related(old_span.clone(), "previous definition");
-                    }
-                    self.diags.push(d);
-                }
+        if let Some(old) = self.macros.get(&mac.name)
+            && !old.same_definition(&mac)
+            && let Some(span) = &mac.def_span
+        {
+            let mut d = Diagnostic::warning(format!("macro `{}` redefined", mac.name))
+                .at(span.clone(), "redefined here with a different body");
+            if let Some(old_span) = &old.def_span {
+                d = d.related(old_span.clone(), "previous definition");
             }
+            self.diags.push(d);
         }
         self.macros.insert(mac);
     }

@@ -1,0 +1,165 @@
+//! The library entry point: what `comidl generate` does, as a value a
+//! `build.rs` can configure (prost-build's `Config` is the model).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+use crate::emit::rust::{self, GeneratedFile};
+use crate::model::Model;
+use crate::syntax::builtin::{self, WithBuiltins};
+use crate::syntax::load::{Loader, Unit, normalize};
+use crate::syntax::preprocess::{self, DiskFiles};
+
+/// Generates Rust bindings from IDL files.
+///
+/// ```no_run
+/// let output = match comidl::Builder::new()
+///     .idl("idl/Syncmgr.idl")
+///     .include("idl")
+///     .answer("ISyncMgrSyncCallback::CanContinue")
+///     .generate()
+/// {
+///     Ok(output) => output,
+///     Err(errors) => {
+///         for error in &errors {
+///             eprintln!("{}", error.render(false));
+///         }
+///         std::process::exit(1);
+///     }
+/// };
+/// output.write_to("src/bindings".as_ref())?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Builder {
+    files: Vec<PathBuf>,
+    preprocess: preprocess::Options,
+    rust: rust::Options,
+}
+
+/// What a successful run produced.
+#[derive(Debug)]
+pub struct Output {
+    pub files: Vec<GeneratedFile>,
+    /// Warnings found on the way; errors make the run fail instead.
+    pub warnings: Vec<Diagnostic>,
+    /// Every file read, imports and includes too (for `rerun-if-changed`).
+    pub inputs: Vec<PathBuf>,
+}
+
+impl Builder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An IDL file to generate a module for (its imports are read too).
+    pub fn idl(mut self, path: impl Into<PathBuf>) -> Self {
+        self.files.push(path.into());
+        self
+    }
+
+    /// A folder to search for imports and includes, after the importing
+    /// file's own folder and before comidl's built-in base files.
+    pub fn include(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.preprocess.include_dirs.push(dir.into());
+        self
+    }
+
+    /// Defines a preprocessor macro, as `-D NAME=VALUE`.
+    pub fn define(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.preprocess.defines.push((name.into(), value.into()));
+        self
+    }
+
+    /// Undefines a preprocessor macro, as `-U NAME`.
+    pub fn undefine(mut self, name: impl Into<String>) -> Self {
+        self.preprocess.undefines.push(name.into());
+        self
+    }
+
+    /// Uses an existing Rust type for an IDL type instead of generating it:
+    /// `extern_type("IShellItem", "windows::Win32::UI::Shell::IShellItem")`.
+    pub fn extern_type(
+        mut self,
+        idl_name: impl Into<String>,
+        rust_path: impl Into<String>,
+    ) -> Self {
+        self.rust
+            .extern_types
+            .push((idl_name.into(), rust_path.into()));
+        self
+    }
+
+    /// Marks `Interface::Method` as answering through its success code
+    /// (`S_OK` yes, `S_FALSE` no): its Rust method returns `Result<bool>`.
+    pub fn answer(mut self, method: impl Into<String>) -> Self {
+        self.rust.answers.push(method.into());
+        self
+    }
+
+    /// Reads, checks and generates. On failure, every error found.
+    pub fn generate(&self) -> Result<Output, Vec<Diagnostic>> {
+        let files = WithBuiltins::new(&DiskFiles);
+        let loader = Loader::new(builtin::searched_last(self.preprocess.clone()), &files);
+        // The named files first, then what they import, each once.
+        let mut units: Vec<std::sync::Arc<Unit>> = Vec::new();
+        let mut roots = Vec::new();
+        for file in &self.files {
+            let path = normalize(file);
+            for unit in loader.closure(&path) {
+                if !units.iter().any(|u| u.path == unit.path) {
+                    units.push(unit);
+                }
+            }
+            roots.push(path);
+        }
+        let mut diagnostics: Vec<Diagnostic> = units
+            .iter()
+            .flat_map(|u| u.diagnostics.iter().cloned())
+            .collect();
+        if !diagnostics.iter().any(Diagnostic::is_error) {
+            let (model, found) = Model::build(&units);
+            diagnostics.extend(found);
+            if !diagnostics.iter().any(Diagnostic::is_error) {
+                let roots: Vec<usize> = roots
+                    .iter()
+                    .filter_map(|root| model.modules.iter().position(|m| &m.path == root))
+                    .collect();
+                match rust::generate(&model, &roots, &self.rust) {
+                    Ok(files) => {
+                        return Ok(Output {
+                            files,
+                            warnings: diagnostics,
+                            inputs: units.iter().flat_map(|u| u.preprocessed.files()).collect(),
+                        });
+                    }
+                    Err(errors) => diagnostics.extend(errors),
+                }
+            }
+        }
+        diagnostics.retain(Diagnostic::is_error);
+        Err(diagnostics)
+    }
+}
+
+impl Output {
+    /// Writes the files into `dir` (created if needed). A file whose content
+    /// is unchanged is not touched; each file is written whole or not at all.
+    /// Returns how many files were written.
+    pub fn write_to(&self, dir: &Path) -> io::Result<usize> {
+        std::fs::create_dir_all(dir)?;
+        let mut written = 0;
+        for file in &self.files {
+            let path = dir.join(&file.name);
+            if std::fs::read(&path).is_ok_and(|old| old == file.contents.as_bytes()) {
+                continue;
+            }
+            let partial = dir.join(format!(".{}.partial", file.name));
+            std::fs::write(&partial, &file.contents)?;
+            std::fs::rename(&partial, &path)?;
+            written += 1;
+        }
+        Ok(written)
+    }
+}

@@ -1,0 +1,362 @@
+//! Interfaces: the interface type, its vtable, and callable methods.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::types::{Place, ident};
+use super::{Emitter, docs, guid_u128};
+use crate::model::{Direction, Interface, Item, ItemId, Method, PointerKind, Type};
+
+/// How a parameter appears in a method's Rust signature.
+enum Role {
+    /// Passed through as its vtable type.
+    Raw,
+    /// `[in]` interface pointer: `impl Param<I>`.
+    Interface(ItemId),
+    /// `[in, unique]` interface pointer: `Option<&I>`.
+    OptionalInterface(ItemId),
+    /// `[in]` `LPCWSTR`/`LPCSTR`: any windows-core string parameter.
+    Str(TokenStream),
+    /// `[in] BOOL`: `bool`.
+    Bool,
+    /// `[in] BSTR`: `&BSTR`.
+    Bstr,
+    /// The last `[out]`: the `Ok` value.
+    Returned,
+    /// The `riid` of an `iid_is` pair: `T::IID`.
+    Iid,
+    /// The `ppv` of an `iid_is` pair: the `Ok` value, as `T`.
+    Object,
+}
+
+impl Emitter<'_> {
+    pub(super) fn interface(&self, id: ItemId, item: &Item, interface: &Interface) -> TokenStream {
+        let name = ident(&item.name);
+        let vtbl = format_ident!("{}_Vtbl", item.name);
+        let mut lines = item.docs.clone();
+        if let Some(iid) = interface.iid {
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
+            lines.push(format!("IID `{{{iid}}}`"));
+        }
+        let doc = docs(&lines);
+        let iid = match interface.iid {
+            Some(iid) => {
+                let value = guid_u128(iid);
+                quote!(windows_core::GUID::from_u128(#value))
+            }
+            None => quote!(windows_core::GUID::zeroed()),
+        };
+        let ancestors: Vec<ItemId> = self.model.ancestry(id).into_iter().skip(1).collect();
+        let hierarchy = ancestors.iter().map(|&a| self.path(a));
+        let base_vtbl = match interface.base {
+            Some(base) => self.vtbl_path(base),
+            None => quote!(windows_core::IUnknown_Vtbl),
+        };
+        let deref = interface
+            .base
+            .filter(|&b| self.model.items[b].name != "IUnknown")
+            .map(|base| {
+                let base = self.path(base);
+                quote! {
+                    impl core::ops::Deref for #name {
+                        type Target = #base;
+                        // An interface pointer is a pointer to its base too:
+                        // the base's slots come first in the vtable.
+                        fn deref(&self) -> &Self::Target { unsafe { core::mem::transmute(self) } }
+                    }
+                }
+            });
+        let vtbl_doc = format!(
+            " The vtable of [`{}`]: the base's slots, then its own.",
+            item.name
+        );
+        let own: Vec<&Method> = interface.methods.iter().filter(|m| !m.call_as).collect();
+        let first_slot = self.model.vtable(id).len() - own.len();
+        let slots = own
+            .iter()
+            .enumerate()
+            .map(|(i, method)| self.slot(first_slot + i, method));
+        let methods = own.iter().map(|method| self.method(&item.name, method));
+        quote! {
+            #doc
+            #[repr(transparent)]
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub struct #name(windows_core::IUnknown);
+            unsafe impl windows_core::Interface for #name {
+                type Vtable = #vtbl;
+                const IID: windows_core::GUID = #iid;
+            }
+            #deref
+            windows_core::imp::interface_hierarchy!(#name, #(#hierarchy),*);
+            impl #name { #(#methods)* }
+            #[doc = #vtbl_doc]
+            #[repr(C)]
+            pub struct #vtbl {
+                pub base__: #base_vtbl,
+                #(#slots),*
+            }
+        }
+    }
+
+    fn vtbl_path(&self, interface: ItemId) -> TokenStream {
+        let path = self.path(interface).to_string().replace(' ', "");
+        format!("{path}_Vtbl")
+            .parse()
+            .expect("a path with a suffix is a path")
+    }
+
+    fn slot(&self, index: usize, method: &Method) -> TokenStream {
+        let name = ident(&method.name);
+        let doc = format!(" Slot {index}: `{}`", method.c_text);
+        if method.signature.variadic {
+            // C varargs cannot be called through a typed Rust pointer.
+            return quote!(#[doc = #doc] pub #name: usize);
+        }
+        let params = method
+            .signature
+            .params
+            .iter()
+            .map(|p| self.param_abi(&p.ty));
+        let ret = self.return_abi(&method.signature.ret);
+        quote! {
+            #[doc = #doc]
+            pub #name: unsafe extern "system" fn(*mut core::ffi::c_void, #(#params),*) #ret
+        }
+    }
+
+    fn roles(&self, interface: &str, method: &Method) -> Vec<Role> {
+        let params = &method.signature.params;
+        let mut roles: Vec<Role> = params.iter().map(|p| self.input_role(p)).collect();
+        if !self.is_extern(&method.signature.ret, "HRESULT")
+            || self.is_answer(interface, &method.name)
+        {
+            return roles;
+        }
+        let Some(last) = params.len().checked_sub(1) else {
+            return roles;
+        };
+        let out = &params[last];
+        let counted = params.iter().any(|p| {
+            [p.size_is, p.length_is]
+                .iter()
+                .flatten()
+                .any(|e| e.param == last)
+        });
+        if out.dir != Direction::Out || out.size_is.is_some() || counted {
+            return roles;
+        }
+        if let Some(riid) = out.iid_is
+            && riid != last
+            && self.is_void_pointer_pointer(&out.ty)
+        {
+            roles[riid] = Role::Iid;
+            roles[last] = Role::Object;
+        } else if self.returnable(&out.ty) && out.pointer == PointerKind::Ref && !out.optional {
+            roles[last] = Role::Returned;
+        }
+        roles
+    }
+
+    fn input_role(&self, param: &crate::model::Param) -> Role {
+        if param.dir != Direction::In {
+            return Role::Raw;
+        }
+        if let Some(interface) = self.interface_pointee(&param.ty) {
+            return if param.pointer == PointerKind::Ref {
+                Role::Interface(interface)
+            } else {
+                Role::OptionalInterface(interface)
+            };
+        }
+        for name in ["PCWSTR", "PCSTR"] {
+            if self.is_extern(&param.ty, name) {
+                return Role::Str(self.extern_path(name));
+            }
+        }
+        if self.is_extern(&param.ty, "BOOL") {
+            Role::Bool
+        } else if self.is_extern(&param.ty, "BSTR") {
+            Role::Bstr
+        } else {
+            Role::Raw
+        }
+    }
+
+    fn is_void_pointer_pointer(&self, ty: &Type) -> bool {
+        matches!(self.resolved(ty), Type::Pointer { to, .. }
+            if matches!(self.resolved(to), Type::Pointer { to, .. } if matches!(self.resolved(to), Type::Void)))
+    }
+
+    /// An out-pointer whose target makes a sensible return value.
+    fn returnable(&self, ty: &Type) -> bool {
+        match self.resolved(ty) {
+            Type::Pointer { to, .. } => !matches!(
+                self.resolved(to),
+                Type::Void | Type::Function(_) | Type::Array { .. }
+            ),
+            _ => false,
+        }
+    }
+
+    fn method(&self, interface: &str, method: &Method) -> TokenStream {
+        if method.signature.variadic {
+            return TokenStream::new();
+        }
+        let name = ident(&method.name);
+        let params = &method.signature.params;
+        let roles = self.roles(interface, method);
+        let answer = self.is_answer(interface, &method.name);
+        let mut generics = Vec::new();
+        let mut bounds = Vec::new();
+        let mut inputs = Vec::new();
+        let mut args = Vec::new();
+        for (index, (param, role)) in params.iter().zip(&roles).enumerate() {
+            let arg = ident(&param.name);
+            match role {
+                Role::Raw => {
+                    let ty = self.param_abi(&param.ty);
+                    inputs.push(quote!(#arg: #ty));
+                    args.push(quote!(#arg));
+                }
+                Role::Interface(interface) => {
+                    let generic = format_ident!("P{index}");
+                    let path = self.path(*interface);
+                    generics.push(quote!(#generic));
+                    bounds.push(quote!(#generic: windows_core::Param<#path>));
+                    inputs.push(quote!(#arg: #generic));
+                    args.push(quote!(#arg.param().abi()));
+                }
+                Role::OptionalInterface(interface) => {
+                    let path = self.path(*interface);
+                    inputs.push(quote!(#arg: Option<&#path>));
+                    args.push(
+                        quote!(#arg.map_or(core::ptr::null_mut(), windows_core::Interface::as_raw)),
+                    );
+                }
+                Role::Str(path) => {
+                    let generic = format_ident!("P{index}");
+                    generics.push(quote!(#generic));
+                    bounds.push(quote!(#generic: windows_core::Param<#path>));
+                    inputs.push(quote!(#arg: #generic));
+                    args.push(quote!(#arg.param().abi()));
+                }
+                Role::Bool => {
+                    inputs.push(quote!(#arg: bool));
+                    args.push(quote!(#arg.into()));
+                }
+                Role::Bstr => {
+                    let path = self.extern_path("BSTR");
+                    inputs.push(quote!(#arg: &#path));
+                    args.push(quote!(#arg.as_ptr()));
+                }
+                Role::Returned => args.push(quote!(&mut result__)),
+                Role::Iid => args.push(quote!(&<T as windows_core::Interface>::IID)),
+                Role::Object => {
+                    generics.push(quote!(T));
+                    bounds.push(quote!(T: windows_core::Interface));
+                    args.push(quote!(&mut result__));
+                }
+            }
+        }
+        let call = quote!((windows_core::Interface::vtable(self).#name)(windows_core::Interface::as_raw(self), #(#args),*));
+        let returned = roles.iter().position(|r| matches!(r, Role::Returned));
+        let object = roles.iter().any(|r| matches!(r, Role::Object));
+        let (output, body) = if answer {
+            (
+                quote!(windows_core::Result<bool>),
+                quote! {
+                    let hr = #call;
+                    hr.ok().map(|()| hr != windows_core::HRESULT(1))
+                },
+            )
+        } else if object {
+            (
+                quote!(windows_core::Result<T>),
+                quote! {
+                    let mut result__ = core::ptr::null_mut();
+                    #call.and_then(|| windows_core::Type::from_abi(result__))
+                },
+            )
+        } else if let Some(index) = returned {
+            let param = &params[index];
+            if let Some(interface) = self.out_interface(&param.ty) {
+                let path = self.path(interface);
+                (
+                    quote!(windows_core::Result<#path>),
+                    quote! {
+                        let mut result__ = core::ptr::null_mut();
+                        #call.and_then(|| windows_core::Type::from_abi(result__))
+                    },
+                )
+            } else {
+                let ty = match self.resolved(&param.ty) {
+                    Type::Pointer { to, .. } => self.ty(to, Place::Abi),
+                    _ => unreachable!("only pointers are returned"),
+                };
+                let (ty, map) = if self.pointee_is_extern(&param.ty, "BOOL") {
+                    (quote!(bool), quote!(result__.as_bool()))
+                } else {
+                    (ty, quote!(result__))
+                };
+                (
+                    quote!(windows_core::Result<#ty>),
+                    quote! {
+                        let mut result__ = core::mem::zeroed();
+                        #call.map(|| #map)
+                    },
+                )
+            }
+        } else if self.is_extern(&method.signature.ret, "HRESULT") {
+            (quote!(windows_core::Result<()>), quote!(#call.ok()))
+        } else {
+            let ret = self.return_abi(&method.signature.ret);
+            let output = if ret.is_empty() {
+                quote!(())
+            } else {
+                self.ty(&method.signature.ret, Place::Abi)
+            };
+            (output, call)
+        };
+        let mut lines = method.docs.clone();
+        if answer {
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
+            lines.push(
+                "The answer is the success code: `Ok(true)` for `S_OK`, `Ok(false)` for `S_FALSE`."
+                    .into(),
+            );
+        }
+        let doc = docs(&lines);
+        let generics = if generics.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(<#(#generics),*>)
+        };
+        let bounds = if bounds.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(where #(#bounds),*)
+        };
+        quote! {
+            #doc
+            pub unsafe fn #name #generics(&self, #(#inputs),*) -> #output #bounds {
+                unsafe { #body }
+            }
+        }
+    }
+
+    /// For an `[out] IFoo **`: `IFoo`.
+    fn out_interface(&self, ty: &Type) -> Option<ItemId> {
+        match self.resolved(ty) {
+            Type::Pointer { to, .. } => self.interface_pointee(to),
+            _ => None,
+        }
+    }
+
+    fn pointee_is_extern(&self, ty: &Type, name: &str) -> bool {
+        matches!(self.resolved(ty), Type::Pointer { to, .. } if self.is_extern(to, name))
+    }
+}
