@@ -54,22 +54,22 @@ const _: [(); 4] = [(); core::mem::align_of::<SAFEARRAY>()];
 /// The layout of a VARIANT: the tag and the value, overlaid with a DECIMAL.
 #[repr(C)]
 #[derive(Clone)]
-pub struct tagVARIANT {
-    pub __VARIANT_NAME_1: tagVARIANT_0,
+pub struct VARIANT {
+    pub __VARIANT_NAME_1: VARIANT_0,
 }
-impl Default for tagVARIANT {
+impl Default for VARIANT {
     fn default() -> Self {
         unsafe { core::mem::zeroed() }
     }
 }
 #[cfg(target_pointer_width = "64")]
-const _: [(); 24] = [(); core::mem::size_of::<tagVARIANT>()];
+const _: [(); 24] = [(); core::mem::size_of::<VARIANT>()];
 #[cfg(target_pointer_width = "64")]
-const _: [(); 8] = [(); core::mem::align_of::<tagVARIANT>()];
+const _: [(); 8] = [(); core::mem::align_of::<VARIANT>()];
 #[cfg(target_pointer_width = "32")]
-const _: [(); 16] = [(); core::mem::size_of::<tagVARIANT>()];
+const _: [(); 16] = [(); core::mem::size_of::<VARIANT>()];
 #[cfg(target_pointer_width = "32")]
-const _: [(); 8] = [(); core::mem::align_of::<tagVARIANT>()];
+const _: [(); 8] = [(); core::mem::align_of::<VARIANT>()];
 /// The kind of a type description.
 #[repr(transparent)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -131,7 +131,7 @@ const _: [(); 4] = [(); core::mem::align_of::<ARRAYDESC>()];
 #[derive(Clone)]
 pub struct PARAMDESCEX {
     pub cBytes: u32,
-    pub varDefaultValue: tagVARIANT,
+    pub varDefaultValue: VARIANT,
 }
 impl Default for PARAMDESCEX {
     fn default() -> Self {
@@ -246,7 +246,7 @@ const _: [(); 4] = [(); core::mem::align_of::<TYPEATTR>()];
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DISPPARAMS {
-    pub rgvarg: *mut tagVARIANT,
+    pub rgvarg: *mut VARIANT,
     pub rgdispidNamedArgs: *mut i32,
     pub cArgs: u32,
     pub cNamedArgs: u32,
@@ -519,7 +519,7 @@ impl IDispatch {
         lcid: u32,
         wFlags: u16,
         pDispParams: *mut DISPPARAMS,
-        pVarResult: *mut tagVARIANT,
+        pVarResult: *mut VARIANT,
         pExcepInfo: *mut EXCEPINFO,
     ) -> windows_core::Result<u32> {
         unsafe {
@@ -573,7 +573,7 @@ pub struct IDispatch_Vtbl {
         u32,
         u16,
         *mut DISPPARAMS,
-        *mut tagVARIANT,
+        *mut VARIANT,
         *mut EXCEPINFO,
         *mut u32,
     ) -> windows_core::HRESULT,
@@ -822,7 +822,7 @@ impl ITypeInfo {
         memid: i32,
         wFlags: u16,
         pDispParams: *mut DISPPARAMS,
-        pVarResult: *mut tagVARIANT,
+        pVarResult: *mut VARIANT,
         pExcepInfo: *mut EXCEPINFO,
     ) -> windows_core::Result<u32> {
         unsafe {
@@ -1047,7 +1047,7 @@ pub struct ITypeInfo_Vtbl {
         i32,
         u16,
         *mut DISPPARAMS,
-        *mut tagVARIANT,
+        *mut VARIANT,
         *mut EXCEPINFO,
         *mut u32,
     ) -> windows_core::HRESULT,
@@ -1453,7 +1453,7 @@ impl IRecordInfo {
         &self,
         pvData: *mut core::ffi::c_void,
         szFieldName: P1,
-    ) -> windows_core::Result<tagVARIANT>
+    ) -> windows_core::Result<VARIANT>
     where
         P1: windows_core::Param<comidl_runtime::PCWSTR>,
     {
@@ -1474,7 +1474,7 @@ impl IRecordInfo {
         &self,
         pvData: *mut core::ffi::c_void,
         szFieldName: P1,
-        pvarField: *mut tagVARIANT,
+        pvarField: *mut VARIANT,
     ) -> windows_core::Result<*mut core::ffi::c_void>
     where
         P1: windows_core::Param<comidl_runtime::PCWSTR>,
@@ -1498,7 +1498,7 @@ impl IRecordInfo {
         wFlags: u32,
         pvData: *mut core::ffi::c_void,
         szFieldName: P2,
-        pvarField: *mut tagVARIANT,
+        pvarField: *mut VARIANT,
     ) -> windows_core::Result<()>
     where
         P2: windows_core::Param<comidl_runtime::PCWSTR>,
@@ -1521,7 +1521,7 @@ impl IRecordInfo {
         wFlags: u32,
         pvData: *mut core::ffi::c_void,
         szFieldName: P2,
-        pvarField: *mut tagVARIANT,
+        pvarField: *mut VARIANT,
     ) -> windows_core::Result<()>
     where
         P2: windows_core::Param<comidl_runtime::PCWSTR>,
@@ -1647,14 +1647,14 @@ pub struct IRecordInfo_Vtbl {
         *mut core::ffi::c_void,
         *mut core::ffi::c_void,
         comidl_runtime::PCWSTR,
-        *mut tagVARIANT,
+        *mut VARIANT,
     ) -> windows_core::HRESULT,
     /// Slot 11: `HRESULT GetFieldNoCopy(PVOID pvData, LPCOLESTR szFieldName, VARIANT *pvarField, PVOID *ppvDataCArray)`
     pub GetFieldNoCopy: unsafe extern "system" fn(
         *mut core::ffi::c_void,
         *mut core::ffi::c_void,
         comidl_runtime::PCWSTR,
-        *mut tagVARIANT,
+        *mut VARIANT,
         *mut *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
     /// Slot 12: `HRESULT PutField(ULONG wFlags, PVOID pvData, LPCOLESTR szFieldName, VARIANT *pvarField)`
@@ -1663,7 +1663,7 @@ pub struct IRecordInfo_Vtbl {
         u32,
         *mut core::ffi::c_void,
         comidl_runtime::PCWSTR,
-        *mut tagVARIANT,
+        *mut VARIANT,
     ) -> windows_core::HRESULT,
     /// Slot 13: `HRESULT PutFieldNoCopy(ULONG wFlags, PVOID pvData, LPCOLESTR szFieldName, VARIANT *pvarField)`
     pub PutFieldNoCopy: unsafe extern "system" fn(
@@ -1671,7 +1671,7 @@ pub struct IRecordInfo_Vtbl {
         u32,
         *mut core::ffi::c_void,
         comidl_runtime::PCWSTR,
-        *mut tagVARIANT,
+        *mut VARIANT,
     ) -> windows_core::HRESULT,
     /// Slot 14: `HRESULT GetFieldNames(ULONG *pcNames, BSTR *rgBstrNames)`
     pub GetFieldNames: unsafe extern "system" fn(
@@ -1701,28 +1701,28 @@ pub struct IRecordInfo_Vtbl {
     ) -> windows_core::HRESULT,
 }
 #[repr(C)]
-pub union tagVARIANT_0 {
-    pub __VARIANT_NAME_2: core::mem::ManuallyDrop<tagVARIANT_0_0>,
+pub union VARIANT_0 {
+    pub __VARIANT_NAME_2: core::mem::ManuallyDrop<VARIANT_0_0>,
     pub decVal: super::wtypes::DECIMAL,
 }
-impl Clone for tagVARIANT_0 {
+impl Clone for VARIANT_0 {
     fn clone(&self) -> Self {
         unsafe { core::mem::transmute_copy(self) }
     }
 }
-impl Default for tagVARIANT_0 {
+impl Default for VARIANT_0 {
     fn default() -> Self {
         unsafe { core::mem::zeroed() }
     }
 }
 #[cfg(target_pointer_width = "64")]
-const _: [(); 24] = [(); core::mem::size_of::<tagVARIANT_0>()];
+const _: [(); 24] = [(); core::mem::size_of::<VARIANT_0>()];
 #[cfg(target_pointer_width = "64")]
-const _: [(); 8] = [(); core::mem::align_of::<tagVARIANT_0>()];
+const _: [(); 8] = [(); core::mem::align_of::<VARIANT_0>()];
 #[cfg(target_pointer_width = "32")]
-const _: [(); 16] = [(); core::mem::size_of::<tagVARIANT_0>()];
+const _: [(); 16] = [(); core::mem::size_of::<VARIANT_0>()];
 #[cfg(target_pointer_width = "32")]
-const _: [(); 8] = [(); core::mem::align_of::<tagVARIANT_0>()];
+const _: [(); 8] = [(); core::mem::align_of::<VARIANT_0>()];
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub union TYPEDESC_0 {
@@ -1747,7 +1747,7 @@ const _: [(); 4] = [(); core::mem::align_of::<TYPEDESC_0>()];
 #[derive(Clone, Copy)]
 pub union VARDESC_0 {
     pub oInst: u32,
-    pub lpvarValue: *mut tagVARIANT,
+    pub lpvarValue: *mut VARIANT,
 }
 impl Default for VARDESC_0 {
     fn default() -> Self {
@@ -1764,28 +1764,28 @@ const _: [(); 4] = [(); core::mem::size_of::<VARDESC_0>()];
 const _: [(); 4] = [(); core::mem::align_of::<VARDESC_0>()];
 #[repr(C)]
 #[derive(Clone)]
-pub struct tagVARIANT_0_0 {
+pub struct VARIANT_0_0 {
     pub vt: u16,
     pub wReserved1: u16,
     pub wReserved2: u16,
     pub wReserved3: u16,
-    pub __VARIANT_NAME_3: tagVARIANT_0_0_0,
+    pub __VARIANT_NAME_3: VARIANT_0_0_0,
 }
-impl Default for tagVARIANT_0_0 {
+impl Default for VARIANT_0_0 {
     fn default() -> Self {
         unsafe { core::mem::zeroed() }
     }
 }
 #[cfg(target_pointer_width = "64")]
-const _: [(); 24] = [(); core::mem::size_of::<tagVARIANT_0_0>()];
+const _: [(); 24] = [(); core::mem::size_of::<VARIANT_0_0>()];
 #[cfg(target_pointer_width = "64")]
-const _: [(); 8] = [(); core::mem::align_of::<tagVARIANT_0_0>()];
+const _: [(); 8] = [(); core::mem::align_of::<VARIANT_0_0>()];
 #[cfg(target_pointer_width = "32")]
-const _: [(); 16] = [(); core::mem::size_of::<tagVARIANT_0_0>()];
+const _: [(); 16] = [(); core::mem::size_of::<VARIANT_0_0>()];
 #[cfg(target_pointer_width = "32")]
-const _: [(); 8] = [(); core::mem::align_of::<tagVARIANT_0_0>()];
+const _: [(); 8] = [(); core::mem::align_of::<VARIANT_0_0>()];
 #[repr(C)]
-pub union tagVARIANT_0_0_0 {
+pub union VARIANT_0_0_0 {
     pub llVal: i64,
     pub lVal: i32,
     pub bVal: u8,
@@ -1814,7 +1814,7 @@ pub union tagVARIANT_0_0_0 {
     pub ppunkVal: *mut *mut core::ffi::c_void,
     pub ppdispVal: *mut *mut core::ffi::c_void,
     pub pparray: *mut *mut SAFEARRAY,
-    pub pvarVal: *mut tagVARIANT,
+    pub pvarVal: *mut VARIANT,
     pub byref: *mut core::ffi::c_void,
     pub cVal: i8,
     pub uiVal: u16,
@@ -1829,42 +1829,42 @@ pub union tagVARIANT_0_0_0 {
     pub pullVal: *mut u64,
     pub pintVal: *mut i32,
     pub puintVal: *mut u32,
-    pub __VARIANT_NAME_4: core::mem::ManuallyDrop<tagVARIANT_0_0_0_0>,
+    pub __VARIANT_NAME_4: core::mem::ManuallyDrop<VARIANT_0_0_0_0>,
 }
-impl Clone for tagVARIANT_0_0_0 {
+impl Clone for VARIANT_0_0_0 {
     fn clone(&self) -> Self {
         unsafe { core::mem::transmute_copy(self) }
     }
 }
-impl Default for tagVARIANT_0_0_0 {
+impl Default for VARIANT_0_0_0 {
     fn default() -> Self {
         unsafe { core::mem::zeroed() }
     }
 }
 #[cfg(target_pointer_width = "64")]
-const _: [(); 16] = [(); core::mem::size_of::<tagVARIANT_0_0_0>()];
+const _: [(); 16] = [(); core::mem::size_of::<VARIANT_0_0_0>()];
 #[cfg(target_pointer_width = "64")]
-const _: [(); 8] = [(); core::mem::align_of::<tagVARIANT_0_0_0>()];
+const _: [(); 8] = [(); core::mem::align_of::<VARIANT_0_0_0>()];
 #[cfg(target_pointer_width = "32")]
-const _: [(); 8] = [(); core::mem::size_of::<tagVARIANT_0_0_0>()];
+const _: [(); 8] = [(); core::mem::size_of::<VARIANT_0_0_0>()];
 #[cfg(target_pointer_width = "32")]
-const _: [(); 8] = [(); core::mem::align_of::<tagVARIANT_0_0_0>()];
+const _: [(); 8] = [(); core::mem::align_of::<VARIANT_0_0_0>()];
 #[repr(C)]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct tagVARIANT_0_0_0_0 {
+pub struct VARIANT_0_0_0_0 {
     pub pvRecord: *mut core::ffi::c_void,
     pub pRecInfo: core::mem::ManuallyDrop<Option<IRecordInfo>>,
 }
-impl Default for tagVARIANT_0_0_0_0 {
+impl Default for VARIANT_0_0_0_0 {
     fn default() -> Self {
         unsafe { core::mem::zeroed() }
     }
 }
 #[cfg(target_pointer_width = "64")]
-const _: [(); 16] = [(); core::mem::size_of::<tagVARIANT_0_0_0_0>()];
+const _: [(); 16] = [(); core::mem::size_of::<VARIANT_0_0_0_0>()];
 #[cfg(target_pointer_width = "64")]
-const _: [(); 8] = [(); core::mem::align_of::<tagVARIANT_0_0_0_0>()];
+const _: [(); 8] = [(); core::mem::align_of::<VARIANT_0_0_0_0>()];
 #[cfg(target_pointer_width = "32")]
-const _: [(); 8] = [(); core::mem::size_of::<tagVARIANT_0_0_0_0>()];
+const _: [(); 8] = [(); core::mem::size_of::<VARIANT_0_0_0_0>()];
 #[cfg(target_pointer_width = "32")]
-const _: [(); 4] = [(); core::mem::align_of::<tagVARIANT_0_0_0_0>()];
+const _: [(); 4] = [(); core::mem::align_of::<VARIANT_0_0_0_0>()];

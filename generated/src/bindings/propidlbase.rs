@@ -312,7 +312,7 @@ const _: [(); 4] = [(); core::mem::align_of::<CASCODE>()];
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CAPROPVARIANT {
     pub cElems: u32,
-    pub pElems: *mut tagPROPVARIANT,
+    pub pElems: *mut PROPVARIANT,
 }
 impl Default for CAPROPVARIANT {
     fn default() -> Self {
@@ -473,28 +473,28 @@ const _: [(); 4] = [(); core::mem::align_of::<CACLSID>()];
 /// overlaid on the whole value for VT_DECIMAL; the size is the same.
 #[repr(C)]
 #[derive(Clone)]
-pub struct tagPROPVARIANT {
+pub struct PROPVARIANT {
     pub vt: u16,
     pub wReserved1: u16,
     pub wReserved2: u16,
     pub wReserved3: u16,
-    pub Anonymous: tagPROPVARIANT_0,
+    pub Anonymous: PROPVARIANT_0,
 }
-impl Default for tagPROPVARIANT {
+impl Default for PROPVARIANT {
     fn default() -> Self {
         unsafe { core::mem::zeroed() }
     }
 }
 #[cfg(target_pointer_width = "64")]
-const _: [(); 24] = [(); core::mem::size_of::<tagPROPVARIANT>()];
+const _: [(); 24] = [(); core::mem::size_of::<PROPVARIANT>()];
 #[cfg(target_pointer_width = "64")]
-const _: [(); 8] = [(); core::mem::align_of::<tagPROPVARIANT>()];
+const _: [(); 8] = [(); core::mem::align_of::<PROPVARIANT>()];
 #[cfg(target_pointer_width = "32")]
-const _: [(); 16] = [(); core::mem::size_of::<tagPROPVARIANT>()];
+const _: [(); 16] = [(); core::mem::size_of::<PROPVARIANT>()];
 #[cfg(target_pointer_width = "32")]
-const _: [(); 8] = [(); core::mem::align_of::<tagPROPVARIANT>()];
+const _: [(); 8] = [(); core::mem::align_of::<PROPVARIANT>()];
 #[repr(C)]
-pub union tagPROPVARIANT_0 {
+pub union PROPVARIANT_0 {
     pub cVal: i8,
     pub bVal: u8,
     pub iVal: i16,
@@ -566,23 +566,23 @@ pub union tagPROPVARIANT_0 {
     pub ppunkVal: *mut *mut core::ffi::c_void,
     pub ppdispVal: *mut *mut core::ffi::c_void,
     pub pparray: *mut *mut super::oaidl::SAFEARRAY,
-    pub pvarVal: *mut tagPROPVARIANT,
+    pub pvarVal: *mut PROPVARIANT,
 }
-impl Clone for tagPROPVARIANT_0 {
+impl Clone for PROPVARIANT_0 {
     fn clone(&self) -> Self {
         unsafe { core::mem::transmute_copy(self) }
     }
 }
-impl Default for tagPROPVARIANT_0 {
+impl Default for PROPVARIANT_0 {
     fn default() -> Self {
         unsafe { core::mem::zeroed() }
     }
 }
 #[cfg(target_pointer_width = "64")]
-const _: [(); 16] = [(); core::mem::size_of::<tagPROPVARIANT_0>()];
+const _: [(); 16] = [(); core::mem::size_of::<PROPVARIANT_0>()];
 #[cfg(target_pointer_width = "64")]
-const _: [(); 8] = [(); core::mem::align_of::<tagPROPVARIANT_0>()];
+const _: [(); 8] = [(); core::mem::align_of::<PROPVARIANT_0>()];
 #[cfg(target_pointer_width = "32")]
-const _: [(); 8] = [(); core::mem::size_of::<tagPROPVARIANT_0>()];
+const _: [(); 8] = [(); core::mem::size_of::<PROPVARIANT_0>()];
 #[cfg(target_pointer_width = "32")]
-const _: [(); 8] = [(); core::mem::align_of::<tagPROPVARIANT_0>()];
+const _: [(); 8] = [(); core::mem::align_of::<PROPVARIANT_0>()];

@@ -277,7 +277,7 @@ impl IShellItem2 {
     pub unsafe fn GetProperty(
         &self,
         key: *const super::wtypes::PROPERTYKEY,
-    ) -> windows_core::Result<super::propidlbase::tagPROPVARIANT> {
+    ) -> windows_core::Result<super::propidlbase::PROPVARIANT> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -414,7 +414,7 @@ pub struct IShellItem2_Vtbl {
     pub GetProperty: unsafe extern "system" fn(
         *mut core::ffi::c_void,
         *const super::wtypes::PROPERTYKEY,
-        *mut super::propidlbase::tagPROPVARIANT,
+        *mut super::propidlbase::PROPVARIANT,
     ) -> windows_core::HRESULT,
     /// Slot 14: `HRESULT GetCLSID(REFPROPERTYKEY key, CLSID *pclsid)`
     pub GetCLSID: unsafe extern "system" fn(

@@ -2589,7 +2589,7 @@ impl ISyncMgrConflict {
     pub unsafe fn GetProperty(
         &self,
         propkey: *const super::wtypes::PROPERTYKEY,
-    ) -> windows_core::Result<super::propidlbase::tagPROPVARIANT> {
+    ) -> windows_core::Result<super::propidlbase::PROPVARIANT> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -2660,7 +2660,7 @@ pub struct ISyncMgrConflict_Vtbl {
     pub GetProperty: unsafe extern "system" fn(
         *mut core::ffi::c_void,
         *const super::wtypes::PROPERTYKEY,
-        *mut super::propidlbase::tagPROPVARIANT,
+        *mut super::propidlbase::PROPVARIANT,
     ) -> windows_core::HRESULT,
     /// Slot 4: `HRESULT GetConflictIdInfo(SYNCMGR_CONFLICT_ID_INFO *pConflictIdInfo)`
     pub GetConflictIdInfo: unsafe extern "system" fn(

@@ -50,6 +50,8 @@ pub(super) struct Builder<'a> {
     known: HashMap<String, i128>,
     /// `typedef struct X X;`: `X` is the struct, defined elsewhere or not.
     self_typedefs: Vec<(usize, &'a ast::Ident, &'a ast::TypeSpec)>,
+    /// Records and enums declared under their tag (`struct tagX { ... };`).
+    tag_named: HashSet<ItemId>,
     /// `#pragma pack` of the unit being declared: a stack, top last.
     pack: Vec<Option<u64>>,
     /// The packing in force where each record was defined, when one was.
@@ -73,6 +75,7 @@ impl<'a> Builder<'a> {
             lowering: HashSet::new(),
             known: HashMap::new(),
             nested: HashMap::new(),
+            tag_named: HashSet::new(),
             pack: Vec::new(),
             packing: HashMap::new(),
             self_typedefs: Vec::new(),
@@ -93,6 +96,7 @@ impl<'a> Builder<'a> {
             self.pack = vec![None];
             self.declare_items(index, &unit.ast.items);
         }
+        self.adopt_typedef_names();
         for (unit, name, spec) in std::mem::take(&mut self.self_typedefs) {
             if !self.names.contains_key(&name.name)
                 && !matches!(spec.kind, TypeKind::Named(_) | TypeKind::Interface(_))
@@ -321,6 +325,49 @@ impl<'a> Builder<'a> {
         self.pending[second].1 = None;
     }
 
+    /// `struct tagX { ... };` then `typedef struct tagX X;`: the struct is
+    /// called `X`, as C code and windows-rs call it, and the typedef goes.
+    fn adopt_typedef_names(&mut self) {
+        for alias in 0..self.items.len() {
+            let Some(Source::Alias {
+                spec, declarator, ..
+            }) = self.pending[alias].1
+            else {
+                continue;
+            };
+            let tag = match &spec.kind {
+                TypeKind::Struct(ast::StructType {
+                    tag: Some(tag),
+                    members: None,
+                })
+                | TypeKind::Union(ast::UnionType {
+                    tag: Some(tag),
+                    body: None,
+                })
+                | TypeKind::Enum(ast::EnumType {
+                    tag: Some(tag),
+                    members: None,
+                }) => tag,
+                _ => continue,
+            };
+            let Some(&record) = self.names.get(&tag.name) else {
+                continue;
+            };
+            if !declarator.derived.is_empty() || !self.tag_named.remove(&record) {
+                continue;
+            }
+            let name = self.items[alias].name.clone();
+            self.items[record].name = name.clone();
+            if self.items[record].docs.is_empty() {
+                self.items[record].docs = self.items[alias].docs.clone();
+            }
+            self.names.insert(name, record);
+            self.pending[alias].1 = None;
+            let module = self.items[alias].module;
+            self.modules[module].items.retain(|&i| i != alias);
+        }
+    }
+
     /// An item's definition as written, white space folded, for comparing.
     fn definition_text(&self, id: ItemId) -> Option<String> {
         let (unit, source) = self.pending[id];
@@ -430,7 +477,13 @@ impl<'a> Builder<'a> {
     ) -> Option<ItemId> {
         let (tag, source) = inline_definition(spec)?;
         let id = match name.or(tag) {
-            Some(name) => self.declare(unit, name, doc_lines.0.clone(), source),
+            Some(declared) => {
+                let id = self.declare(unit, declared, doc_lines.0.clone(), source);
+                if name.is_none() {
+                    self.tag_named.insert(id);
+                }
+                id
+            }
             // `enum { A = 1, B };` only defines constants.
             None if matches!(source, Source::Enum(_)) => self.push_item(
                 unit,
