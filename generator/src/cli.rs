@@ -261,7 +261,7 @@ fn check(
         // Files imported by several roots share their problems: once each.
         let fresh: Vec<Diagnostic> = semantic
             .iter()
-            .filter(|d| reported_semantic.insert(d.render(false)))
+            .filter(|d| reported_semantic.insert(d.identity()))
             .cloned()
             .collect();
         reporter.print(err, &fresh);

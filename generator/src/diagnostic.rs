@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::syntax::source::SourceSpan;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Warning,
     Error,
@@ -61,6 +61,18 @@ impl Diagnostic {
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// What makes two reports the same problem: severity, message and
+    /// where (cheaper to compare than the rendered text).
+    pub fn identity(&self) -> (Severity, String, Option<(std::path::PathBuf, usize)>) {
+        (
+            self.severity,
+            self.message.clone(),
+            self.span
+                .as_ref()
+                .map(|s| (s.file.path().to_path_buf(), s.start)),
+        )
     }
 
     pub fn is_error(&self) -> bool {

@@ -48,6 +48,8 @@ pub(super) struct Builder<'a> {
     lowering: HashSet<ItemId>,
     /// Values of enumerators and constants computed so far.
     known: HashMap<String, i128>,
+    /// "Did you mean" answers already computed, by unknown name.
+    suggestions: HashMap<String, Option<String>>,
     /// `typedef struct X X;`: `X` is the struct, defined elsewhere or not.
     self_typedefs: Vec<(usize, &'a ast::Ident, &'a ast::TypeSpec)>,
     /// Records and enums declared under their tag (`struct tagX { ... };`).
@@ -79,6 +81,7 @@ impl<'a> Builder<'a> {
             pack: Vec::new(),
             packing: HashMap::new(),
             self_typedefs: Vec::new(),
+            suggestions: HashMap::new(),
             modules: Vec::new(),
             diagnostics: Vec::new(),
         }
@@ -752,7 +755,6 @@ impl<'a> Builder<'a> {
                 iid_is: None,
                 size_is: None,
                 length_is: None,
-                c_type: type_text(spec, &declarator.derived, None),
             });
             written.push(attributes);
         }
@@ -867,7 +869,6 @@ impl<'a> Builder<'a> {
                     docs: docs(&member.docs, &member.attributes),
                     ty,
                     bits: None,
-                    c_type: type_text(&member.spec, &[], None),
                 });
                 continue;
             }
@@ -887,7 +888,6 @@ impl<'a> Builder<'a> {
                     docs: docs(&member.docs, &member.attributes),
                     ty,
                     bits,
-                    c_type: type_text(&member.spec, &declarator.derived, None),
                 });
             }
         }
@@ -951,7 +951,6 @@ impl<'a> Builder<'a> {
                             docs: Vec::new(),
                             ty: discriminant_ty,
                             bits: None,
-                            c_type: type_text(discriminant_type, &[], None),
                         },
                         Field {
                             name: union_name
@@ -961,7 +960,6 @@ impl<'a> Builder<'a> {
                             docs: Vec::new(),
                             ty: Type::Named(union),
                             bits: None,
-                            c_type: name,
                         },
                     ],
                     layout: Default::default(),
@@ -1184,16 +1182,24 @@ impl<'a> Builder<'a> {
     }
 
     /// Adds "did you mean" for a misspelt type name.
-    fn suggest(&self, diagnostic: Diagnostic, name: &str) -> Diagnostic {
-        let limit = if name.len() < 5 { 1 } else { 2 };
-        let best = self
-            .names
-            .keys()
-            .map(|k| (edit_distance(&k.to_lowercase(), &name.to_lowercase()), k))
-            .filter(|&(d, _)| d <= limit)
-            .min();
-        match best {
-            Some((_, k)) => diagnostic.help(format!("a type with a similar name exists: `{k}`")),
+    fn suggest(&mut self, diagnostic: Diagnostic, name: &str) -> Diagnostic {
+        // Files that import nothing they use name the same unknown type
+        // hundreds of times: look each name up once.
+        if !self.suggestions.contains_key(name) {
+            let limit = if name.len() < 5 { 1 } else { 2 };
+            let wanted = name.to_lowercase();
+            let best = self
+                .names
+                .keys()
+                .filter(|k| k.len().abs_diff(name.len()) <= limit)
+                .map(|k| (edit_distance(&k.to_lowercase(), &wanted), k))
+                .filter(|&(d, _)| d <= limit)
+                .min()
+                .map(|(_, k)| k.clone());
+            self.suggestions.insert(name.to_string(), best);
+        }
+        match &self.suggestions[name] {
+            Some(k) => diagnostic.help(format!("a type with a similar name exists: `{k}`")),
             None => diagnostic.help("import the file that declares it, or check the spelling"),
         }
     }

@@ -180,8 +180,6 @@ pub struct Param {
     pub size_is: Option<Extent>,
     /// `length_is(n)`, same forms.
     pub length_is: Option<Extent>,
-    /// The C type as written, for comments.
-    pub c_type: String,
 }
 
 /// A run-time array extent that names another parameter.
@@ -301,7 +299,6 @@ pub struct Field {
     pub ty: Type,
     /// A bit-field's width.
     pub bits: Option<u32>,
-    pub c_type: String,
 }
 
 #[derive(Clone, Debug)]
