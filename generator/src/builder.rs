@@ -8,7 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::emit::rust::{self, GeneratedFile};
 use crate::model::Model;
 use crate::syntax::builtin::{self, WithBuiltins};
-use crate::syntax::load::{Loader, Unit, normalize};
+use crate::syntax::load::{Loader, normalize};
 use crate::syntax::preprocess::{self, DiskFiles};
 
 /// Generates Rust bindings from IDL files.
@@ -102,18 +102,8 @@ impl Builder {
     pub fn generate(&self) -> Result<Output, Vec<Diagnostic>> {
         let files = WithBuiltins::new(&DiskFiles);
         let loader = Loader::new(builtin::searched_last(self.preprocess.clone()), &files);
-        // The named files first, then what they import, each once.
-        let mut units: Vec<std::sync::Arc<Unit>> = Vec::new();
-        let mut roots = Vec::new();
-        for file in &self.files {
-            let path = normalize(file);
-            for unit in loader.closure(&path) {
-                if !units.iter().any(|u| u.path == unit.path) {
-                    units.push(unit);
-                }
-            }
-            roots.push(path);
-        }
+        let units = loader.closure_of_all(&self.files);
+        let roots: Vec<PathBuf> = self.files.iter().map(|f| normalize(f)).collect();
         let mut diagnostics: Vec<Diagnostic> = units
             .iter()
             .flat_map(|u| u.diagnostics.iter().cloned())

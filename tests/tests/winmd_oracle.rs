@@ -6,7 +6,7 @@
 
 use comidl::model::{Arch, ConstValue, Direction, ItemId, ItemKind, Model, Prim, Type};
 use comidl::syntax::builtin::{self, WithBuiltins};
-use comidl::syntax::load::{Loader, Unit};
+use comidl::syntax::load::Loader;
 use comidl::syntax::preprocess::{DiskFiles, Options};
 use comidl_tests::repo_root;
 use comidl_tests::winmd::{self, Winmd};
@@ -27,14 +27,7 @@ fn model() -> Model {
         ..Options::default()
     });
     let loader = Loader::new(options, &files);
-    let mut units: Vec<std::sync::Arc<Unit>> = Vec::new();
-    for file in ["Syncmgr.idl", "mobsync.idl"] {
-        for unit in loader.closure(&idl.join(file)) {
-            if !units.iter().any(|u| u.path == unit.path) {
-                units.push(unit);
-            }
-        }
-    }
+    let units = loader.closure_of_all(&[idl.join("Syncmgr.idl"), idl.join("mobsync.idl")]);
     let (model, diagnostics) = Model::build(&units);
     assert!(
         diagnostics.is_empty(),

@@ -80,7 +80,7 @@ impl Model {
             Type::Named(id) => match &self.items[*id].kind {
                 ItemKind::Enum(_) => Some(Layout { size: 4, align: 4 }),
                 ItemKind::Record(record) if record.complete => {
-                    Some(record.layout[arch_index(arch)]).filter(|l| l.align > 0)
+                    Some(record.layout_on(arch)).filter(|l| l.align > 0)
                 }
                 ItemKind::Alias(alias) => self.layout_of(&alias.ty, arch),
                 _ => None,
@@ -90,8 +90,15 @@ impl Model {
     }
 }
 
-fn arch_index(arch: Arch) -> usize {
-    Arch::ALL.iter().position(|&a| a == arch).expect("listed")
+impl Record {
+    /// The record's layout on `arch` (zero until computed).
+    pub fn layout_on(&self, arch: Arch) -> Layout {
+        let index = Arch::ALL
+            .iter()
+            .position(|&a| a == arch)
+            .expect("every arch is listed");
+        self.layout[index]
+    }
 }
 
 /// Fills in every record's layout, records used by value first.
@@ -113,15 +120,21 @@ fn visit(model: &mut Model, id: ItemId, state: &mut [State], diagnostics: &mut V
     if state[id] != State::Todo {
         if state[id] == State::Busy {
             let item = &model.items[id];
-            let problem = match item.kind {
-                ItemKind::Alias(_) => "is defined in terms of itself",
-                _ => "contains itself by value",
+            let (problem, help) = match item.kind {
+                ItemKind::Alias(_) => (
+                    "is defined in terms of itself",
+                    "a chain of typedefs must end in a type that is not a typedef",
+                ),
+                _ => (
+                    "contains itself by value",
+                    "a member that refers back to its own type must be a pointer",
+                ),
             };
             let mut d = Diagnostic::error(format!("`{}` {problem}", item.name));
             if let Some(span) = item.span.clone() {
                 d = d.at(span, "defined here");
             }
-            diagnostics.push(d.help("a member that refers back to its own type must be a pointer"));
+            diagnostics.push(d.help(help));
         }
         return;
     }

@@ -309,9 +309,8 @@ impl<'a> Builder<'a> {
     fn report_duplicate(&mut self, first: ItemId, second: ItemId) {
         // C allows the same typedef twice, and header guards let a type be
         // repeated in two files: a copy word for word is no conflict.
-        if self.definition_text(first).is_some()
-            && self.definition_text(first) == self.definition_text(second)
-        {
+        let first_text = self.definition_text(first);
+        if first_text.is_some() && first_text == self.definition_text(second) {
             self.pending[second].1 = None;
             return;
         }
@@ -1135,17 +1134,8 @@ impl<'a> Builder<'a> {
 
     fn lookup_type(&mut self, unit: usize, name: &ast::Ident) -> Type {
         if let Some(&id) = self.names.get(&name.name) {
-            return match self.pending[id].1 {
-                Some(Source::Const(_) | Source::Coclass(_) | Source::Library(_)) => {
-                    self.not_a_type(unit, name, id)
-                }
-                _ if matches!(
-                    self.items[id].kind,
-                    ItemKind::Const(_) | ItemKind::Coclass(_) | ItemKind::Library(_)
-                ) =>
-                {
-                    self.not_a_type(unit, name, id)
-                }
+            return match self.describe(id) {
+                "constant" | "coclass" | "library" => self.not_a_type(unit, name, id),
                 _ => Type::Named(id),
             };
         }
@@ -1228,19 +1218,20 @@ impl<'a> Builder<'a> {
 
     /// Whether `ty` is the typedef `name` or a typedef of it.
     fn is_named(&mut self, ty: &Type, name: &str) -> bool {
-        let Type::Named(id) = ty else { return false };
-        let id = *id;
-        if self.items[id].name == name {
-            return true;
-        }
-        self.lower(id);
-        match &self.items[id].kind {
-            ItemKind::Alias(alias) => {
-                let ty = alias.ty.clone();
-                self.is_named(&ty, name)
+        let mut ty = ty.clone();
+        // Bounded: a typedef cycle is reported by layout, not followed.
+        for _ in 0..64 {
+            let Type::Named(id) = ty else { return false };
+            if self.items[id].name == name {
+                return true;
             }
-            _ => false,
+            self.lower(id);
+            match &self.items[id].kind {
+                ItemKind::Alias(alias) => ty = alias.ty.clone(),
+                _ => return false,
+            }
         }
+        false
     }
 
     fn evaluate(&mut self, unit: usize, expr: &ast::Expr) -> Option<i128> {

@@ -37,10 +37,6 @@ impl Model {
         self.names.get(name).copied()
     }
 
-    pub fn item(&self, id: ItemId) -> &Item {
-        &self.items[id]
-    }
-
     pub fn interface(&self, id: ItemId) -> Option<&Interface> {
         match &self.items[id].kind {
             ItemKind::Interface(interface) => Some(interface),
@@ -95,16 +91,5 @@ impl Model {
             steps += 1;
         }
         ty
-    }
-
-    /// The interface `ty` points to, if it is an interface pointer.
-    pub fn pointed_interface(&self, ty: &Type) -> Option<ItemId> {
-        match self.resolve(ty, &|_| false) {
-            Type::Pointer { to, .. } => match self.resolve(to, &|_| false) {
-                Type::Named(id) if self.interface(*id).is_some() => Some(*id),
-                _ => None,
-            },
-            _ => None,
-        }
     }
 }

@@ -72,13 +72,6 @@ impl Arch {
             Arch::X86 => 4,
         }
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Arch::X64 => "x64",
-            Arch::X86 => "x86",
-        }
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -108,13 +101,6 @@ impl Type {
         Type::Pointer {
             to: Box::new(to),
             to_const,
-        }
-    }
-
-    pub fn pointee(&self) -> Option<&Type> {
-        match self {
-            Type::Pointer { to, .. } => Some(to),
-            _ => None,
         }
     }
 

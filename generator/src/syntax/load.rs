@@ -75,16 +75,24 @@ impl<'f> Loader<'f> {
     /// `path` and every file it imports, directly or not, each once, in
     /// breadth-first order starting with `path` itself.
     pub fn closure(&self, path: &Path) -> Vec<Arc<Unit>> {
+        self.closure_of_all(std::slice::from_ref(&path))
+    }
+
+    /// The closures of `paths` one after the other, each unit once: the
+    /// first file and its imports, then what the second adds, and so on.
+    pub fn closure_of_all(&self, paths: &[impl AsRef<Path>]) -> Vec<Arc<Unit>> {
         let mut seen = HashSet::new();
-        let mut queue = VecDeque::from([normalize(path)]);
         let mut units = Vec::new();
-        while let Some(next) = queue.pop_front() {
-            if !seen.insert(next.clone()) {
-                continue;
+        for path in paths {
+            let mut queue = VecDeque::from([normalize(path.as_ref())]);
+            while let Some(next) = queue.pop_front() {
+                if !seen.insert(next.clone()) {
+                    continue;
+                }
+                let unit = self.unit(&next);
+                queue.extend(unit.imports.iter().filter_map(|i| i.path.clone()));
+                units.push(unit);
             }
-            let unit = self.unit(&next);
-            queue.extend(unit.imports.iter().filter_map(|i| i.path.clone()));
-            units.push(unit);
         }
         units
     }

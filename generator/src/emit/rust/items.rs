@@ -174,7 +174,7 @@ impl Emitter<'_> {
             )
         };
         let [x64, x86] = Arch::ALL.map(|arch| {
-            let layout = record.layout[Arch::ALL.iter().position(|&a| a == arch).unwrap_or(0)];
+            let layout = record.layout_on(arch);
             (
                 Literal::u64_unsuffixed(layout.size),
                 Literal::u64_unsuffixed(layout.align),

@@ -297,16 +297,16 @@ impl Emitter<'_> {
     fn item_traits(&self, id: ItemId) -> Traits {
         let item = &self.model.items[id];
         if self.externs.contains_key(&item.name) {
-            return match () {
-                _ if self.is_extern(&Type::Named(id), "BSTR") => Traits {
+            let built_in = self
+                .canonical
+                .get(item.name.as_str())
+                .filter(|&&c| self.is_extern(&Type::Named(id), c));
+            return match built_in {
+                Some(&"BSTR") => Traits {
                     copy: false,
                     ..Traits::ALL
                 },
-                _ if self.canonical.contains_key(item.name.as_str())
-                    && self.is_extern(&Type::Named(id), self.canonical[item.name.as_str()]) =>
-                {
-                    Traits::ALL
-                }
+                Some(_) => Traits::ALL,
                 // A type mapped by the user: assume only what every
                 // windows-rs value type has.
                 _ => Traits {
