@@ -109,13 +109,13 @@ impl Builder {
             .flat_map(|u| u.diagnostics.iter().cloned())
             .collect();
         if !diagnostics.iter().any(Diagnostic::is_error) {
-            let (model, found) = Model::build(&units);
+            let roots: Vec<usize> = roots
+                .iter()
+                .filter_map(|root| units.iter().position(|u| &u.path == root))
+                .collect();
+            let (model, found) = Model::build_used_by(&units, &roots);
             diagnostics.extend(found);
             if !diagnostics.iter().any(Diagnostic::is_error) {
-                let roots: Vec<usize> = roots
-                    .iter()
-                    .filter_map(|root| model.modules.iter().position(|m| &m.path == root))
-                    .collect();
                 match rust::generate(&model, &roots, &self.rust) {
                     Ok(files) => {
                         return Ok(Output {

@@ -238,7 +238,8 @@ fn check(
         let semantic = if closure.iter().any(|unit| unit.has_errors()) {
             Vec::new()
         } else {
-            Model::build(&closure).1
+            // The root is the closure's first unit.
+            Model::build_used_by(&closure, &[0]).1
         };
         (closure, semantic)
     });

@@ -2,7 +2,8 @@
 //! declaration does not matter, as in MIDL across imports), then every item
 //! is lowered with its types resolved.
 
-use std::collections::{HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::Model;
@@ -87,7 +88,9 @@ impl<'a> Builder<'a> {
         }
     }
 
-    pub(super) fn build(mut self) -> (Model, Vec<Diagnostic>) {
+    /// Lowers every item, or with `roots` (unit indices) only the roots'
+    /// items and what they use.
+    pub(super) fn build(mut self, roots: Option<&[usize]>) -> (Model, Vec<Diagnostic>) {
         let mut taken = HashSet::new();
         for (index, unit) in self.units.iter().enumerate() {
             let name = module_name(&unit.path, &mut taken);
@@ -135,10 +138,9 @@ impl<'a> Builder<'a> {
             self.pending.push((0, None));
             self.names.insert(name, id);
         }
-        let mut id = 0;
-        while id < self.items.len() {
-            self.lower(id);
-            id += 1;
+        match roots {
+            None => (0..self.items.len()).for_each(|id| self.lower(id)),
+            Some(roots) => self.lower_used_by(roots),
         }
         let model = Model {
             modules: self.modules,
@@ -146,6 +148,32 @@ impl<'a> Builder<'a> {
             names: self.names,
         };
         (model, self.diagnostics)
+    }
+
+    /// Lowers the roots' items and, transitively, the items they use, in
+    /// declaration order (so reports come in a stable order). What is not
+    /// reached stays declared but is dropped from the names and modules.
+    fn lower_used_by(&mut self, roots: &[usize]) {
+        let mut reached = vec![false; self.items.len()];
+        let mut queue: BinaryHeap<Reverse<ItemId>> = roots
+            .iter()
+            .flat_map(|&unit| self.modules[unit].items.iter().map(|&id| Reverse(id)))
+            .collect();
+        while let Some(Reverse(id)) = queue.pop() {
+            if std::mem::replace(&mut reached[id], true) {
+                continue;
+            }
+            self.lower(id);
+            // Lowering may add items (incomplete structs named in passing).
+            reached.resize(self.items.len(), false);
+            self.items[id]
+                .kind
+                .visit_items(&mut |used| queue.push(Reverse(used)));
+        }
+        for module in &mut self.modules {
+            module.items.retain(|&id| reached[id]);
+        }
+        self.names.retain(|_, id| reached[*id]);
     }
 
     fn span(&self, unit: usize, span: ast::Span) -> SourceSpan {

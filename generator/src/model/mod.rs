@@ -27,7 +27,19 @@ impl Model {
     /// Lowers `units` (a file and its imports, as `Loader::closure` gives
     /// them) and reports what does not resolve or break MIDL's rules.
     pub fn build(units: &[Arc<Unit>]) -> (Model, Vec<Diagnostic>) {
-        let (mut model, mut diagnostics) = lower::Builder::new(units).build();
+        Self::build_from(units, None)
+    }
+
+    /// As [`Model::build`], but only for what the `roots` (indices into
+    /// `units`) declare and use: names the roots never reach are not in the
+    /// model, and their problems are not reported. Much cheaper for a file
+    /// that imports large headers.
+    pub fn build_used_by(units: &[Arc<Unit>], roots: &[usize]) -> (Model, Vec<Diagnostic>) {
+        Self::build_from(units, Some(roots))
+    }
+
+    fn build_from(units: &[Arc<Unit>], roots: Option<&[usize]>) -> (Model, Vec<Diagnostic>) {
+        let (mut model, mut diagnostics) = lower::Builder::new(units).build(roots);
         layout::compute(&mut model, &mut diagnostics);
         (model, diagnostics)
     }

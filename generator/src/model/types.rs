@@ -211,6 +211,28 @@ impl ItemKind {
             ItemKind::Library(_) => "library",
         }
     }
+
+    /// Calls `f` with every item this one refers to: its base, and the
+    /// items named in its types.
+    pub fn visit_items(&self, f: &mut dyn FnMut(ItemId)) {
+        match self {
+            ItemKind::Interface(interface) => {
+                if let Some(base) = interface.base {
+                    f(base);
+                }
+                for method in &interface.methods {
+                    method.signature.ret.visit_items(f);
+                    for param in &method.signature.params {
+                        param.ty.visit_items(f);
+                    }
+                }
+            }
+            ItemKind::Record(record) => record.fields.iter().for_each(|field| field.ty.visit_items(f)),
+            ItemKind::Alias(alias) => alias.ty.visit_items(f),
+            ItemKind::Const(constant) => constant.ty.visit_items(f),
+            ItemKind::Enum(_) | ItemKind::Coclass(_) | ItemKind::Library(_) => {}
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

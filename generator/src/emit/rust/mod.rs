@@ -16,7 +16,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{ItemId, ItemKind, Model, ModuleId, Type};
+use crate::model::{ItemId, ItemKind, Model, ModuleId};
 use crate::syntax::ast::Guid;
 use types::{Traits, ident};
 
@@ -201,39 +201,23 @@ impl Emitter<'_> {
             }
             seen[id] = true;
             found.push(id);
-            let mut used = Vec::new();
-            let mut uses = |ty: &Type| ty.visit_items(&mut |i| used.push(i));
-            match &model.items[id].kind {
-                ItemKind::Interface(interface) => {
-                    if !interface.defined {
-                        let mut d = Diagnostic::error(format!(
-                            "interface `{}` is used but never defined",
-                            model.items[id].name
-                        ));
-                        if let Some(span) = model.items[id].span.clone() {
-                            d = d.at(span, "only declared here");
-                        }
-                        errors.push(d.help(format!(
-                            "import the IDL file that defines it, or map it to a Rust type with `--extern-type {}=PATH`",
-                            model.items[id].name
-                        )));
-                    }
-                    if let Some(base) = interface.base {
-                        uses(&Type::Named(base));
-                    }
-                    for method in &interface.methods {
-                        uses(&method.signature.ret);
-                        for param in &method.signature.params {
-                            uses(&param.ty);
-                        }
-                    }
+            let item = &model.items[id];
+            if let ItemKind::Interface(interface) = &item.kind
+                && !interface.defined
+            {
+                let mut d = Diagnostic::error(format!(
+                    "interface `{}` is used but never defined",
+                    item.name
+                ));
+                if let Some(span) = item.span.clone() {
+                    d = d.at(span, "only declared here");
                 }
-                ItemKind::Record(record) => record.fields.iter().for_each(|f| uses(&f.ty)),
-                ItemKind::Alias(alias) => uses(&alias.ty),
-                ItemKind::Const(constant) => uses(&constant.ty),
-                ItemKind::Enum(_) | ItemKind::Coclass(_) | ItemKind::Library(_) => {}
+                errors.push(d.help(format!(
+                    "import the IDL file that defines it, or map it to a Rust type with `--extern-type {}=PATH`",
+                    item.name
+                )));
             }
-            queue.extend(used);
+            item.kind.visit_items(&mut |used| queue.push(used));
         }
         found
     }
