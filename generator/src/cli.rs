@@ -4,14 +4,13 @@
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::diagnostic::Diagnostic;
 use crate::emit::inspect;
 use crate::model::Model;
+use crate::parallel;
 use crate::syntax::builtin::{self, WithBuiltins};
 use crate::syntax::load::Loader;
 use crate::syntax::preprocess::{self, DiskFiles};
@@ -225,14 +224,14 @@ fn check(
     err: &mut dyn Write,
 ) -> i32 {
     let provider = WithBuiltins::new(&DiskFiles);
+    // Roots are checked in parallel, so each closure loads on one thread.
     let loader = Loader::new(
         builtin::searched_last(input.preprocess_options()),
         &provider,
-    );
-    let jobs = jobs
-        .unwrap_or_else(|| thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, files.len().max(1));
-    let checked = parallel_map(files, jobs, |file| {
+    )
+    .sequential();
+    let jobs = jobs.unwrap_or_else(parallel::available_jobs);
+    let checked = parallel::map(files, jobs, |file| {
         let closure = loader.closure(file);
         // Meaning is checked only on what parsed.
         let semantic = if closure.iter().any(|unit| unit.has_errors()) {
@@ -331,35 +330,6 @@ fn generate(
             1
         }
     }
-}
-
-/// `f` over `items` on `jobs` threads, results in input order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], jobs: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<(usize, R)> = thread::scope(|scope| {
-        let workers: Vec<_> = (0..jobs)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(index) else { break };
-                        done.push((index, f(item)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| {
-                w.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    results.sort_by_key(|(index, _)| *index);
-    results.into_iter().map(|(_, r)| r).collect()
 }
 
 fn inspect(

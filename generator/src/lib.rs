@@ -8,6 +8,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod emit;
 pub mod model;
+mod parallel;
 pub mod syntax;
 
 pub use builder::{Builder, Output};

@@ -227,7 +227,10 @@ impl ItemKind {
                     }
                 }
             }
-            ItemKind::Record(record) => record.fields.iter().for_each(|field| field.ty.visit_items(f)),
+            ItemKind::Record(record) => record
+                .fields
+                .iter()
+                .for_each(|field| field.ty.visit_items(f)),
             ItemKind::Alias(alias) => alias.ty.visit_items(f),
             ItemKind::Const(constant) => constant.ty.visit_items(f),
             ItemKind::Enum(_) | ItemKind::Coclass(_) | ItemKind::Library(_) => {}

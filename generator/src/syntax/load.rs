@@ -5,12 +5,13 @@
 //! file's parse depends on nothing but its own text, and each file is parsed at
 //! most once per run, whoever imports it, on whichever thread asks first.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::diagnostic::{Diagnostic, display_path};
+use crate::parallel;
 use crate::syntax::ast::{self, Item};
 use crate::syntax::parse::parse;
 use crate::syntax::preprocess::{self, FileProvider, Preprocessed};
@@ -48,6 +49,8 @@ pub struct ResolvedImport {
 pub struct Loader<'f> {
     options: preprocess::Options,
     files: &'f dyn FileProvider,
+    /// Threads for loading one level of imports.
+    jobs: usize,
     units: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Unit>>>>>,
 }
 
@@ -56,8 +59,16 @@ impl<'f> Loader<'f> {
         Loader {
             options,
             files,
+            jobs: parallel::available_jobs(),
             units: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Loads imports on one thread: for callers that already run several
+    /// closures at once.
+    pub fn sequential(mut self) -> Self {
+        self.jobs = 1;
+        self
     }
 
     /// The unit for `path`, parsed now or earlier in this run.
@@ -78,20 +89,23 @@ impl<'f> Loader<'f> {
         self.closure_of_all(std::slice::from_ref(&path))
     }
 
-    /// The closures of `paths` one after the other, each unit once: the
-    /// first file and its imports, then what the second adds, and so on.
+    /// The closures of `paths` one after the other, each unit once, in
+    /// breadth-first order: the first file and its imports, then what the
+    /// second adds, and so on. Each level of imports loads in parallel.
     pub fn closure_of_all(&self, paths: &[impl AsRef<Path>]) -> Vec<Arc<Unit>> {
         let mut seen = HashSet::new();
         let mut units = Vec::new();
         for path in paths {
-            let mut queue = VecDeque::from([normalize(path.as_ref())]);
-            while let Some(next) = queue.pop_front() {
-                if !seen.insert(next.clone()) {
-                    continue;
-                }
-                let unit = self.unit(&next);
-                queue.extend(unit.imports.iter().filter_map(|i| i.path.clone()));
-                units.push(unit);
+            let mut level = vec![normalize(path.as_ref())];
+            level.retain(|p| seen.insert(p.clone()));
+            while !level.is_empty() {
+                let loaded = parallel::map(&level, self.jobs, |p| self.unit(p));
+                level = loaded
+                    .iter()
+                    .flat_map(|unit| unit.imports.iter().filter_map(|i| i.path.clone()))
+                    .filter(|p| seen.insert(p.clone()))
+                    .collect();
+                units.extend(loaded);
             }
         }
         units

@@ -17,6 +17,7 @@ use quote::quote;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{ItemId, ItemKind, Model, ModuleId};
+use crate::parallel;
 use crate::syntax::ast::Guid;
 use types::{Traits, ident};
 
@@ -59,14 +60,26 @@ pub struct GeneratedFile {
 
 pub(super) struct Emitter<'m> {
     model: &'m Model,
-    /// Names of mapped types → their Rust paths.
+    /// Names of mapped types → their Rust paths (later ones win, so a
+    /// user's mapping replaces a built-in one).
     externs: HashMap<String, TokenStream>,
     /// Built-in mapped names → canonical names (`LPCOLESTR` → `PCWSTR`).
     canonical: HashMap<&'static str, &'static str>,
-    answers: HashSet<(String, String)>,
+    answers: &'m HashSet<(String, String)>,
+    /// The module being written.
     module: ModuleId,
-    roots: Vec<ModuleId>,
+    roots: &'m [ModuleId],
     traits_cache: RefCell<HashMap<ItemId, Traits>>,
+}
+
+/// What `generate` settles before emitting, shared by the threads that
+/// write the modules (each builds its own `Emitter` from it).
+struct Plan<'m> {
+    model: &'m Model,
+    /// Names of mapped types → their Rust paths, checked to parse.
+    externs: Vec<(String, String)>,
+    answers: HashSet<(String, String)>,
+    roots: Vec<ModuleId>,
 }
 
 /// Generates the modules for `roots` (the files asked for) and what they
@@ -76,53 +89,8 @@ pub fn generate(
     roots: &[ModuleId],
     options: &Options,
 ) -> Result<Vec<GeneratedFile>, Vec<Diagnostic>> {
-    let mut errors = Vec::new();
-    let mut externs = HashMap::new();
-    let built_in = BUILT_IN_TYPES
-        .iter()
-        .map(|&(n, _, p)| (n.to_string(), p.to_string()));
-    for (name, path) in built_in.chain(options.extern_types.iter().cloned()) {
-        match syn::parse_str::<syn::Path>(&path) {
-            Ok(parsed) => {
-                externs.insert(name, quote!(#parsed));
-            }
-            Err(_) => errors.push(
-                Diagnostic::error(format!("`{path}` (for `{name}`) is not a Rust path"))
-                    .help("write a path such as `windows::Win32::UI::Shell::IShellItem`"),
-            ),
-        }
-    }
-    let mut answers = HashSet::new();
-    for answer in &options.answers {
-        let found = answer.split_once("::").filter(|(interface, method)| {
-            model
-                .lookup(interface)
-                .and_then(|id| model.interface(id))
-                .is_some_and(|i| i.methods.iter().any(|m| m.name == *method))
-        });
-        match found {
-            Some((interface, method)) => {
-                answers.insert((interface.to_string(), method.to_string()));
-            }
-            None => errors.push(
-                Diagnostic::error(format!("`{answer}` names no method of an interface"))
-                    .help("write `Interface::Method`, as declared in the IDL"),
-            ),
-        }
-    }
-    let mut emitter = Emitter {
-        model,
-        externs,
-        canonical: BUILT_IN_TYPES.iter().map(|&(n, c, _)| (n, c)).collect(),
-        answers,
-        module: 0,
-        roots: roots.to_vec(),
-        traits_cache: RefCell::new(HashMap::new()),
-    };
-    let reachable = emitter.reachable(roots, &mut errors);
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    let plan = Plan::new(model, roots, options)?;
+    let reachable = Emitter::new(&plan).reachable()?;
     // Modules in file order; each module's items in source order.
     let mut by_module: BTreeMap<ModuleId, Vec<ItemId>> = BTreeMap::new();
     for id in reachable {
@@ -131,44 +99,98 @@ pub fn generate(
             .or_default()
             .push(id);
     }
-    let mut files = Vec::new();
-    let mut names = Vec::new();
-    for (module, mut ids) in by_module {
-        ids.sort_unstable();
-        emitter.module = module;
-        let body: Vec<TokenStream> = ids.iter().map(|&id| emitter.item(id)).collect();
+    let modules: Vec<(ModuleId, Vec<ItemId>)> = by_module
+        .into_iter()
+        .map(|(module, mut ids)| {
+            ids.sort_unstable();
+            (module, ids)
+        })
+        .collect();
+    let mut files = parallel::map(&modules, parallel::available_jobs(), |(module, ids)| {
+        let mut emitter = Emitter::new(&plan);
+        emitter.module = *module;
+        let body = ids.iter().map(|&id| emitter.item(id));
         let tokens = quote! {
             #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals, dead_code, clippy::all)]
             #(#body)*
         };
-        let path = &model.modules[module].path;
-        let source = path
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let name = &model.modules[module].name;
-        let contents = format_file(tokens, &source)?;
-        files.push(GeneratedFile {
+        let name = &model.modules[*module].name;
+        Ok(GeneratedFile {
             name: format!("{name}.rs"),
-            contents,
-        });
-        names.push(name.clone());
-    }
-    let modules = names.iter().map(|n| ident(n));
-    let index = quote! { #(pub mod #modules;)* };
-    let sources: Vec<String> = roots
-        .iter()
-        .filter_map(|&r| {
-            model.modules[r]
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
+            contents: format_file(tokens, &source_name(model, *module))?,
         })
-        .collect();
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, Vec<Diagnostic>>>()?;
+    let names = modules
+        .iter()
+        .map(|(module, _)| ident(&model.modules[*module].name));
+    let index = quote! { #(pub mod #names;)* };
+    let sources: Vec<String> = roots.iter().map(|&r| source_name(model, r)).collect();
     files.push(GeneratedFile {
         name: "mod.rs".into(),
         contents: format_file(index, &sources.join(", "))?,
     });
     Ok(files)
+}
+
+/// The IDL file name a module comes from, for the `@generated` line.
+fn source_name(model: &Model, module: ModuleId) -> String {
+    model.modules[module]
+        .path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
+impl<'m> Plan<'m> {
+    fn new(
+        model: &'m Model,
+        roots: &[ModuleId],
+        options: &Options,
+    ) -> Result<Self, Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        let built_in = BUILT_IN_TYPES
+            .iter()
+            .map(|&(n, _, p)| (n.to_string(), p.to_string()));
+        let mut externs = Vec::new();
+        for (name, path) in built_in.chain(options.extern_types.iter().cloned()) {
+            if syn::parse_str::<syn::Path>(&path).is_ok() {
+                externs.push((name, path));
+            } else {
+                errors.push(
+                    Diagnostic::error(format!("`{path}` (for `{name}`) is not a Rust path"))
+                        .help("write a path such as `windows::Win32::UI::Shell::IShellItem`"),
+                );
+            }
+        }
+        let mut answers = HashSet::new();
+        for answer in &options.answers {
+            let found = answer.split_once("::").filter(|(interface, method)| {
+                model
+                    .lookup(interface)
+                    .and_then(|id| model.interface(id))
+                    .is_some_and(|i| i.methods.iter().any(|m| m.name == *method))
+            });
+            match found {
+                Some((interface, method)) => {
+                    answers.insert((interface.to_string(), method.to_string()));
+                }
+                None => errors.push(
+                    Diagnostic::error(format!("`{answer}` names no method of an interface"))
+                        .help("write `Interface::Method`, as declared in the IDL"),
+                ),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Plan {
+            model,
+            externs,
+            answers,
+            roots: roots.to_vec(),
+        })
+    }
 }
 
 fn format_file(tokens: TokenStream, source: &str) -> Result<String, Vec<Diagnostic>> {
@@ -184,13 +206,32 @@ fn format_file(tokens: TokenStream, source: &str) -> Result<String, Vec<Diagnost
     ))
 }
 
-impl Emitter<'_> {
+impl<'m> Emitter<'m> {
+    fn new(plan: &'m Plan<'m>) -> Self {
+        Emitter {
+            model: plan.model,
+            externs: plan
+                .externs
+                .iter()
+                .map(|(name, path)| (name.clone(), path.parse().expect("checked by Plan::new")))
+                .collect(),
+            canonical: BUILT_IN_TYPES.iter().map(|&(n, c, _)| (n, c)).collect(),
+            answers: &plan.answers,
+            module: 0,
+            roots: &plan.roots,
+            traits_cache: RefCell::new(HashMap::new()),
+        }
+    }
+
     /// Everything in the root modules, and every item they use, through
     /// bases, signatures, fields and typedefs; mapped types stop the walk.
-    fn reachable(&self, roots: &[ModuleId], errors: &mut Vec<Diagnostic>) -> Vec<ItemId> {
+    /// Errors name interfaces used but never defined.
+    fn reachable(&self) -> Result<Vec<ItemId>, Vec<Diagnostic>> {
         let model = self.model;
+        let mut errors = Vec::new();
         let mut seen = vec![false; model.items.len()];
-        let mut queue: Vec<ItemId> = roots
+        let mut queue: Vec<ItemId> = self
+            .roots
             .iter()
             .flat_map(|&m| model.modules[m].items.iter().copied())
             .collect();
@@ -219,7 +260,11 @@ impl Emitter<'_> {
             }
             item.kind.visit_items(&mut |used| queue.push(used));
         }
-        found
+        if errors.is_empty() {
+            Ok(found)
+        } else {
+            Err(errors)
+        }
     }
 
     fn item(&self, id: ItemId) -> TokenStream {
