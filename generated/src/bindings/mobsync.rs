@@ -42,12 +42,13 @@ unsafe impl windows_core::Interface for ISyncMgrSynchronize {
 windows_core::imp::interface_hierarchy!(ISyncMgrSynchronize, windows_core::IUnknown);
 impl ISyncMgrSynchronize {
     /// Starts a session: dwSyncMgrFlags holds a SYNCMGRFLAG event plus flags; the cookie comes from ISyncMgrSynchronizeInvoke::UpdateItems.
+    ///
+    /// `cbCookie` is the length of `lpCookie`.
     pub unsafe fn Initialize(
         &self,
         dwReserved: u32,
         dwSyncMgrFlags: u32,
-        cbCookie: u32,
-        lpCookie: *const u8,
+        lpCookie: Option<&[u8]>,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
@@ -55,8 +56,11 @@ impl ISyncMgrSynchronize {
                     windows_core::Interface::as_raw(self),
                     dwReserved,
                     dwSyncMgrFlags,
-                    cbCookie,
-                    lpCookie,
+                    lpCookie
+                        .map_or(0, |s| s.len())
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    lpCookie.map_or(core::ptr::null(), |s| s.as_ptr()).cast(),
                 )
                 .ok()
         }
@@ -133,10 +137,11 @@ impl ISyncMgrSynchronize {
         }
     }
     /// Names the items to synchronize; the handler answers with PrepareForSyncCompleted.
+    ///
+    /// `cbNumItems` is the length of `pItemIDs`.
     pub unsafe fn PrepareForSync(
         &self,
-        cbNumItems: u32,
-        pItemIDs: *mut windows_core::GUID,
+        pItemIDs: &[windows_core::GUID],
         hWndParent: super::wtypes::HWND,
         dwReserved: u32,
     ) -> windows_core::Result<()> {
@@ -144,8 +149,11 @@ impl ISyncMgrSynchronize {
             (windows_core::Interface::vtable(self)
                 .PrepareForSync)(
                     windows_core::Interface::as_raw(self),
-                    cbNumItems,
-                    pItemIDs,
+                    pItemIDs
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    pItemIDs.as_ptr().cast_mut().cast(),
                     hWndParent,
                     dwReserved,
                 )
@@ -455,19 +463,23 @@ impl ISyncMgrSynchronizeCallback {
         }
     }
     /// Ends a ShowError call; pItemIDs lists items to synchronize again.
+    ///
+    /// `cItems` is the length of `pItemIDs`.
     pub unsafe fn ShowErrorCompleted(
         &self,
         hr: windows_core::HRESULT,
-        cItems: u32,
-        pItemIDs: *const windows_core::GUID,
+        pItemIDs: Option<&[windows_core::GUID]>,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .ShowErrorCompleted)(
                     windows_core::Interface::as_raw(self),
                     hr,
-                    cItems,
-                    pItemIDs,
+                    pItemIDs
+                        .map_or(0, |s| s.len())
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    pItemIDs.map_or(core::ptr::null(), |s| s.as_ptr()).cast(),
                 )
                 .ok()
         }
@@ -709,15 +721,24 @@ unsafe impl windows_core::Interface for ISyncMgrEnumItems {
 windows_core::imp::interface_hierarchy!(ISyncMgrEnumItems, windows_core::IUnknown);
 impl ISyncMgrEnumItems {
     /// Fetches up to celt items; S_FALSE when fewer were left.
+    ///
+    /// `celt` is the length of `rgelt`.
     pub unsafe fn Next(
         &self,
-        celt: u32,
-        rgelt: *mut SYNCMGRITEM,
+        rgelt: &mut [SYNCMGRITEM],
         pceltFetched: *mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Next)(windows_core::Interface::as_raw(self), celt, rgelt, pceltFetched)
+                .Next)(
+                    windows_core::Interface::as_raw(self),
+                    rgelt
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    rgelt.as_mut_ptr().cast(),
+                    pceltFetched,
+                )
                 .ok()
         }
     }
@@ -869,12 +890,13 @@ windows_core::imp::interface_hierarchy!(
 );
 impl ISyncMgrSynchronizeInvoke {
     /// Synchronizes the items of one handler; the cookie is passed on to its Initialize.
+    ///
+    /// `cbCookie` is the length of `pCookie`.
     pub unsafe fn UpdateItems(
         &self,
         dwInvokeFlags: u32,
         clsid: *const windows_core::GUID,
-        cbCookie: u32,
-        pCookie: *const u8,
+        pCookie: Option<&[u8]>,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
@@ -882,8 +904,11 @@ impl ISyncMgrSynchronizeInvoke {
                     windows_core::Interface::as_raw(self),
                     dwInvokeFlags,
                     clsid,
-                    cbCookie,
-                    pCookie,
+                    pCookie
+                        .map_or(0, |s| s.len())
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    pCookie.map_or(core::ptr::null(), |s| s.as_ptr()).cast(),
                 )
                 .ok()
         }

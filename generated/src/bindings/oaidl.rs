@@ -752,11 +752,12 @@ impl ITypeInfo {
         }
     }
     /// The name of a member and of its parameters.
+    ///
+    /// `cMaxNames` is the length of `rgBstrNames`.
     pub unsafe fn GetNames(
         &self,
         memid: i32,
-        rgBstrNames: *mut comidl_runtime::BSTR,
-        cMaxNames: u32,
+        rgBstrNames: &mut [comidl_runtime::BSTR],
         pcNames: *mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
@@ -764,8 +765,11 @@ impl ITypeInfo {
                 .GetNames)(
                     windows_core::Interface::as_raw(self),
                     memid,
-                    rgBstrNames,
-                    cMaxNames,
+                    rgBstrNames.as_mut_ptr().cast(),
+                    rgBstrNames
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
                     pcNames,
                 )
                 .ok()

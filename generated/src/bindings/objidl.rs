@@ -267,15 +267,24 @@ unsafe impl windows_core::Interface for IEnumMoniker {
 windows_core::imp::interface_hierarchy!(IEnumMoniker, windows_core::IUnknown);
 impl IEnumMoniker {
     /// Fetches up to celt monikers; S_FALSE when fewer were left.
+    ///
+    /// `celt` is the length of `rgelt`.
     pub unsafe fn Next(
         &self,
-        celt: u32,
-        rgelt: *mut *mut core::ffi::c_void,
+        rgelt: &mut [Option<IMoniker>],
         pceltFetched: *mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Next)(windows_core::Interface::as_raw(self), celt, rgelt, pceltFetched)
+                .Next)(
+                    windows_core::Interface::as_raw(self),
+                    rgelt
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    rgelt.as_mut_ptr().cast(),
+                    pceltFetched,
+                )
                 .ok()
         }
     }
@@ -1024,15 +1033,24 @@ unsafe impl windows_core::Interface for IEnumSTATSTG {
 windows_core::imp::interface_hierarchy!(IEnumSTATSTG, windows_core::IUnknown);
 impl IEnumSTATSTG {
     /// Fetches up to celt element descriptions; S_FALSE when fewer were left.
+    ///
+    /// `celt` is the length of `rgelt`.
     pub unsafe fn Next(
         &self,
-        celt: u32,
-        rgelt: *mut super::objidlbase::STATSTG,
+        rgelt: &mut [super::objidlbase::STATSTG],
         pceltFetched: *mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Next)(windows_core::Interface::as_raw(self), celt, rgelt, pceltFetched)
+                .Next)(
+                    windows_core::Interface::as_raw(self),
+                    rgelt
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    rgelt.as_mut_ptr().cast(),
+                    pceltFetched,
+                )
                 .ok()
         }
     }
@@ -1194,10 +1212,11 @@ impl IStorage {
         }
     }
     /// Copies the whole storage into another, minus excluded parts.
+    ///
+    /// `ciidExclude` is the length of `rgiidExclude`.
     pub unsafe fn CopyTo(
         &self,
-        ciidExclude: u32,
-        rgiidExclude: *const windows_core::GUID,
+        rgiidExclude: Option<&[windows_core::GUID]>,
         snbExclude: *mut *mut u16,
         pstgDest: Option<&IStorage>,
     ) -> windows_core::Result<()> {
@@ -1205,8 +1224,11 @@ impl IStorage {
             (windows_core::Interface::vtable(self)
                 .CopyTo)(
                     windows_core::Interface::as_raw(self),
-                    ciidExclude,
-                    rgiidExclude,
+                    rgiidExclude
+                        .map_or(0, |s| s.len())
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    rgiidExclude.map_or(core::ptr::null(), |s| s.as_ptr()).cast(),
                     snbExclude,
                     pstgDest
                         .map_or(core::ptr::null_mut(), windows_core::Interface::as_raw),

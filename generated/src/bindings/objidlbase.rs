@@ -123,15 +123,24 @@ unsafe impl windows_core::Interface for IEnumString {
 windows_core::imp::interface_hierarchy!(IEnumString, windows_core::IUnknown);
 impl IEnumString {
     /// Fetches up to celt strings; S_FALSE when fewer were left.
+    ///
+    /// `celt` is the length of `rgelt`.
     pub unsafe fn Next(
         &self,
-        celt: u32,
-        rgelt: *mut comidl_runtime::PWSTR,
+        rgelt: &mut [comidl_runtime::PWSTR],
         pceltFetched: *mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Next)(windows_core::Interface::as_raw(self), celt, rgelt, pceltFetched)
+                .Next)(
+                    windows_core::Interface::as_raw(self),
+                    rgelt
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    rgelt.as_mut_ptr().cast(),
+                    pceltFetched,
+                )
                 .ok()
         }
     }
@@ -202,28 +211,37 @@ unsafe impl windows_core::Interface for ISequentialStream {
 windows_core::imp::interface_hierarchy!(ISequentialStream, windows_core::IUnknown);
 impl ISequentialStream {
     /// Reads up to cb bytes into pv; S_FALSE at the end of the stream.
+    ///
+    /// `cb` is the length of `pv`.
     pub unsafe fn Read(
         &self,
-        pv: *mut core::ffi::c_void,
-        cb: u32,
+        pv: &mut [core::ffi::c_void],
         pcbRead: *mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Read)(windows_core::Interface::as_raw(self), pv, cb, pcbRead)
+                .Read)(
+                    windows_core::Interface::as_raw(self),
+                    pv.as_mut_ptr().cast(),
+                    pv.len().try_into().expect("slice longer than its count type holds"),
+                    pcbRead,
+                )
                 .ok()
         }
     }
     /// Writes cb bytes from pv.
-    pub unsafe fn Write(
-        &self,
-        pv: *const core::ffi::c_void,
-        cb: u32,
-    ) -> windows_core::Result<u32> {
+    ///
+    /// `cb` is the length of `pv`.
+    pub unsafe fn Write(&self, pv: &[core::ffi::c_void]) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
-                .Write)(windows_core::Interface::as_raw(self), pv, cb, &mut result__)
+                .Write)(
+                    windows_core::Interface::as_raw(self),
+                    pv.as_ptr().cast(),
+                    pv.len().try_into().expect("slice longer than its count type holds"),
+                    &mut result__,
+                )
                 .map(|| result__)
         }
     }

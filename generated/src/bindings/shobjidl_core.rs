@@ -216,10 +216,11 @@ impl IShellItem2 {
         }
     }
     /// A property store holding only the given keys.
+    ///
+    /// `cKeys` is the length of `rgKeys`.
     pub unsafe fn GetPropertyStoreForKeys<T>(
         &self,
-        rgKeys: *const super::wtypes::PROPERTYKEY,
-        cKeys: u32,
+        rgKeys: &[super::wtypes::PROPERTYKEY],
         flags: super::propsys::GETPROPERTYSTOREFLAGS,
     ) -> windows_core::Result<T>
     where
@@ -230,8 +231,11 @@ impl IShellItem2 {
             (windows_core::Interface::vtable(self)
                 .GetPropertyStoreForKeys)(
                     windows_core::Interface::as_raw(self),
-                    rgKeys,
-                    cKeys,
+                    rgKeys.as_ptr().cast(),
+                    rgKeys
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
                     flags,
                     &<T as windows_core::Interface>::IID,
                     &mut result__,

@@ -279,10 +279,11 @@ impl ISyncMgrHandler {
         }
     }
     /// Synchronizes the given items, reporting through an ISyncMgrSyncCallback made by pSessionCreator.
+    ///
+    /// `cItems` is the length of `ppszItemIDs`.
     pub unsafe fn Synchronize<P3>(
         &self,
-        ppszItemIDs: *mut comidl_runtime::PCWSTR,
-        cItems: u32,
+        ppszItemIDs: &[comidl_runtime::PCWSTR],
         hwndOwner: super::wtypes::HWND,
         pSessionCreator: P3,
         punk: Option<&windows_core::IUnknown>,
@@ -294,8 +295,11 @@ impl ISyncMgrHandler {
             (windows_core::Interface::vtable(self)
                 .Synchronize)(
                     windows_core::Interface::as_raw(self),
-                    ppszItemIDs,
-                    cItems,
+                    ppszItemIDs.as_ptr().cast_mut().cast(),
+                    ppszItemIDs
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
                     hwndOwner,
                     pSessionCreator.param().abi(),
                     punk.map_or(core::ptr::null_mut(), windows_core::Interface::as_raw),
@@ -923,15 +927,24 @@ unsafe impl windows_core::Interface for IEnumSyncMgrSyncItems {
 windows_core::imp::interface_hierarchy!(IEnumSyncMgrSyncItems, windows_core::IUnknown);
 impl IEnumSyncMgrSyncItems {
     /// Fetches up to celt items; S_FALSE when fewer were left.
+    ///
+    /// `celt` is the length of `rgelt`.
     pub unsafe fn Next(
         &self,
-        celt: u32,
-        rgelt: *mut *mut core::ffi::c_void,
+        rgelt: &mut [Option<ISyncMgrSyncItem>],
         pceltFetched: *mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Next)(windows_core::Interface::as_raw(self), celt, rgelt, pceltFetched)
+                .Next)(
+                    windows_core::Interface::as_raw(self),
+                    rgelt
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    rgelt.as_mut_ptr().cast(),
+                    pceltFetched,
+                )
                 .ok()
         }
     }
@@ -1002,11 +1015,12 @@ unsafe impl windows_core::Interface for ISyncMgrSessionCreator {
 windows_core::imp::interface_hierarchy!(ISyncMgrSessionCreator, windows_core::IUnknown);
 impl ISyncMgrSessionCreator {
     /// Starts a session for a handler and some of its items (all when none are given) and returns its callback.
+    ///
+    /// `cItems` is the length of `ppszItemIDs`.
     pub unsafe fn CreateSession<P0>(
         &self,
         pszHandlerID: P0,
-        ppszItemIDs: *mut comidl_runtime::PCWSTR,
-        cItems: u32,
+        ppszItemIDs: Option<&[comidl_runtime::PCWSTR]>,
     ) -> windows_core::Result<ISyncMgrSyncCallback>
     where
         P0: windows_core::Param<comidl_runtime::PCWSTR>,
@@ -1017,8 +1031,14 @@ impl ISyncMgrSessionCreator {
                 .CreateSession)(
                     windows_core::Interface::as_raw(self),
                     pszHandlerID.param().abi(),
-                    ppszItemIDs,
-                    cItems,
+                    ppszItemIDs
+                        .map_or(core::ptr::null(), |s| s.as_ptr())
+                        .cast_mut()
+                        .cast(),
+                    ppszItemIDs
+                        .map_or(0, |s| s.len())
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
                     &mut result__,
                 )
                 .and_then(|| windows_core::Type::from_abi(result__))
@@ -1596,11 +1616,12 @@ impl ISyncMgrControl {
         }
     }
     /// Starts synchronizing some items of a handler.
+    ///
+    /// `cItems` is the length of `ppszItemIDs`.
     pub unsafe fn StartItemSync<P0>(
         &self,
         pszHandlerID: P0,
-        ppszItemIDs: *mut comidl_runtime::PCWSTR,
-        cItems: u32,
+        ppszItemIDs: &[comidl_runtime::PCWSTR],
         hwndOwner: super::wtypes::HWND,
         punk: Option<&windows_core::IUnknown>,
         nSyncControlFlags: SYNCMGR_SYNC_CONTROL_FLAGS,
@@ -1614,8 +1635,11 @@ impl ISyncMgrControl {
                 .StartItemSync)(
                     windows_core::Interface::as_raw(self),
                     pszHandlerID.param().abi(),
-                    ppszItemIDs,
-                    cItems,
+                    ppszItemIDs.as_ptr().cast_mut().cast(),
+                    ppszItemIDs
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
                     hwndOwner,
                     punk.map_or(core::ptr::null_mut(), windows_core::Interface::as_raw),
                     nSyncControlFlags,
@@ -1654,11 +1678,12 @@ impl ISyncMgrControl {
         }
     }
     /// Stops the sync of some items of a handler.
+    ///
+    /// `cItems` is the length of `ppszItemIDs`.
     pub unsafe fn StopItemSync<P0>(
         &self,
         pszHandlerID: P0,
-        ppszItemIDs: *mut comidl_runtime::PCWSTR,
-        cItems: u32,
+        ppszItemIDs: &[comidl_runtime::PCWSTR],
     ) -> windows_core::Result<()>
     where
         P0: windows_core::Param<comidl_runtime::PCWSTR>,
@@ -1668,8 +1693,11 @@ impl ISyncMgrControl {
                 .StopItemSync)(
                     windows_core::Interface::as_raw(self),
                     pszHandlerID.param().abi(),
-                    ppszItemIDs,
-                    cItems,
+                    ppszItemIDs.as_ptr().cast_mut().cast(),
+                    ppszItemIDs
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
                 )
                 .ok()
         }
@@ -2045,17 +2073,21 @@ impl ISyncMgrEventStore {
         }
     }
     /// Removes events, by ID.
+    ///
+    /// `cEvents` is the length of `pguidEventIDs`.
     pub unsafe fn RemoveEvent(
         &self,
-        pguidEventIDs: *mut windows_core::GUID,
-        cEvents: u32,
+        pguidEventIDs: &[windows_core::GUID],
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .RemoveEvent)(
                     windows_core::Interface::as_raw(self),
-                    pguidEventIDs,
-                    cEvents,
+                    pguidEventIDs.as_ptr().cast_mut().cast(),
+                    pguidEventIDs
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
                 )
                 .ok()
         }
@@ -2279,15 +2311,24 @@ unsafe impl windows_core::Interface for IEnumSyncMgrEvents {
 windows_core::imp::interface_hierarchy!(IEnumSyncMgrEvents, windows_core::IUnknown);
 impl IEnumSyncMgrEvents {
     /// Fetches up to celt events; S_FALSE when fewer were left.
+    ///
+    /// `celt` is the length of `rgelt`.
     pub unsafe fn Next(
         &self,
-        celt: u32,
-        rgelt: *mut *mut core::ffi::c_void,
+        rgelt: &mut [Option<ISyncMgrEvent>],
         pceltFetched: *mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Next)(windows_core::Interface::as_raw(self), celt, rgelt, pceltFetched)
+                .Next)(
+                    windows_core::Interface::as_raw(self),
+                    rgelt
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    rgelt.as_mut_ptr().cast(),
+                    pceltFetched,
+                )
                 .ok()
         }
     }
@@ -2422,17 +2463,21 @@ impl ISyncMgrConflictStore {
         }
     }
     /// Removes conflicts, by ID.
+    ///
+    /// `cConflicts` is the length of `rgConflictIdInfo`.
     pub unsafe fn RemoveConflicts(
         &self,
-        rgConflictIdInfo: *const SYNCMGR_CONFLICT_ID_INFO,
-        cConflicts: u32,
+        rgConflictIdInfo: &[SYNCMGR_CONFLICT_ID_INFO],
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .RemoveConflicts)(
                     windows_core::Interface::as_raw(self),
-                    rgConflictIdInfo,
-                    cConflicts,
+                    rgConflictIdInfo.as_ptr().cast(),
+                    rgConflictIdInfo
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
                 )
                 .ok()
         }
@@ -2507,15 +2552,24 @@ unsafe impl windows_core::Interface for IEnumSyncMgrConflict {
 windows_core::imp::interface_hierarchy!(IEnumSyncMgrConflict, windows_core::IUnknown);
 impl IEnumSyncMgrConflict {
     /// Fetches up to celt conflicts; S_FALSE when fewer were left.
+    ///
+    /// `celt` is the length of `rgelt`.
     pub unsafe fn Next(
         &self,
-        celt: u32,
-        rgelt: *mut *mut core::ffi::c_void,
+        rgelt: &mut [Option<ISyncMgrConflict>],
         pceltFetched: *mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Next)(windows_core::Interface::as_raw(self), celt, rgelt, pceltFetched)
+                .Next)(
+                    windows_core::Interface::as_raw(self),
+                    rgelt
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    rgelt.as_mut_ptr().cast(),
+                    pceltFetched,
+                )
                 .ok()
         }
     }
@@ -3048,17 +3102,21 @@ impl ISyncMgrConflictResolveInfo {
         }
     }
     /// Records the indexes of the versions to keep.
+    ///
+    /// `cChoices` is the length of `prgiConflictItemIndexes`.
     pub unsafe fn SetItemChoices(
         &self,
-        prgiConflictItemIndexes: *mut u32,
-        cChoices: u32,
+        prgiConflictItemIndexes: &[u32],
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .SetItemChoices)(
                     windows_core::Interface::as_raw(self),
-                    prgiConflictItemIndexes,
-                    cChoices,
+                    prgiConflictItemIndexes.as_ptr().cast_mut().cast(),
+                    prgiConflictItemIndexes
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
                 )
                 .ok()
         }

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::types::{Place, ident};
 use super::{Emitter, docs, guid_u128};
-use crate::model::{Direction, Interface, Item, ItemId, Method, PointerKind, Type};
+use crate::model::{Direction, Interface, Item, ItemId, Method, Param, PointerKind, Prim, Type};
 
 /// How a parameter appears in a method's Rust signature.
 enum Role {
@@ -27,6 +27,12 @@ enum Role {
     Iid,
     /// The `ppv` of an `iid_is` pair: the `Ok` value, as `T`.
     Object,
+    /// A `size_is(n)` array whose count `n` is an `[in]` parameter of its
+    /// own: `&[T]` (`&mut [T]` when the callee writes it), `Option<..>` when
+    /// it may be null. Interface elements are `Option<I>`.
+    Slice { optional: bool },
+    /// The count of the slice at this index: its length.
+    Count(usize),
 }
 
 impl Emitter<'_> {
@@ -134,6 +140,14 @@ impl Emitter<'_> {
         {
             return roles;
         }
+        for (index, param) in params.iter().enumerate() {
+            if let Some(count) = self.slice_count(params, index) {
+                roles[index] = Role::Slice {
+                    optional: param.pointer != PointerKind::Ref,
+                };
+                roles[count] = Role::Count(index);
+            }
+        }
         let Some(last) = params.len().checked_sub(1) else {
             return roles;
         };
@@ -159,7 +173,60 @@ impl Emitter<'_> {
         roles
     }
 
-    fn input_role(&self, param: &crate::model::Param) -> Role {
+    /// For a parameter `size_is(n)` that can be a slice: `n`'s index. `n`
+    /// must be a plain `[in]` integer that sizes nothing else, so the
+    /// slice's length can stand for it.
+    fn slice_count(&self, params: &[Param], index: usize) -> Option<usize> {
+        let param = &params[index];
+        let count = param.size_is.filter(|e| !e.deref && e.param != index)?.param;
+        let counts_only_this = params.iter().enumerate().all(|(other, p)| {
+            other == index
+                || [p.size_is, p.length_is]
+                    .iter()
+                    .flatten()
+                    .all(|e| e.param != count)
+        });
+        // An `[in]` array counted by something else is not a slice.
+        let length_fits = param.dir != Direction::In
+            || param.length_is.is_none_or(|e| e.param == count && !e.deref);
+        let is_array = matches!(
+            self.resolved(&param.ty),
+            Type::Pointer { .. } | Type::Array { len: None, .. }
+        );
+        let count_is_integer = matches!(
+            self.resolved(&params[count].ty),
+            Type::Prim(p) if !p.is_float() && *p != Prim::Boolean
+        );
+        (params[count].dir == Direction::In
+            && params[count].iid_is.is_none()
+            && counts_only_this
+            && length_fits
+            && is_array
+            && count_is_integer)
+            .then_some(count)
+    }
+
+    /// Whether a pointer parameter's vtable type is `*const`.
+    fn is_const_pointer(&self, ty: &Type) -> bool {
+        matches!(self.resolved(ty), Type::Pointer { to_const: true, .. })
+    }
+
+    /// The slice element type of a `size_is` parameter.
+    fn slice_element(&self, ty: &Type) -> TokenStream {
+        let element = match self.resolved(ty) {
+            Type::Pointer { to, .. } | Type::Array { of: to, .. } => &**to,
+            _ => unreachable!("slice_count admits pointers and arrays only"),
+        };
+        match self.interface_pointee(element) {
+            Some(interface) => {
+                let path = self.path(interface);
+                quote!(Option<#path>)
+            }
+            None => self.ty(element, Place::Abi),
+        }
+    }
+
+    fn input_role(&self, param: &Param) -> Role {
         if param.dir != Direction::In {
             return Role::Raw;
         }
@@ -251,6 +318,40 @@ impl Emitter<'_> {
                     inputs.push(quote!(#arg: &#path));
                     args.push(quote!(#arg.as_ptr()));
                 }
+                Role::Slice { optional } => {
+                    let element = self.slice_element(&param.ty);
+                    let writes = param.dir != Direction::In;
+                    let (slice, as_ptr, null) = if writes {
+                        (quote!(&mut [#element]), quote!(as_mut_ptr), quote!(null_mut))
+                    } else {
+                        (quote!(&[#element]), quote!(as_ptr), quote!(null))
+                    };
+                    // `cast` adapts constness and element type (an
+                    // `Option<I>` is one nullable interface pointer).
+                    let (ty, ptr) = if *optional {
+                        (
+                            quote!(Option<#slice>),
+                            quote!(#arg.map_or(core::ptr::#null(), |s| s.#as_ptr())),
+                        )
+                    } else {
+                        (slice, quote!(#arg.#as_ptr()))
+                    };
+                    let ptr = match (writes, self.is_const_pointer(&param.ty)) {
+                        (false, false) => quote!(#ptr.cast_mut().cast()),
+                        (true, true) => quote!(#ptr.cast_const().cast()),
+                        _ => quote!(#ptr.cast()),
+                    };
+                    inputs.push(quote!(#arg: #ty));
+                    args.push(ptr);
+                }
+                Role::Count(slice) => {
+                    let name = ident(&params[*slice].name);
+                    let len = match roles[*slice] {
+                        Role::Slice { optional: true } => quote!(#name.map_or(0, |s| s.len())),
+                        _ => quote!(#name.len()),
+                    };
+                    args.push(quote!(#len.try_into().expect("slice longer than its count type holds")));
+                }
                 Role::Returned => args.push(quote!(&mut result__)),
                 Role::Iid => args.push(quote!(&<T as windows_core::Interface>::IID)),
                 Role::Object => {
@@ -328,6 +429,17 @@ impl Emitter<'_> {
                 "The answer is the success code: `Ok(true)` for `S_OK`, `Ok(false)` for `S_FALSE`."
                     .into(),
             );
+        }
+        for (count, role) in roles.iter().enumerate() {
+            if let Role::Count(slice) = role {
+                if !lines.is_empty() {
+                    lines.push(String::new());
+                }
+                lines.push(format!(
+                    "`{}` is the length of `{}`.",
+                    params[count].name, params[*slice].name
+                ));
+            }
         }
         let doc = docs(&lines);
         let generics = if generics.is_empty() {
