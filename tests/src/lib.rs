@@ -3,8 +3,11 @@
 pub mod widl_header;
 pub mod winmd;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use comidl::emit::rust::GeneratedFile;
 
 /// The repository's root folder.
 pub fn repo_root() -> PathBuf {
@@ -12,6 +15,73 @@ pub fn repo_root() -> PathBuf {
         .parent()
         .expect("tests/ sits in the repository")
         .to_path_buf()
+}
+
+/// The `.rs` files of a folder of generated code, sorted by name; none when
+/// the folder does not exist.
+pub fn rust_files(dir: &Path) -> Vec<GeneratedFile> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<GeneratedFile> = entries
+        .map(|e| e.expect("folder entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+        .map(|path| GeneratedFile {
+            name: path
+                .file_name()
+                .expect("a file")
+                .to_string_lossy()
+                .into_owned(),
+            contents: std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+        })
+        .collect();
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    files
+}
+
+/// How the generated files `fresh` differ from those checked in to `dir`
+/// (a path for the message): the first file only one side has, else the
+/// first differing line. `None` when they are the same, byte for byte.
+pub fn first_difference(
+    dir: &str,
+    checked_in: &[GeneratedFile],
+    fresh: &[GeneratedFile],
+) -> Option<String> {
+    let names = |files: &[GeneratedFile]| -> BTreeSet<String> {
+        files.iter().map(|f| f.name.clone()).collect()
+    };
+    let (old_names, new_names) = (names(checked_in), names(fresh));
+    if let Some(name) = new_names.difference(&old_names).next() {
+        return Some(format!("{dir}/{name} is generated but not checked in"));
+    }
+    if let Some(name) = old_names.difference(&new_names).next() {
+        return Some(format!("{dir}/{name} is checked in but not generated"));
+    }
+    for name in &new_names {
+        let text = |files: &[GeneratedFile]| {
+            let file = files.iter().find(|f| &f.name == name).expect("listed");
+            file.contents.clone()
+        };
+        let (old, new) = (text(checked_in), text(fresh));
+        if old == new {
+            continue;
+        }
+        // `split` rather than `lines`, so a missing final newline shows too.
+        let (mut a, mut b) = (old.split('\n'), new.split('\n'));
+        for line in 1.. {
+            let (a, b) = (a.next(), b.next());
+            if a != b {
+                let show = |l: Option<&str>| l.unwrap_or("(end of file)").to_string();
+                return Some(format!(
+                    "{dir}/{name} differs at line {line}:\n  checked in: {}\n  generated:  {}",
+                    show(a),
+                    show(b)
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// Wine's IDL corpus with widl's headers, fetched on first use by

@@ -1,7 +1,7 @@
 //! The checked-in `generated/` crate is exactly what `scripts/run.sh`
 //! produces from `idl/`: regenerate into a scratch folder and compare.
 
-use comidl_tests::repo_root;
+use comidl_tests::{first_difference, repo_root, rust_files};
 
 #[test]
 fn checked_in_bindings_match_a_fresh_generation() {
@@ -33,40 +33,10 @@ fn checked_in_bindings_match_a_fresh_generation() {
     let code = comidl::cli::run(argv, &mut out, &mut err);
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
 
-    let checked_in = root.join("generated/src/bindings");
-    let names = |dir: &std::path::Path| {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .expect("folder")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".rs"))
-            .collect();
-        names.sort();
-        names
-    };
-    let fix = "run `scripts/run.sh` and commit generated/";
-    assert_eq!(
-        names(&checked_in),
-        names(&scratch),
-        "generated/ has other files than comidl writes; {fix}"
-    );
-    for name in names(&scratch) {
-        let fresh = std::fs::read_to_string(scratch.join(&name)).expect("fresh file");
-        let old = std::fs::read_to_string(checked_in.join(&name)).expect("checked-in file");
-        if let Some((line, (a, b))) = old
-            .lines()
-            .zip(fresh.lines())
-            .enumerate()
-            .find(|(_, (a, b))| a != b)
-        {
-            panic!(
-                "generated/src/bindings/{name} differs at line {}:\n  checked in: {a}\n  generated:  {b}\n{fix}",
-                line + 1
-            );
-        }
-        assert_eq!(
-            old, fresh,
-            "generated/src/bindings/{name} differs in length; {fix}"
-        );
+    let fresh = rust_files(&scratch);
+    let checked_in = rust_files(&root.join("generated/src/bindings"));
+    if let Some(difference) = first_difference("generated/src/bindings", &checked_in, &fresh) {
+        panic!("{difference}\nrun `scripts/run.sh` and commit generated/");
     }
-    println!("{} generated files match", names(&scratch).len());
+    println!("{} generated files match", fresh.len());
 }
