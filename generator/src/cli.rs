@@ -94,6 +94,8 @@ enum Command {
     /// Describe the declarations of one IDL file.
     ///
     /// With --json, prints the schema documented in docs/inspect-json.md.
+    /// Prints nothing and exits with 1 if the file or what it imports has
+    /// errors, which are reported as `check` reports them.
     Inspect {
         #[command(flatten)]
         input: InputOptions,
@@ -354,8 +356,13 @@ fn inspect(
     if failed {
         return 1;
     }
+    let (model, semantic) = Model::build(&closure);
+    reporter.print(err, &semantic);
+    if semantic.iter().any(Diagnostic::is_error) {
+        return 1;
+    }
     // The closure starts with the file itself.
-    let inspection = inspect::inspect(&closure[0]);
+    let inspection = inspect::inspect(&closure[0], &model);
     let written = if json {
         serde_json::to_writer_pretty(&mut *out, &inspection)
             .map_err(std::io::Error::from)

@@ -3,10 +3,15 @@
 //! The schema is documented in `docs/inspect-json.md` and versioned by the
 //! `schema` field; fields are only ever added. Declarations appear in source
 //! order within each list; `container` says where a nested one stands.
+//! Each declaration is described as written, plus what the semantic model
+//! makes of it (vtables, resolved types, values, layouts).
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 
 use crate::diagnostic::display_path;
+use crate::model::{self, Arch, ConstValue, Direction, ItemId, ItemKind, Model, Prim, Type};
 use crate::syntax::ast::*;
 use crate::syntax::display::type_text;
 use crate::syntax::load::Unit;
@@ -70,6 +75,18 @@ pub struct InterfaceJson {
     pub attributes: Vec<AttributeJson>,
     pub docs: Vec<String>,
     pub methods: Vec<MethodJson>,
+    /// Every slot, bases first; `null` for a forward declaration or an RPC
+    /// interface.
+    pub vtable: Option<Vec<SlotJson>>,
+}
+
+#[derive(Serialize)]
+pub struct SlotJson {
+    pub slot: usize,
+    /// The name C headers give it (`get_Name` for a `[propget]`).
+    pub method: String,
+    /// The interface declaring it.
+    pub interface: String,
 }
 
 #[derive(Serialize)]
@@ -79,6 +96,7 @@ pub struct MethodJson {
     pub attributes: Vec<AttributeJson>,
     pub docs: Vec<String>,
     pub params: Vec<ParamJson>,
+    pub resolved_return_type: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -88,6 +106,9 @@ pub struct ParamJson {
     #[serde(rename = "type")]
     pub ty: String,
     pub attributes: Vec<AttributeJson>,
+    /// The type with every typedef followed (see [`resolved_c`]).
+    pub resolved_type: Option<String>,
+    pub direction: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -151,6 +172,7 @@ pub struct EnumeratorJson {
     /// The value expression as written, `null` when implicit.
     pub value: Option<String>,
     pub attributes: Vec<AttributeJson>,
+    pub evaluated: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -163,6 +185,20 @@ pub struct RecordJson {
     /// For an encapsulated union: `switch (type name)`.
     pub switch: Option<ParamJson>,
     pub fields: Vec<FieldJson>,
+    pub layout: Option<LayoutJson>,
+}
+
+/// Size and alignment in bytes on each target.
+#[derive(Serialize)]
+pub struct LayoutJson {
+    pub x64: SizeJson,
+    pub x86: SizeJson,
+}
+
+#[derive(Serialize)]
+pub struct SizeJson {
+    pub size: u64,
+    pub align: u64,
 }
 
 #[derive(Serialize)]
@@ -186,6 +222,7 @@ pub struct TypedefJson {
     pub ty: String,
     pub attributes: Vec<AttributeJson>,
     pub docs: Vec<String>,
+    pub resolved_type: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -197,10 +234,22 @@ pub struct ConstJson {
     pub ty: String,
     pub value: String,
     pub docs: Vec<String>,
+    pub evaluated: Option<EvaluatedJson>,
 }
 
-/// Describes `unit`'s own declarations.
-pub fn inspect(unit: &Unit) -> Inspection {
+/// A constant's value: a JSON number or string.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum EvaluatedJson {
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Str(String),
+}
+
+/// Describes `unit`'s own declarations; `model` is built from `unit` and
+/// its imports, `unit` first.
+pub fn inspect(unit: &Unit, model: &Model) -> Inspection {
     let mut out = Inspection {
         schema: SCHEMA,
         file: display_path(&unit.path),
@@ -214,8 +263,23 @@ pub fn inspect(unit: &Unit) -> Inspection {
             .collect(),
         ..Inspection::default()
     };
+    // Enumerator names are global in MIDL (the model rejects a second
+    // one), so a name finds its value even in an anonymous enum.
+    let mut enumerators = HashMap::new();
+    for item in &model.items {
+        if let ItemKind::Enum(e) = &item.kind {
+            for member in &e.members {
+                enumerators
+                    .entry(member.name.as_str())
+                    .or_insert(member.value);
+            }
+        }
+    }
     let mut walker = Walker {
         unit,
+        model,
+        enumerators,
+        modelled: true,
         out: &mut out,
     };
     walker.items(&unit.ast.items, None);
@@ -224,10 +288,104 @@ pub fn inspect(unit: &Unit) -> Inspection {
 
 struct Walker<'a> {
     unit: &'a Unit,
+    model: &'a Model,
+    enumerators: HashMap<&'a str, i64>,
+    /// `false` inside a WinRT namespace, which the model leaves out: a name
+    /// there may mean something else at file scope.
+    modelled: bool,
     out: &'a mut Inspection,
 }
 
 impl Walker<'_> {
+    /// The model's item for a name declared where the walk stands.
+    fn lookup(&self, name: &str) -> Option<ItemId> {
+        self.model.lookup(name).filter(|_| self.modelled)
+    }
+
+    fn vtable_json(&self, id: ItemId) -> Vec<SlotJson> {
+        self.model
+            .vtable(id)
+            .into_iter()
+            .enumerate()
+            .map(|(slot, (owner, method))| SlotJson {
+                slot,
+                method: method.name.clone(),
+                interface: self.model.items[owner].name.clone(),
+            })
+            .collect()
+    }
+
+    /// The size and alignment of the struct or union `name` denotes (the
+    /// tag, or a typedef of it, maybe of a pointer to it).
+    fn layout_json(&self, name: Option<&str>) -> Option<LayoutJson> {
+        let named = Type::Named(self.lookup(name?)?);
+        let mut ty = self.model.resolve(&named, &|_| false);
+        while let Type::Pointer { to: inner, .. } | Type::Array { of: inner, .. } = ty {
+            ty = self.model.resolve(inner, &|_| false);
+        }
+        let Type::Named(id) = ty else { return None };
+        let ItemKind::Record(record) = &self.model.items[*id].kind else {
+            return None;
+        };
+        let size = |arch| {
+            let layout = record.layout_on(arch);
+            SizeJson {
+                size: layout.size,
+                align: layout.align,
+            }
+        };
+        Some(LayoutJson {
+            x64: size(Arch::X64),
+            x86: size(Arch::X86),
+        })
+    }
+
+    fn method_json(&self, method: Method<'_>, lowered: Option<&model::Method>) -> MethodJson {
+        let params = method
+            .params
+            .iter()
+            .enumerate()
+            // The model leaves out only `...`, which is last: the others
+            // keep their index.
+            .map(|(i, p)| self.param_json(p, lowered.and_then(|m| m.signature.params.get(i))))
+            .collect();
+        MethodJson {
+            name: method.name().map(|n| n.name.clone()).unwrap_or_default(),
+            return_type: method.return_type().to_string(),
+            attributes: attributes_json(&method.declaration.attributes),
+            docs: method.declaration.docs.0.clone(),
+            params,
+            resolved_return_type: lowered.map(|m| resolved_c(self.model, &m.signature.ret)),
+        }
+    }
+
+    fn param_json(&self, param: &Param, lowered: Option<&model::Param>) -> ParamJson {
+        let (name, ty, attributes) = match param {
+            Param::Ellipsis(_) => (None, "...".into(), Vec::new()),
+            Param::Named {
+                attributes,
+                spec,
+                declarator,
+                ..
+            } => (
+                declarator.name.as_ref().map(|n| n.name.clone()),
+                type_text(spec, &declarator.derived, None),
+                attributes_json(attributes),
+            ),
+        };
+        ParamJson {
+            name,
+            ty,
+            attributes,
+            resolved_type: lowered.map(|p| resolved_c(self.model, &p.ty)),
+            direction: lowered.map(|p| match p.dir {
+                Direction::In => "in",
+                Direction::Out => "out",
+                Direction::InOut => "in_out",
+            }),
+        }
+    }
+
     fn position(&self, span: Span) -> Position {
         let place = self
             .unit
@@ -250,8 +408,21 @@ impl Walker<'_> {
             Item::ImportLib(lib) => self.out.importlibs.push(lib.value.clone()),
             Item::CppQuote(text) => self.out.cpp_quotes.push(text.value.clone()),
             Item::Interface(interface) => {
-                let methods = interface.methods().map(method_json).collect();
                 let body = interface.body.as_ref();
+                // A forward declaration has no vtable of its own.
+                let id = body.and_then(|_| self.lookup(&interface.name.name));
+                let lowered = id.and_then(|id| self.model.interface(id));
+                // Plain RPC interfaces are called as functions, not through
+                // a vtable.
+                let vtable = id
+                    .filter(|_| lowered.is_some_and(|l| l.object))
+                    .map(|id| self.vtable_json(id));
+                // The model lowers every method written, in order.
+                let methods = interface
+                    .methods()
+                    .enumerate()
+                    .map(|(i, m)| self.method_json(m, lowered.and_then(|l| l.methods.get(i))))
+                    .collect();
                 self.out.interfaces.push(InterfaceJson {
                     name: interface.name.name.clone(),
                     container: container_name,
@@ -270,6 +441,7 @@ impl Walker<'_> {
                     attributes: attributes_json(&interface.attributes),
                     docs: interface.docs.0.clone(),
                     methods,
+                    vtable,
                 });
                 if let Some(body) = body {
                     let inner = format!("interface {}", interface.name);
@@ -295,7 +467,7 @@ impl Walker<'_> {
                         methods
                             .iter()
                             .filter_map(Method::from_declaration)
-                            .map(method_json)
+                            .map(|m| self.method_json(m, None))
                             .collect(),
                     ),
                     None => (None, vec![], vec![]),
@@ -329,7 +501,12 @@ impl Walker<'_> {
                 return_type: delegate.return_type.to_string(),
                 attributes: attributes_json(&delegate.attributes),
                 docs: delegate.docs.0.clone(),
-                params: delegate.params.iter().map(param_json).collect(),
+                params: delegate
+                    .params
+                    .iter()
+                    .map(|p| self.param_json(p, None))
+                    .collect(),
+                resolved_return_type: None,
             }),
             Item::Typedef(typedef) => {
                 let first_name = typedef.declarators.first().and_then(|d| d.name.as_ref());
@@ -352,25 +529,30 @@ impl Walker<'_> {
                         ty: type_text(&typedef.spec, &declarator.derived, None),
                         attributes: attributes_json(&typedef.attributes),
                         docs: typedef.docs.0.clone(),
+                        resolved_type: self
+                            .lookup(&name.name)
+                            .map(|id| resolved_c(self.model, &Type::Named(id))),
                     });
                 }
             }
-            Item::Const(constant) => self.out.constants.push(ConstJson {
-                name: constant
-                    .declarator
-                    .name
-                    .as_ref()
-                    .map(|n| n.name.clone())
-                    .unwrap_or_default(),
-                container: container_name,
-                position: self.position(constant.span),
-                ty: type_text(&constant.spec, &constant.declarator.derived, None),
-                value: constant.value.to_string(),
-                docs: constant.docs.0.clone(),
-            }),
+            Item::Const(constant) => {
+                let name = constant.declarator.name.as_ref().map(|n| n.name.clone());
+                let evaluated = name.as_deref().and_then(|n| self.const_json(n));
+                self.out.constants.push(ConstJson {
+                    name: name.unwrap_or_default(),
+                    container: container_name,
+                    position: self.position(constant.span),
+                    ty: type_text(&constant.spec, &constant.declarator.derived, None),
+                    value: constant.value.to_string(),
+                    docs: constant.docs.0.clone(),
+                    evaluated,
+                });
+            }
             Item::Declaration(declaration) => {
                 if let Some(method) = Method::from_declaration(declaration) {
-                    self.out.functions.push(method_json(method));
+                    // Functions outside interfaces are not modelled.
+                    let json = self.method_json(method, None);
+                    self.out.functions.push(json);
                 } else {
                     self.type_definitions(
                         &declaration.spec,
@@ -416,21 +598,31 @@ impl Walker<'_> {
                         name: m.name.name.clone(),
                         value: m.value.as_ref().map(ToString::to_string),
                         attributes: attributes_json(&m.attributes),
+                        evaluated: self
+                            .enumerators
+                            .get(m.name.name.as_str())
+                            .copied()
+                            .filter(|_| self.modelled),
                     })
                     .collect(),
             }),
             TypeKind::Struct(StructType {
                 tag,
                 members: Some(members),
-            }) => self.out.structs.push(RecordJson {
-                name: name_of(tag),
-                container,
-                position,
-                attributes,
-                docs,
-                switch: None,
-                fields: members.iter().flat_map(fields_json).collect(),
-            }),
+            }) => {
+                let name = name_of(tag);
+                let layout = self.layout_json(name.as_deref());
+                self.out.structs.push(RecordJson {
+                    name,
+                    container,
+                    position,
+                    attributes,
+                    docs,
+                    switch: None,
+                    fields: members.iter().flat_map(fields_json).collect(),
+                    layout,
+                });
+            }
             TypeKind::Union(UnionType {
                 tag,
                 body: Some(body),
@@ -449,18 +641,23 @@ impl Walker<'_> {
                             name: Some(discriminant.name.clone()),
                             ty: discriminant_type.to_string(),
                             attributes: Vec::new(),
+                            resolved_type: None,
+                            direction: None,
                         }),
                         arms.iter().flat_map(arm_fields).collect(),
                     ),
                 };
+                let name = name_of(tag);
+                let layout = self.layout_json(name.as_deref());
                 self.out.unions.push(RecordJson {
-                    name: name_of(tag),
+                    name,
                     container,
                     position,
                     attributes,
                     docs,
                     switch,
                     fields,
+                    layout,
                 });
             }
             _ => {}
@@ -505,7 +702,126 @@ impl Walker<'_> {
             "module" => self.out.modules.push(json),
             _ => self.out.namespaces.push(json),
         }
+        let modelled = self.modelled;
+        self.modelled &= kind != "namespace";
         self.items(&scope.items, Some(&format!("{kind} {}", scope.name)));
+        self.modelled = modelled;
+    }
+
+    fn const_json(&self, name: &str) -> Option<EvaluatedJson> {
+        let ItemKind::Const(constant) = &self.model.items[self.lookup(name)?].kind else {
+            return None;
+        };
+        Some(match &constant.value {
+            // No IDL type holds a wider value (the evaluator's `i128` can):
+            // `null` rather than a number JSON readers would round.
+            ConstValue::Int(v) => match (i64::try_from(*v), u64::try_from(*v)) {
+                (Ok(v), _) => EvaluatedJson::Int(v),
+                (_, Ok(v)) => EvaluatedJson::UInt(v),
+                _ => return None,
+            },
+            ConstValue::Float(v) => EvaluatedJson::Float(*v),
+            ConstValue::Str(v) => EvaluatedJson::Str(v.clone()),
+        })
+    }
+}
+
+/// `ty` as C writes it (without a name) with every typedef followed, at
+/// every level: `LPWSTR *` is `wchar_t **`.
+fn resolved_c(model: &Model, ty: &Type) -> String {
+    spell(model, ty, String::new(), false)
+}
+
+/// C declarators read inside out: `inner` is what stands between the base
+/// type and the (absent) name so far; `is_const` qualifies `ty` itself.
+fn spell(model: &Model, ty: &Type, inner: String, is_const: bool) -> String {
+    let base = match model.resolve(ty, &|_| false) {
+        Type::Pointer { to, to_const } => {
+            let star = if is_const { "*const" } else { "*" };
+            let inner = match (inner.is_empty(), is_const) {
+                (true, _) => star.to_string(),
+                (false, true) => format!("{star} {inner}"),
+                (false, false) => format!("{star}{inner}"),
+            };
+            let to_be_wrapped = matches!(
+                model.resolve(to, &|_| false),
+                Type::Array { .. } | Type::Function(_)
+            );
+            let inner = if to_be_wrapped {
+                format!("({inner})")
+            } else {
+                inner
+            };
+            return spell(model, to, inner, *to_const);
+        }
+        Type::Array { of, len } => {
+            let len = len.map_or_else(String::new, |n| n.to_string());
+            return spell(model, of, format!("{inner}[{len}]"), is_const);
+        }
+        Type::Function(signature) => {
+            let mut params: Vec<String> = signature
+                .params
+                .iter()
+                .map(|p| resolved_c(model, &p.ty))
+                .collect();
+            if signature.variadic {
+                params.push("...".into());
+            } else if params.is_empty() {
+                params.push("void".into());
+            }
+            let inner = format!("{inner}({})", params.join(", "));
+            return spell(model, &signature.ret, inner, false);
+        }
+        Type::Void => "void".to_string(),
+        Type::Prim(prim) => prim_c(*prim).to_string(),
+        Type::Named(id) => {
+            let item = &model.items[*id];
+            let keyword = match &item.kind {
+                ItemKind::Record(record) if record.union => "union",
+                ItemKind::Record(_) => "struct",
+                ItemKind::Enum(_) => "enum",
+                // An interface; or a typedef when a cycle stopped `resolve`.
+                _ => "",
+            };
+            match (keyword, item.name.as_str()) {
+                ("", name) => name.to_string(),
+                // `typedef enum {...} *PE;` leaves the enum without a name.
+                (keyword, "") => keyword.to_string(),
+                (keyword, name) => format!("{keyword} {name}"),
+            }
+        }
+        // Only after an error, and then nothing is printed.
+        Type::Error => "?".to_string(),
+    };
+    let base = if is_const {
+        format!("const {base}")
+    } else {
+        base
+    };
+    if inner.is_empty() {
+        base
+    } else {
+        format!("{base} {inner}")
+    }
+}
+
+/// One spelling per size: `int` is 32 bits on every C compiler, `long` not.
+fn prim_c(prim: Prim) -> &'static str {
+    match prim {
+        Prim::I8 => "signed char",
+        Prim::U8 => "unsigned char",
+        Prim::I16 => "short",
+        Prim::U16 => "unsigned short",
+        Prim::I32 => "int",
+        Prim::U32 => "unsigned int",
+        Prim::I64 => "long long",
+        Prim::U64 => "unsigned long long",
+        Prim::ISize => "__int3264",
+        Prim::USize => "unsigned __int3264",
+        Prim::F32 => "float",
+        Prim::F64 => "double",
+        Prim::Boolean => "boolean",
+        Prim::WChar => "wchar_t",
     }
 }
 
@@ -533,36 +849,6 @@ fn attributes_json(attributes: &Attributes) -> Vec<AttributeJson> {
                 .map(|args| args.iter().map(ToString::to_string).collect()),
         })
         .collect()
-}
-
-fn method_json(method: Method<'_>) -> MethodJson {
-    MethodJson {
-        name: method.name().map(|n| n.name.clone()).unwrap_or_default(),
-        return_type: method.return_type().to_string(),
-        attributes: attributes_json(&method.declaration.attributes),
-        docs: method.declaration.docs.0.clone(),
-        params: method.params.iter().map(param_json).collect(),
-    }
-}
-
-fn param_json(param: &Param) -> ParamJson {
-    match param {
-        Param::Ellipsis(_) => ParamJson {
-            name: None,
-            ty: "...".into(),
-            attributes: Vec::new(),
-        },
-        Param::Named {
-            attributes,
-            spec,
-            declarator,
-            ..
-        } => ParamJson {
-            name: declarator.name.as_ref().map(|n| n.name.clone()),
-            ty: type_text(spec, &declarator.derived, None),
-            attributes: attributes_json(attributes),
-        },
-    }
 }
 
 fn fields_json(declaration: &Declaration) -> Vec<FieldJson> {
@@ -632,10 +918,14 @@ pub fn outline(inspection: &Inspection) -> String {
             .as_ref()
             .map(|b| format!(" : {b}"))
             .unwrap_or_default();
-        let methods = if i.defined {
-            format!(" ({} methods)", i.methods.len())
-        } else {
-            " (forward)".into()
+        let methods = match (&i.vtable, i.defined) {
+            (Some(vtable), _) => format!(
+                " ({} methods, {} vtable slots)",
+                i.methods.len(),
+                vtable.len()
+            ),
+            (None, true) => format!(" ({} methods)", i.methods.len()),
+            (None, false) => " (forward)".into(),
         };
         push("interface", &i.name, format!("{base}{methods}"));
     }
