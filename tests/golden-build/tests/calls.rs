@@ -1,6 +1,6 @@
 //! Calls through generated methods into hand-written vtables: what each
 //! Rust signature does with the C call (answers, `bool`, `iid_is`, returned
-//! values, strings, `cast`).
+//! values, strings, `cast`, slices).
 
 use core::ffi::c_void;
 
@@ -8,6 +8,7 @@ use comidl_golden::answer::answer::{IDoor, IDoor_Vtbl};
 use comidl_golden::extern_types::extern_types::{ICircle, ICircle_Vtbl};
 use comidl_golden::external::IShape_Vtbl;
 use comidl_golden::iid_is::iid_is::{IProvider, IProvider_Vtbl};
+use comidl_golden::size_is::size_is::{IStore, IStore_Vtbl};
 use comidl_runtime::PCWSTR;
 use windows_core::{GUID, HRESULT, IUnknown, IUnknown_Vtbl, Interface};
 
@@ -199,4 +200,90 @@ fn retval_is_the_ok_value_through_an_extern_base() {
     let mut area = 0;
     let hr = unsafe { (base.Area)(circle.as_raw(), &mut area) };
     assert_eq!((hr, area), (S_OK, 75));
+}
+
+/// `Write` answers S_OK only for the bytes 1, 2, 3 with their count.
+unsafe extern "system" fn store_write(_: *mut c_void, count: u32, data: *const u8) -> HRESULT {
+    let bytes = unsafe { core::slice::from_raw_parts(data, count as usize) };
+    if bytes == [1, 2, 3] { S_OK } else { E_NOTIMPL }
+}
+
+unsafe extern "system" fn store_read(_: *mut c_void, _: u32, _: *mut u8, _: *mut u32) -> HRESULT {
+    E_NOTIMPL
+}
+
+/// `Fill` writes 10, 11, ... into each of the `count` values.
+unsafe extern "system" fn store_fill(_: *mut c_void, count: u32, values: *mut u32) -> HRESULT {
+    for i in 0..count {
+        unsafe { *values.add(i as usize) = 10 + i };
+    }
+    S_OK
+}
+
+unsafe extern "system" fn store_set_grid(_: *mut c_void, _: u32, _: *const i32) -> HRESULT {
+    E_NOTIMPL
+}
+
+/// `Next` hands out the object itself (uncounted) in the first slot only.
+unsafe extern "system" fn store_next(
+    this: *mut c_void,
+    celt: u32,
+    items: *mut *mut c_void,
+    fetched: *mut u32,
+) -> HRESULT {
+    if celt == 0 {
+        return S_FALSE;
+    }
+    unsafe {
+        *items = this;
+        *fetched = 1;
+    }
+    if celt == 1 { S_OK } else { S_FALSE }
+}
+
+unsafe extern "system" fn store_take(_: *mut c_void, _: *mut u32, _: *mut *mut u8) -> HRESULT {
+    E_NOTIMPL
+}
+
+unsafe extern "system" fn store_put(
+    _: *mut c_void,
+    _: *const comidl_golden::size_is::size_is::BUFFER,
+) -> HRESULT {
+    E_NOTIMPL
+}
+
+static STORE: IStore_Vtbl = IStore_Vtbl {
+    base__: UNKNOWN,
+    Write: store_write,
+    Read: store_read,
+    Fill: store_fill,
+    SetGrid: store_set_grid,
+    Next: store_next,
+    Take: store_take,
+    Put: store_put,
+};
+
+#[test]
+fn size_is_arrays_are_slices_whose_length_is_the_count() {
+    let object = Object::new(&STORE, &[IStore::IID]);
+    let store: IStore = object.interface();
+    unsafe {
+        assert_eq!(store.Write(&[1, 2, 3]), Ok(()));
+        assert_eq!(store.Write(&[1, 2]).map_err(|e| e.code()), Err(E_NOTIMPL));
+
+        let mut values = [0u32; 4];
+        store.Fill(&mut values).expect("Fill");
+        assert_eq!(values, [10, 11, 12, 13]);
+
+        // Interface elements are `Option<I>`: the callee's pointers land
+        // in the slice as interfaces (this object is not counted, so the
+        // one handed out is forgotten rather than released).
+        let mut items: [Option<IUnknown>; 1] = [None];
+        let mut fetched = 0;
+        store.Next(&mut items, &mut fetched).expect("Next");
+        assert_eq!(fetched, 1);
+        let item = items[0].take().expect("an item");
+        assert_eq!(item.as_raw(), store.as_raw());
+        core::mem::forget(item);
+    }
 }

@@ -57,29 +57,53 @@ unsafe impl windows_core::Interface for IStore {
 }
 windows_core::imp::interface_hierarchy!(IStore, windows_core::IUnknown);
 impl IStore {
-    pub unsafe fn Write(&self, count: u32, data: *const u8) -> windows_core::Result<()> {
+    /// `count` is the length of `data`.
+    pub unsafe fn Write(&self, data: &[u8]) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Write)(windows_core::Interface::as_raw(self), count, data)
+                .Write)(
+                    windows_core::Interface::as_raw(self),
+                    data
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    data.as_ptr().cast(),
+                )
                 .ok()
         }
     }
+    /// `max` is the length of `data`.
     pub unsafe fn Read(
         &self,
-        max: u32,
-        data: *mut u8,
+        data: &mut [u8],
         read: *mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Read)(windows_core::Interface::as_raw(self), max, data, read)
+                .Read)(
+                    windows_core::Interface::as_raw(self),
+                    data
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    data.as_mut_ptr().cast(),
+                    read,
+                )
                 .ok()
         }
     }
-    pub unsafe fn Fill(&self, count: u32, values: *mut u32) -> windows_core::Result<()> {
+    /// `count` is the length of `values`.
+    pub unsafe fn Fill(&self, values: &mut [u32]) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Fill)(windows_core::Interface::as_raw(self), count, values)
+                .Fill)(
+                    windows_core::Interface::as_raw(self),
+                    values
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    values.as_mut_ptr().cast(),
+                )
                 .ok()
         }
     }
@@ -94,15 +118,23 @@ impl IStore {
                 .ok()
         }
     }
+    /// `celt` is the length of `items`.
     pub unsafe fn Next(
         &self,
-        celt: u32,
-        items: *mut *mut core::ffi::c_void,
+        items: &mut [Option<windows_core::IUnknown>],
         fetched: *mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Next)(windows_core::Interface::as_raw(self), celt, items, fetched)
+                .Next)(
+                    windows_core::Interface::as_raw(self),
+                    items
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    items.as_mut_ptr().cast(),
+                    fetched,
+                )
                 .ok()
         }
     }

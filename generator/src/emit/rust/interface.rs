@@ -178,7 +178,10 @@ impl Emitter<'_> {
     /// slice's length can stand for it.
     fn slice_count(&self, params: &[Param], index: usize) -> Option<usize> {
         let param = &params[index];
-        let count = param.size_is.filter(|e| !e.deref && e.param != index)?.param;
+        let count = param
+            .size_is
+            .filter(|e| !e.deref && e.param != index)?
+            .param;
         let counts_only_this = params.iter().enumerate().all(|(other, p)| {
             other == index
                 || [p.size_is, p.length_is]
@@ -322,7 +325,11 @@ impl Emitter<'_> {
                     let element = self.slice_element(&param.ty);
                     let writes = param.dir != Direction::In;
                     let (slice, as_ptr, null) = if writes {
-                        (quote!(&mut [#element]), quote!(as_mut_ptr), quote!(null_mut))
+                        (
+                            quote!(&mut [#element]),
+                            quote!(as_mut_ptr),
+                            quote!(null_mut),
+                        )
                     } else {
                         (quote!(&[#element]), quote!(as_ptr), quote!(null))
                     };
@@ -350,7 +357,9 @@ impl Emitter<'_> {
                         Role::Slice { optional: true } => quote!(#name.map_or(0, |s| s.len())),
                         _ => quote!(#name.len()),
                     };
-                    args.push(quote!(#len.try_into().expect("slice longer than its count type holds")));
+                    args.push(
+                        quote!(#len.try_into().expect("slice longer than its count type holds")),
+                    );
                 }
                 Role::Returned => args.push(quote!(&mut result__)),
                 Role::Iid => args.push(quote!(&<T as windows_core::Interface>::IID)),
