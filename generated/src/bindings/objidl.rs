@@ -1121,19 +1121,22 @@ unsafe impl windows_core::Interface for IStorage {
 windows_core::imp::interface_hierarchy!(IStorage, windows_core::IUnknown);
 impl IStorage {
     /// Creates a stream element.
-    pub unsafe fn CreateStream(
+    pub unsafe fn CreateStream<P0>(
         &self,
-        pwcsName: *const u16,
+        pwcsName: P0,
         grfMode: u32,
         reserved1: u32,
         reserved2: u32,
-    ) -> windows_core::Result<super::objidlbase::IStream> {
+    ) -> windows_core::Result<super::objidlbase::IStream>
+    where
+        P0: windows_core::Param<comidl_runtime::PCWSTR>,
+    {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
                 .CreateStream)(
                     windows_core::Interface::as_raw(self),
-                    pwcsName,
+                    pwcsName.param().abi().0.cast(),
                     grfMode,
                     reserved1,
                     reserved2,
@@ -1143,19 +1146,22 @@ impl IStorage {
         }
     }
     /// Opens an existing stream element.
-    pub unsafe fn OpenStream(
+    pub unsafe fn OpenStream<P0>(
         &self,
-        pwcsName: *const u16,
+        pwcsName: P0,
         reserved1: *mut core::ffi::c_void,
         grfMode: u32,
         reserved2: u32,
-    ) -> windows_core::Result<super::objidlbase::IStream> {
+    ) -> windows_core::Result<super::objidlbase::IStream>
+    where
+        P0: windows_core::Param<comidl_runtime::PCWSTR>,
+    {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
                 .OpenStream)(
                     windows_core::Interface::as_raw(self),
-                    pwcsName,
+                    pwcsName.param().abi().0.cast(),
                     reserved1,
                     grfMode,
                     reserved2,
@@ -1165,19 +1171,22 @@ impl IStorage {
         }
     }
     /// Creates a nested storage element.
-    pub unsafe fn CreateStorage(
+    pub unsafe fn CreateStorage<P0>(
         &self,
-        pwcsName: *const u16,
+        pwcsName: P0,
         grfMode: u32,
         reserved1: u32,
         reserved2: u32,
-    ) -> windows_core::Result<IStorage> {
+    ) -> windows_core::Result<IStorage>
+    where
+        P0: windows_core::Param<comidl_runtime::PCWSTR>,
+    {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
                 .CreateStorage)(
                     windows_core::Interface::as_raw(self),
-                    pwcsName,
+                    pwcsName.param().abi().0.cast(),
                     grfMode,
                     reserved1,
                     reserved2,
@@ -1187,20 +1196,23 @@ impl IStorage {
         }
     }
     /// Opens an existing nested storage element.
-    pub unsafe fn OpenStorage(
+    pub unsafe fn OpenStorage<P0>(
         &self,
-        pwcsName: *const u16,
+        pwcsName: P0,
         pstgPriority: Option<&IStorage>,
         grfMode: u32,
         snbExclude: *mut *mut u16,
         reserved: u32,
-    ) -> windows_core::Result<IStorage> {
+    ) -> windows_core::Result<IStorage>
+    where
+        P0: windows_core::Param<comidl_runtime::PCWSTR>,
+    {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
                 .OpenStorage)(
                     windows_core::Interface::as_raw(self),
-                    pwcsName,
+                    pwcsName.param().abi().0.cast(),
                     pstgPriority
                         .map_or(core::ptr::null_mut(), windows_core::Interface::as_raw),
                     grfMode,
@@ -1237,21 +1249,25 @@ impl IStorage {
         }
     }
     /// Moves or copies one element into another storage (STGMOVE in grfFlags).
-    pub unsafe fn MoveElementTo(
+    pub unsafe fn MoveElementTo<P0, P2>(
         &self,
-        pwcsName: *const u16,
+        pwcsName: P0,
         pstgDest: Option<&IStorage>,
-        pwcsNewName: *const u16,
+        pwcsNewName: P2,
         grfFlags: u32,
-    ) -> windows_core::Result<()> {
+    ) -> windows_core::Result<()>
+    where
+        P0: windows_core::Param<comidl_runtime::PCWSTR>,
+        P2: windows_core::Param<comidl_runtime::PCWSTR>,
+    {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .MoveElementTo)(
                     windows_core::Interface::as_raw(self),
-                    pwcsName,
+                    pwcsName.param().abi().0.cast(),
                     pstgDest
                         .map_or(core::ptr::null_mut(), windows_core::Interface::as_raw),
-                    pwcsNewName,
+                    pwcsNewName.param().abi().0.cast(),
                     grfFlags,
                 )
                 .ok()
@@ -1294,45 +1310,55 @@ impl IStorage {
         }
     }
     /// Deletes an element.
-    pub unsafe fn DestroyElement(
-        &self,
-        pwcsName: *const u16,
-    ) -> windows_core::Result<()> {
+    pub unsafe fn DestroyElement<P0>(&self, pwcsName: P0) -> windows_core::Result<()>
+    where
+        P0: windows_core::Param<comidl_runtime::PCWSTR>,
+    {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .DestroyElement)(windows_core::Interface::as_raw(self), pwcsName)
+                .DestroyElement)(
+                    windows_core::Interface::as_raw(self),
+                    pwcsName.param().abi().0.cast(),
+                )
                 .ok()
         }
     }
     /// Renames an element.
-    pub unsafe fn RenameElement(
+    pub unsafe fn RenameElement<P0, P1>(
         &self,
-        pwcsOldName: *const u16,
-        pwcsNewName: *const u16,
-    ) -> windows_core::Result<()> {
+        pwcsOldName: P0,
+        pwcsNewName: P1,
+    ) -> windows_core::Result<()>
+    where
+        P0: windows_core::Param<comidl_runtime::PCWSTR>,
+        P1: windows_core::Param<comidl_runtime::PCWSTR>,
+    {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .RenameElement)(
                     windows_core::Interface::as_raw(self),
-                    pwcsOldName,
-                    pwcsNewName,
+                    pwcsOldName.param().abi().0.cast(),
+                    pwcsNewName.param().abi().0.cast(),
                 )
                 .ok()
         }
     }
     /// Sets an element's creation, access and modification times.
-    pub unsafe fn SetElementTimes(
+    pub unsafe fn SetElementTimes<P0>(
         &self,
-        pwcsName: *const u16,
+        pwcsName: P0,
         pctime: *const super::wtypesbase::FILETIME,
         patime: *const super::wtypesbase::FILETIME,
         pmtime: *const super::wtypesbase::FILETIME,
-    ) -> windows_core::Result<()> {
+    ) -> windows_core::Result<()>
+    where
+        P0: windows_core::Param<comidl_runtime::PCWSTR>,
+    {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .SetElementTimes)(
                     windows_core::Interface::as_raw(self),
-                    pwcsName,
+                    pwcsName.param().abi().0.cast(),
                     pctime,
                     patime,
                     pmtime,

@@ -56,14 +56,18 @@ impl IProvider {
                 .and_then(|| windows_core::Type::from_abi(result__))
         }
     }
-    pub unsafe fn GetUnknown(
-        &self,
-        riid: *const windows_core::GUID,
-    ) -> windows_core::Result<windows_core::IUnknown> {
+    pub unsafe fn GetUnknown<T>(&self) -> windows_core::Result<T>
+    where
+        T: windows_core::Interface,
+    {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
-                .GetUnknown)(windows_core::Interface::as_raw(self), riid, &mut result__)
+                .GetUnknown)(
+                    windows_core::Interface::as_raw(self),
+                    &<T as windows_core::Interface>::IID,
+                    &mut result__,
+                )
                 .and_then(|| windows_core::Type::from_abi(result__))
         }
     }

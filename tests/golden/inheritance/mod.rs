@@ -2,4 +2,3 @@
 
 pub mod inheritance;
 pub mod objidl;
-pub mod wtypesbase;

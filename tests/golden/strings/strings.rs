@@ -71,10 +71,16 @@ impl IText {
                 .ok()
         }
     }
-    pub unsafe fn SetWideChars(&self, name: *const u16) -> windows_core::Result<()> {
+    pub unsafe fn SetWideChars<P0>(&self, name: P0) -> windows_core::Result<()>
+    where
+        P0: windows_core::Param<comidl_runtime::PCWSTR>,
+    {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .SetWideChars)(windows_core::Interface::as_raw(self), name)
+                .SetWideChars)(
+                    windows_core::Interface::as_raw(self),
+                    name.param().abi().0.cast(),
+                )
                 .ok()
         }
     }

@@ -97,7 +97,7 @@ const _: [(); 4] = [(); core::mem::align_of::<OWNER>()];
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BITS {
-    ///Bit-fields, lowest bits first: `low`: 4 bits, `high`: 28 bits.
+    /// Bit-fields, lowest bits first: `low`: 4 bits, `high`: 28 bits.
     pub _bitfield0: u32,
     pub after: u8,
 }

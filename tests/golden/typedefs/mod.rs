@@ -2,4 +2,3 @@
 
 pub mod typedefs;
 pub mod wtypes;
-pub mod wtypesbase;

@@ -15,8 +15,10 @@ enum Role {
     Interface(ItemId),
     /// `[in, unique]` interface pointer: `Option<&I>`.
     OptionalInterface(ItemId),
-    /// `[in]` `LPCWSTR`/`LPCSTR`: any windows-core string parameter.
-    Str(TokenStream),
+    /// `[in]` `LPCWSTR`/`LPCSTR`, or a `[string]` character pointer
+    /// (`raw`: its vtable type is the bare pointer): any windows-core
+    /// string parameter.
+    Str { path: TokenStream, raw: bool },
     /// `[in] BOOL`: `bool`.
     Bool,
     /// `[in] BSTR`: `&BSTR`.
@@ -57,7 +59,7 @@ impl Emitter<'_> {
         let ancestors: Vec<ItemId> = self.model.ancestry(id).into_iter().skip(1).collect();
         let hierarchy = ancestors.iter().map(|&a| self.path(a));
         let base_vtbl = match interface.base {
-            Some(base) => self.vtbl_path(base),
+            Some(base) => self.path_with_suffix(base, "_Vtbl"),
             None => quote!(windows_core::IUnknown_Vtbl),
         };
         let deref = interface
@@ -104,13 +106,6 @@ impl Emitter<'_> {
                 #(#slots),*
             }
         }
-    }
-
-    fn vtbl_path(&self, interface: ItemId) -> TokenStream {
-        let path = self.path(interface).to_string().replace(' ', "");
-        format!("{path}_Vtbl")
-            .parse()
-            .expect("a path with a suffix is a path")
     }
 
     fn slot(&self, index: usize, method: &Method) -> TokenStream {
@@ -161,9 +156,11 @@ impl Emitter<'_> {
         if out.dir != Direction::Out || out.size_is.is_some() || counted {
             return roles;
         }
+        // The object's type is the `riid` asked for, whatever the IDL
+        // declares the pointer as (`void **`, `IUnknown **`).
         if let Some(riid) = out.iid_is
             && riid != last
-            && self.is_void_pointer_pointer(&out.ty)
+            && (self.is_void_pointer_pointer(&out.ty) || self.out_interface(&out.ty).is_some())
         {
             roles[riid] = Role::Iid;
             roles[last] = Role::Object;
@@ -242,7 +239,22 @@ impl Emitter<'_> {
         }
         for name in ["PCWSTR", "PCSTR"] {
             if self.is_extern(&param.ty, name) {
-                return Role::Str(self.extern_path(name));
+                let path = self.extern_path(name);
+                return Role::Str { path, raw: false };
+            }
+        }
+        if param.string
+            && let Type::Pointer { to, .. } = self.resolved(&param.ty)
+            && let Type::Prim(element) = self.resolved(to)
+        {
+            let name = match element {
+                Prim::WChar | Prim::U16 => Some("PCWSTR"),
+                Prim::I8 | Prim::U8 => Some("PCSTR"),
+                _ => None,
+            };
+            if let Some(name) = name {
+                let path = self.extern_path(name);
+                return Role::Str { path, raw: true };
             }
         }
         if self.is_extern(&param.ty, "BOOL") {
@@ -305,12 +317,16 @@ impl Emitter<'_> {
                         quote!(#arg.map_or(core::ptr::null_mut(), windows_core::Interface::as_raw)),
                     );
                 }
-                Role::Str(path) => {
+                Role::Str { path, raw } => {
                     let generic = format_ident!("P{index}");
                     generics.push(quote!(#generic));
                     bounds.push(quote!(#generic: windows_core::Param<#path>));
                     inputs.push(quote!(#arg: #generic));
-                    args.push(quote!(#arg.param().abi()));
+                    args.push(match (raw, self.is_const_pointer(&param.ty)) {
+                        (false, _) => quote!(#arg.param().abi()),
+                        (true, true) => quote!(#arg.param().abi().0.cast()),
+                        (true, false) => quote!(#arg.param().abi().0.cast_mut().cast()),
+                    });
                 }
                 Role::Bool => {
                     inputs.push(quote!(#arg: bool));

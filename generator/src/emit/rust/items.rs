@@ -111,9 +111,9 @@ impl Emitter<'_> {
                             )
                         })
                         .collect();
-                    let doc = format!("Bit-fields, lowest bits first: {}.", widths.join(", "));
+                    let doc = docs(&[format!("Bit-fields, lowest bits first: {}.", widths.join(", "))]);
                     let (field_name, ty) = (format_ident!("_bitfield{index}"), self.ty(&ty, place));
-                    quote!(#[doc = #doc] pub #field_name: #ty)
+                    quote!(#doc pub #field_name: #ty)
                 }
             });
         let traits = self.traits(&Type::Named(id));

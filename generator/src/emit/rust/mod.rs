@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{ItemId, ItemKind, Model, ModuleId};
@@ -62,7 +62,7 @@ pub(super) struct Emitter<'m> {
     model: &'m Model,
     /// Names of mapped types → their Rust paths (later ones win, so a
     /// user's mapping replaces a built-in one).
-    externs: HashMap<String, TokenStream>,
+    externs: HashMap<String, syn::Path>,
     /// Built-in mapped names → canonical names (`LPCOLESTR` → `PCWSTR`).
     canonical: HashMap<&'static str, &'static str>,
     answers: &'m HashSet<(String, String)>,
@@ -109,22 +109,28 @@ pub fn generate(
     let mut files = parallel::map(&modules, parallel::available_jobs(), |(module, ids)| {
         let mut emitter = Emitter::new(&plan);
         emitter.module = *module;
-        let body = ids.iter().map(|&id| emitter.item(id));
+        let body: TokenStream = ids.iter().map(|&id| emitter.item(id)).collect();
+        // What a module reached may all be spelt out where it is used
+        // (plain typedefs): then there is no module to write.
+        if body.is_empty() {
+            return Ok(None);
+        }
         let tokens = quote! {
             #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals, dead_code, clippy::all)]
-            #(#body)*
+            #body
         };
         let name = &model.modules[*module].name;
-        Ok(GeneratedFile {
+        Ok(Some(GeneratedFile {
             name: format!("{name}.rs"),
             contents: format_file(tokens, &source_name(model, *module))?,
-        })
+        }))
     })
     .into_iter()
+    .filter_map(Result::transpose)
     .collect::<Result<Vec<_>, Vec<Diagnostic>>>()?;
-    let names = modules
+    let names = files
         .iter()
-        .map(|(module, _)| ident(&model.modules[*module].name));
+        .map(|file| ident(file.name.strip_suffix(".rs").expect("named <module>.rs")));
     let index = quote! { #(pub mod #names;)* };
     let sources: Vec<String> = roots.iter().map(|&r| source_name(model, r)).collect();
     files.push(GeneratedFile {
@@ -213,7 +219,10 @@ impl<'m> Emitter<'m> {
             externs: plan
                 .externs
                 .iter()
-                .map(|(name, path)| (name.clone(), path.parse().expect("checked by Plan::new")))
+                .map(|(name, path)| {
+                    let path = syn::parse_str(path).expect("checked by Plan::new");
+                    (name.clone(), path)
+                })
                 .collect(),
             canonical: BUILT_IN_TYPES.iter().map(|&(n, c, _)| (n, c)).collect(),
             answers: &plan.answers,
@@ -294,11 +303,21 @@ impl<'m> Emitter<'m> {
 
     /// The Rust path of an item from the module being written.
     fn path(&self, id: ItemId) -> TokenStream {
+        self.path_with_suffix(id, "")
+    }
+
+    /// The path of an item's companion named `<item><suffix>`, such as
+    /// an interface's `_Vtbl`, wherever the item itself lives.
+    fn path_with_suffix(&self, id: ItemId, suffix: &str) -> TokenStream {
         let item = &self.model.items[id];
         if let Some(path) = self.externs.get(&item.name) {
-            return path.clone();
+            let mut path = path.clone();
+            if let Some(last) = path.segments.last_mut() {
+                last.ident = format_ident!("{}{suffix}", last.ident);
+            }
+            return quote!(#path);
         }
-        let name = ident(&item.name);
+        let name = format_ident!("{}{suffix}", ident(&item.name));
         if item.module == self.module {
             quote!(#name)
         } else {

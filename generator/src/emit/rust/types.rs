@@ -185,7 +185,7 @@ impl Emitter<'_> {
         };
         let name = self.model.items[*id].name.as_str();
         self.canonical.get(name) == Some(&canonical)
-            && self.externs.get(name).map(ToString::to_string)
+            && self.externs.get(name).map(|p| quote!(#p).to_string())
                 == Some(self.extern_path(canonical).to_string())
     }
 
