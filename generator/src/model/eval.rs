@@ -1,7 +1,9 @@
 //! Constant expressions: enum values, `const` initialisers, array sizes.
 //!
-//! Values are computed in `i128`, wide enough for every `unsigned __int64`
-//! and `__int64` operand; the declared type narrows them afterwards.
+//! Integers follow C as MSVC has it: `int` and `long` are 32 bits,
+//! `__int64` 64; each operation happens in the type C's conversions give its
+//! operands and wraps to it (so `~0u >> 4` is `0x0fffffff`). Values are held
+//! in `i128`, wide enough for both signednesses of every width.
 
 use crate::syntax::ast::{BinaryOp, Derived, Expr, ExprKind, TypeKind, UnaryOp};
 use crate::syntax::preprocess::expr::{parse_char, parse_number};
@@ -26,23 +28,88 @@ pub enum EvalError {
     Reported,
 }
 
+/// A C integer type after promotion: 32 or 64 bits, signed or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct IntType {
+    wide: bool,
+    unsigned: bool,
+}
+
+const INT: IntType = IntType {
+    wide: false,
+    unsigned: false,
+};
+
+impl IntType {
+    fn bits(self) -> u32 {
+        if self.wide { 64 } else { 32 }
+    }
+
+    /// `v` converted to this type: wrapped to its width.
+    fn wrap(self, v: i128) -> i128 {
+        let bits = self.bits();
+        let masked = v & ((1i128 << bits) - 1);
+        if !self.unsigned && masked >> (bits - 1) == 1 {
+            masked - (1i128 << bits)
+        } else {
+            masked
+        }
+    }
+
+    /// The first of `candidates` that holds `v`.
+    fn first_holding(v: i128, candidates: &[IntType]) -> IntType {
+        let fits = |t: &&IntType| t.wrap(v) == v;
+        *candidates
+            .iter()
+            .find(fits)
+            .unwrap_or(candidates.last().expect("candidates"))
+    }
+
+    /// The type both operands of a binary operator convert to.
+    fn common(self, other: IntType) -> IntType {
+        match (self.wide, other.wide) {
+            (true, false) => self,
+            (false, true) => other,
+            _ => IntType {
+                wide: self.wide,
+                unsigned: self.unsigned || other.unsigned,
+            },
+        }
+    }
+}
+
+const UINT: IntType = IntType {
+    wide: false,
+    unsigned: true,
+};
+const INT64: IntType = IntType {
+    wide: true,
+    unsigned: false,
+};
+const UINT64: IntType = IntType {
+    wide: true,
+    unsigned: true,
+};
+
+/// The value of an integer constant expression.
 pub fn evaluate(expr: &Expr, names: &mut dyn Names) -> Result<i128, EvalError> {
-    let value = |e: &Expr, names: &mut dyn Names| evaluate(e, names);
+    typed(expr, names).map(|(value, _)| value)
+}
+
+fn typed(expr: &Expr, names: &mut dyn Names) -> Result<(i128, IntType), EvalError> {
     match &expr.kind {
         ExprKind::Number(text) => {
             let parsed = parse_number(text).map_err(|m| EvalError::At(expr.span, m))?;
-            Ok(if parsed.unsigned {
-                i128::from(parsed.bits)
-            } else {
-                i128::from(parsed.bits as i64)
-            })
+            let v = i128::from(parsed.bits);
+            Ok((v, literal_type(text, v)))
         }
         ExprKind::Char(text) => {
             let parsed = parse_char(text).map_err(|m| EvalError::At(expr.span, m))?;
-            Ok(i128::from(parsed.bits as i64))
+            Ok((INT.wrap(i128::from(parsed.bits as i64)), INT))
         }
         ExprKind::Ident(name) => match names.constant(name) {
-            Ok(Some(v)) => Ok(v),
+            // A named value has the smallest type that holds it.
+            Ok(Some(v)) => Ok((v, IntType::first_holding(v, &[INT, UINT, INT64, UINT64]))),
             Ok(None) => Err(EvalError::At(
                 expr.span,
                 format!("`{name}` is not a constant"),
@@ -50,33 +117,33 @@ pub fn evaluate(expr: &Expr, names: &mut dyn Names) -> Result<i128, EvalError> {
             Err(Reported) => Err(EvalError::Reported),
         },
         ExprKind::Unary(op, operand) => {
-            let v = value(operand, names)?;
+            let (v, ty) = typed(operand, names)?;
             match op {
-                UnaryOp::Neg => Ok(v.wrapping_neg()),
-                UnaryOp::Plus => Ok(v),
-                UnaryOp::Not => Ok(i128::from(v == 0)),
-                UnaryOp::BitNot => Ok(!v),
+                UnaryOp::Neg => Ok((ty.wrap(v.wrapping_neg()), ty)),
+                UnaryOp::Plus => Ok((v, ty)),
+                UnaryOp::Not => Ok((i128::from(v == 0), INT)),
+                UnaryOp::BitNot => Ok((ty.wrap(!v), ty)),
                 UnaryOp::Deref | UnaryOp::AddrOf => Err(not_constant(expr)),
             }
         }
         ExprKind::Binary(op, left, right) => {
-            let l = value(left, names)?;
+            let l = typed(left, names)?;
             // `&&` and `||` do not evaluate what they do not need.
             match op {
-                BinaryOp::And if l == 0 => return Ok(0),
-                BinaryOp::Or if l != 0 => return Ok(1),
+                BinaryOp::And if l.0 == 0 => return Ok((0, INT)),
+                BinaryOp::Or if l.0 != 0 => return Ok((1, INT)),
                 _ => {}
             }
-            let r = value(right, names)?;
+            let r = typed(right, names)?;
             binary(*op, l, r).ok_or_else(|| {
                 EvalError::At(expr.span, format!("`{expr}` divides by zero or overflows"))
             })
         }
         ExprKind::Conditional(cond, then, otherwise) => {
-            if value(cond, names)? != 0 {
-                value(then, names)
+            if typed(cond, names)?.0 != 0 {
+                typed(then, names)
             } else {
-                value(otherwise, names)
+                typed(otherwise, names)
             }
         }
         ExprKind::Cast(target, operand) => {
@@ -85,10 +152,10 @@ pub fn evaluate(expr: &Expr, names: &mut dyn Names) -> Result<i128, EvalError> {
             if let (TypeKind::Named(name), true) = (&target.spec.kind, target.derived.is_empty())
                 && target.spec.qualifiers.0.is_empty()
                 && name.args.is_empty()
-                && let Ok(Some(l)) = names.constant(&name.name.name)
+                && let Some(left) = typed_name(&name.name.name, names)
                 && let ExprKind::Unary(op, right) = &operand.kind
             {
-                let r = value(right, names)?;
+                let r = typed(right, names)?;
                 let op = match op {
                     UnaryOp::Neg => BinaryOp::Sub,
                     UnaryOp::Plus => BinaryOp::Add,
@@ -96,24 +163,49 @@ pub fn evaluate(expr: &Expr, names: &mut dyn Names) -> Result<i128, EvalError> {
                     UnaryOp::AddrOf => BinaryOp::BitAnd,
                     _ => return Err(not_constant(expr)),
                 };
-                return binary(op, l, r).ok_or_else(|| not_constant(expr));
+                return binary(op, left, r).ok_or_else(|| not_constant(expr));
             }
-            let v = value(operand, names)?;
+            let (v, ty) = typed(operand, names)?;
             // Pointers and unknown names keep the value; integer casts narrow.
             if target
                 .derived
                 .iter()
                 .any(|d| matches!(d, Derived::Pointer(_)))
             {
-                return Ok(v);
+                return Ok((v, ty));
             }
             Ok(match &target.spec.kind {
                 TypeKind::Base(words) => narrow(words, v),
-                _ => v,
+                _ => (v, ty),
             })
         }
         _ => Err(not_constant(expr)),
     }
+}
+
+/// A named constant's value and type, when `name` is one.
+fn typed_name(name: &str, names: &mut dyn Names) -> Option<(i128, IntType)> {
+    let v = names.constant(name).ok()??;
+    Some((v, IntType::first_holding(v, &[INT, UINT, INT64, UINT64])))
+}
+
+/// C's type for an integer literal: by suffix, then the first type of its
+/// list that holds the value (hex and octal may be unsigned without `u`).
+fn literal_type(text: &str, v: i128) -> IntType {
+    let lower = text.to_ascii_lowercase();
+    let suffix = lower.trim_start_matches(|c: char| c.is_ascii_hexdigit() || c == 'x');
+    let unsigned = suffix.contains('u');
+    let wide = suffix.contains("ll") || suffix.contains("i64");
+    let decimal = !lower.starts_with('0') || lower == "0";
+    let candidates: &[IntType] = match (unsigned, wide, decimal) {
+        (true, false, _) => &[UINT, UINT64],
+        (true, true, _) => &[UINT64],
+        (false, true, true) => &[INT64, UINT64],
+        (false, true, false) => &[INT64, UINT64],
+        (false, false, true) => &[INT, INT64, UINT64],
+        (false, false, false) => &[INT, UINT, INT64, UINT64],
+    };
+    IntType::first_holding(v, candidates)
 }
 
 /// A floating-point constant: literals, integer constants, `+ - * /`.
@@ -148,31 +240,41 @@ fn not_constant(expr: &Expr) -> EvalError {
     EvalError::At(expr.span, format!("`{expr}` is not a constant expression"))
 }
 
-fn binary(op: BinaryOp, l: i128, r: i128) -> Option<i128> {
-    Some(match op {
-        BinaryOp::Or => i128::from(l != 0 || r != 0),
-        BinaryOp::And => i128::from(l != 0 && r != 0),
+fn binary(op: BinaryOp, (l, lt): (i128, IntType), (r, rt): (i128, IntType)) -> Option<(i128, IntType)> {
+    let truth = |b: bool| Some((i128::from(b), INT));
+    // Shifts keep the left operand's type; the others convert both.
+    if let BinaryOp::Shl | BinaryOp::Shr = op {
+        let shift = u32::try_from(r).ok().filter(|&s| s < lt.bits())?;
+        let v = if op == BinaryOp::Shl { l << shift } else { l >> shift };
+        return Some((lt.wrap(v), lt));
+    }
+    let ty = lt.common(rt);
+    let (l, r) = (ty.wrap(l), ty.wrap(r));
+    let v = match op {
+        BinaryOp::Or => return truth(l != 0 || r != 0),
+        BinaryOp::And => return truth(l != 0 && r != 0),
+        BinaryOp::Eq => return truth(l == r),
+        BinaryOp::Ne => return truth(l != r),
+        BinaryOp::Lt => return truth(l < r),
+        BinaryOp::Gt => return truth(l > r),
+        BinaryOp::Le => return truth(l <= r),
+        BinaryOp::Ge => return truth(l >= r),
         BinaryOp::BitOr => l | r,
         BinaryOp::BitXor => l ^ r,
         BinaryOp::BitAnd => l & r,
-        BinaryOp::Eq => i128::from(l == r),
-        BinaryOp::Ne => i128::from(l != r),
-        BinaryOp::Lt => i128::from(l < r),
-        BinaryOp::Gt => i128::from(l > r),
-        BinaryOp::Le => i128::from(l <= r),
-        BinaryOp::Ge => i128::from(l >= r),
-        BinaryOp::Shl => l.checked_shl(u32::try_from(r).ok().filter(|&s| s < 64)?)?,
-        BinaryOp::Shr => l.checked_shr(u32::try_from(r).ok().filter(|&s| s < 64)?)?,
-        BinaryOp::Add => l.checked_add(r)?,
-        BinaryOp::Sub => l.checked_sub(r)?,
-        BinaryOp::Mul => l.checked_mul(r)?,
+        BinaryOp::Add => l + r,
+        BinaryOp::Sub => l - r,
+        BinaryOp::Mul => l * r,
         BinaryOp::Div => l.checked_div(r)?,
         BinaryOp::Rem => l.checked_rem(r)?,
-    })
+        BinaryOp::Shl | BinaryOp::Shr => unreachable!("handled above"),
+    };
+    Some((ty.wrap(v), ty))
 }
 
-/// The value of `v` converted to the C integer type `words`.
-fn narrow(words: &str, v: i128) -> i128 {
+/// The value of `v` converted to the C integer type `words`, and the type
+/// it then has (types narrower than `int` promote to `int`).
+fn narrow(words: &str, v: i128) -> (i128, IntType) {
     let unsigned = words.starts_with("unsigned") || words == "byte";
     let bits = match words
         .trim_start_matches("unsigned")
@@ -185,11 +287,16 @@ fn narrow(words: &str, v: i128) -> i128 {
         _ => 32,
     };
     let masked = v & ((1i128 << bits) - 1);
-    if !unsigned && masked >> (bits - 1) == 1 {
+    let value = if !unsigned && masked >> (bits - 1) == 1 {
         masked - (1i128 << bits)
     } else {
         masked
-    }
+    };
+    let ty = IntType {
+        wide: bits == 64,
+        unsigned: unsigned && bits >= 32,
+    };
+    (value, ty)
 }
 
 #[cfg(test)]
@@ -234,6 +341,30 @@ mod tests {
         assert_eq!(eval("0 && (1 / 0)"), Ok(0));
         assert_eq!(eval("0xFFFFFFFFu"), Ok(0xffff_ffff));
         assert_eq!(eval("'A'"), Ok(65));
+    }
+
+    #[test]
+    fn types_and_widths_follow_msvc() {
+        // Unsigned 32-bit arithmetic wraps and shifts in zeros.
+        assert_eq!(eval("~0u >> 4"), Ok(0x0fff_ffff));
+        assert_eq!(eval("~0u"), Ok(0xffff_ffff));
+        assert_eq!(eval("0u - 1"), Ok(0xffff_ffff));
+        // A hex literal too big for int is unsigned int; a decimal one is
+        // __int64.
+        assert_eq!(eval("0xFFFFFFFF + 1"), Ok(0));
+        assert_eq!(eval("4294967295 + 1"), Ok(0x1_0000_0000));
+        // int arithmetic wraps at 32 bits, as MSVC's does.
+        assert_eq!(eval("1 << 31"), Ok(-0x8000_0000));
+        assert_eq!(eval("0x7fffffff + 1"), Ok(-0x8000_0000));
+        // Comparisons convert to the common type: -1 becomes 0xffffffff.
+        assert_eq!(eval("-1 < 0u"), Ok(0));
+        assert_eq!(eval("-1 < 0"), Ok(1));
+        // 64-bit suffixes.
+        assert_eq!(eval("1ui64 << 63"), Ok(1 << 63));
+        assert_eq!(eval("~0i64"), Ok(-1));
+        // A named constant has the smallest type holding it.
+        assert_eq!(eval("BIG + 1"), Ok(0));
+        assert_eq!(eval("~FOUR"), Ok(-5));
     }
 
     #[test]

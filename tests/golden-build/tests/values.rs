@@ -46,6 +46,7 @@ fn constants_evaluate_as_in_c() {
     assert_eq!(SHIFTED, 0xA3);
     assert_eq!(MASKED, 0xF000);
     assert_eq!(ALL_BITS, u32::MAX);
+    assert_eq!(HIGH_NIBBLES, 0x0FFF_FFFF);
     assert_eq!(TOP_BIT, i32::MIN);
     assert_eq!(OCTAL, 0o755);
     assert_eq!((COMPARED, CHOSEN, LOGICAL), (2, 100, 1));
