@@ -970,21 +970,21 @@ impl ITypeInfo {
         }
     }
     /// Frees what GetTypeAttr returned.
-    pub unsafe fn ReleaseTypeAttr(&self, pTypeAttr: *mut TYPEATTR) -> () {
+    pub unsafe fn ReleaseTypeAttr(&self, pTypeAttr: *mut TYPEATTR) {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .ReleaseTypeAttr)(windows_core::Interface::as_raw(self), pTypeAttr)
         }
     }
     /// Frees what GetFuncDesc returned.
-    pub unsafe fn ReleaseFuncDesc(&self, pFuncDesc: *mut FUNCDESC) -> () {
+    pub unsafe fn ReleaseFuncDesc(&self, pFuncDesc: *mut FUNCDESC) {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .ReleaseFuncDesc)(windows_core::Interface::as_raw(self), pFuncDesc)
         }
     }
     /// Frees what GetVarDesc returned.
-    pub unsafe fn ReleaseVarDesc(&self, pVarDesc: *mut VARDESC) -> () {
+    pub unsafe fn ReleaseVarDesc(&self, pVarDesc: *mut VARDESC) {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .ReleaseVarDesc)(windows_core::Interface::as_raw(self), pVarDesc)
@@ -1262,7 +1262,7 @@ impl ITypeLib {
         }
     }
     /// Frees what GetLibAttr returned.
-    pub unsafe fn ReleaseTLibAttr(&self, pTLibAttr: *mut TLIBATTR) -> () {
+    pub unsafe fn ReleaseTLibAttr(&self, pTLibAttr: *mut TLIBATTR) {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .ReleaseTLibAttr)(windows_core::Interface::as_raw(self), pTLibAttr)

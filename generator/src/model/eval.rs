@@ -240,12 +240,20 @@ fn not_constant(expr: &Expr) -> EvalError {
     EvalError::At(expr.span, format!("`{expr}` is not a constant expression"))
 }
 
-fn binary(op: BinaryOp, (l, lt): (i128, IntType), (r, rt): (i128, IntType)) -> Option<(i128, IntType)> {
+fn binary(
+    op: BinaryOp,
+    (l, lt): (i128, IntType),
+    (r, rt): (i128, IntType),
+) -> Option<(i128, IntType)> {
     let truth = |b: bool| Some((i128::from(b), INT));
     // Shifts keep the left operand's type; the others convert both.
     if let BinaryOp::Shl | BinaryOp::Shr = op {
         let shift = u32::try_from(r).ok().filter(|&s| s < lt.bits())?;
-        let v = if op == BinaryOp::Shl { l << shift } else { l >> shift };
+        let v = if op == BinaryOp::Shl {
+            l << shift
+        } else {
+            l >> shift
+        };
         return Some((lt.wrap(v), lt));
     }
     let ty = lt.common(rt);

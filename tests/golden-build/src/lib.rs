@@ -32,6 +32,9 @@ pub mod iid_is;
 #[path = "../../golden/inheritance/mod.rs"]
 pub mod inheritance;
 #[rustfmt::skip]
+#[path = "../../golden/not_com/mod.rs"]
+pub mod not_com;
+#[rustfmt::skip]
 #[path = "../../golden/retval/mod.rs"]
 pub mod retval;
 #[rustfmt::skip]

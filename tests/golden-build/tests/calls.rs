@@ -1,6 +1,6 @@
 //! Calls through generated methods into hand-written vtables: what each
 //! Rust signature does with the C call (answers, `bool`, `iid_is`, returned
-//! values, strings, `cast`, slices).
+//! values, strings, `cast`, slices, interfaces that are not COM).
 
 use core::ffi::c_void;
 
@@ -8,6 +8,7 @@ use comidl_golden::answer::answer::{IDoor, IDoor_Vtbl};
 use comidl_golden::extern_types::extern_types::{ICircle, ICircle_Vtbl};
 use comidl_golden::external::IShape_Vtbl;
 use comidl_golden::iid_is::iid_is::{IProvider, IProvider_Vtbl};
+use comidl_golden::not_com::not_com::{IVisitor, IVisitor_Vtbl, SCOPE};
 use comidl_golden::size_is::size_is::{IStore, IStore_Vtbl};
 use comidl_runtime::PCWSTR;
 use windows_core::{GUID, HRESULT, IUnknown, IUnknown_Vtbl, Interface};
@@ -286,4 +287,45 @@ fn size_is_arrays_are_slices_whose_length_is_the_count() {
         assert_eq!(item.as_raw(), store.as_raw());
         core::mem::forget(item);
     }
+}
+
+/// A C++-style object: its vtable has no IUnknown slots.
+#[repr(C)]
+struct Visitor {
+    vtable: &'static IVisitor_Vtbl,
+    visits: core::cell::Cell<i32>,
+}
+
+unsafe extern "system" fn visitor_visit(this: *mut c_void, depth: i32, scope: SCOPE) -> HRESULT {
+    let visitor = unsafe { &*this.cast::<Visitor>() };
+    visitor.visits.set(visitor.visits.get() + depth + scope.0);
+    S_OK
+}
+
+unsafe extern "system" fn visitor_done(this: *mut c_void) {
+    let visitor = unsafe { &*this.cast::<Visitor>() };
+    visitor.visits.set(-1);
+}
+
+static VISITOR: IVisitor_Vtbl = IVisitor_Vtbl {
+    Visit: visitor_visit,
+    Done: visitor_done,
+};
+
+#[test]
+fn interfaces_without_a_base_have_no_iunknown_slots() {
+    let visitor = Visitor {
+        vtable: &VISITOR,
+        visits: core::cell::Cell::new(0),
+    };
+    let raw = (&raw const visitor).cast_mut().cast();
+    // Not reference counted: dropping the interface leaves the object alone.
+    let interface = unsafe { IVisitor::from_raw(raw) };
+    unsafe {
+        interface.Visit(2, SCOPE::SCOPE_ONE).expect("Visit");
+        assert_eq!(visitor.visits.get(), 3);
+        interface.Done();
+    }
+    drop(interface);
+    assert_eq!(visitor.visits.get(), -1);
 }

@@ -57,10 +57,35 @@ impl Emitter<'_> {
             None => quote!(windows_core::GUID::zeroed()),
         };
         let ancestors: Vec<ItemId> = self.model.ancestry(id).into_iter().skip(1).collect();
-        let hierarchy = ancestors.iter().map(|&a| self.path(a));
+        // C++-style interfaces with no base (ID3DInclude) are not COM: no
+        // IUnknown slots, no reference counting, no QueryInterface.
+        let root = ancestors.last().copied().unwrap_or(id);
+        // (IUnknown itself is mapped; so may be a base only declared here.)
+        let com = self.externs.contains_key(&self.model.items[root].name)
+            || self.model.interface(root).is_none_or(|i| !i.defined);
         let base_vtbl = match interface.base {
-            Some(base) => self.path_with_suffix(base, "_Vtbl"),
-            None => quote!(windows_core::IUnknown_Vtbl),
+            Some(base) => {
+                let path = self.path_with_suffix(base, "_Vtbl");
+                quote!(pub base__: #path,)
+            }
+            None if com => quote!(pub base__: windows_core::IUnknown_Vtbl,),
+            None => TokenStream::new(),
+        };
+        let (pointer, unknown, hierarchy) = if com {
+            let ancestors = ancestors.iter().map(|&a| self.path(a));
+            (
+                quote!(windows_core::IUnknown),
+                TokenStream::new(),
+                quote!(windows_core::imp::interface_hierarchy!(#name, #(#ancestors),*);),
+            )
+        } else {
+            (
+                quote!(core::ptr::NonNull<core::ffi::c_void>),
+                quote!(
+                    const UNKNOWN: bool = false;
+                ),
+                TokenStream::new(),
+            )
         };
         let deref = interface
             .base
@@ -76,10 +101,14 @@ impl Emitter<'_> {
                     }
                 }
             });
-        let vtbl_doc = format!(
-            " The vtable of [`{}`]: the base's slots, then its own.",
-            item.name
-        );
+        let vtbl_doc = if base_vtbl.is_empty() {
+            format!(" The vtable of [`{}`] (not a COM interface).", item.name)
+        } else {
+            format!(
+                " The vtable of [`{}`]: the base's slots, then its own.",
+                item.name
+            )
+        };
         let own: Vec<&Method> = interface.methods.iter().filter(|m| !m.call_as).collect();
         let first_slot = self.model.vtable(id).len() - own.len();
         let slots = own
@@ -91,18 +120,19 @@ impl Emitter<'_> {
             #doc
             #[repr(transparent)]
             #[derive(Clone, Debug, PartialEq, Eq)]
-            pub struct #name(windows_core::IUnknown);
+            pub struct #name(#pointer);
             unsafe impl windows_core::Interface for #name {
                 type Vtable = #vtbl;
                 const IID: windows_core::GUID = #iid;
+                #unknown
             }
             #deref
-            windows_core::imp::interface_hierarchy!(#name, #(#hierarchy),*);
+            #hierarchy
             impl #name { #(#methods)* }
             #[doc = #vtbl_doc]
             #[repr(C)]
             pub struct #vtbl {
-                pub base__: #base_vtbl,
+                #base_vtbl
                 #(#slots),*
             }
         }
@@ -206,6 +236,21 @@ impl Emitter<'_> {
             .then_some(count)
     }
 
+    /// A parameter's Rust name. A parameter may not be named like a struct
+    /// or constant of its module (Rust would read it as a pattern):
+    /// `AnnoScope AnnoScope` becomes `AnnoScope_`.
+    fn param_ident(&self, name: &str) -> proc_macro2::Ident {
+        let shadows = self
+            .model
+            .lookup(name)
+            .is_some_and(|id| self.model.items[id].module == self.module);
+        if shadows {
+            format_ident!("{name}_")
+        } else {
+            ident(name)
+        }
+    }
+
     /// Whether a pointer parameter's vtable type is `*const`.
     fn is_const_pointer(&self, ty: &Type) -> bool {
         matches!(self.resolved(ty), Type::Pointer { to_const: true, .. })
@@ -274,10 +319,13 @@ impl Emitter<'_> {
     /// An out-pointer whose target makes a sensible return value.
     fn returnable(&self, ty: &Type) -> bool {
         match self.resolved(ty) {
-            Type::Pointer { to, .. } => !matches!(
-                self.resolved(to),
-                Type::Void | Type::Function(_) | Type::Array { .. }
-            ),
+            Type::Pointer { to, .. } => match self.resolved(to) {
+                Type::Void | Type::Function(_) | Type::Array { .. } => false,
+                // `[out] IFoo *p` (one level): the callee fills an object
+                // in place, which Rust cannot hold by value.
+                Type::Named(id) => self.model.interface(*id).is_none(),
+                _ => true,
+            },
             _ => false,
         }
     }
@@ -295,7 +343,7 @@ impl Emitter<'_> {
         let mut inputs = Vec::new();
         let mut args = Vec::new();
         for (index, (param, role)) in params.iter().zip(&roles).enumerate() {
-            let arg = ident(&param.name);
+            let arg = self.param_ident(&param.name);
             match role {
                 Role::Raw => {
                     let ty = self.param_abi(&param.ty);
@@ -368,7 +416,7 @@ impl Emitter<'_> {
                     args.push(ptr);
                 }
                 Role::Count(slice) => {
-                    let name = ident(&params[*slice].name);
+                    let name = self.param_ident(&params[*slice].name);
                     let len = match roles[*slice] {
                         Role::Slice { optional: true } => quote!(#name.map_or(0, |s| s.len())),
                         _ => quote!(#name.len()),
@@ -378,7 +426,13 @@ impl Emitter<'_> {
                     );
                 }
                 Role::Returned => args.push(quote!(&mut result__)),
-                Role::Iid => args.push(quote!(&<T as windows_core::Interface>::IID)),
+                Role::Iid => args.push(if self.is_const_pointer(&param.ty) {
+                    quote!(&<T as windows_core::Interface>::IID)
+                } else {
+                    // Wine's IDL declares `typedef IID *REFIID` (C sees a
+                    // const pointer); the callee only reads it.
+                    quote!(core::ptr::from_ref(&<T as windows_core::Interface>::IID).cast_mut())
+                }),
                 Role::Object => {
                     generics.push(quote!(T));
                     bounds.push(quote!(T: windows_core::Interface));
@@ -391,7 +445,7 @@ impl Emitter<'_> {
         let object = roles.iter().any(|r| matches!(r, Role::Object));
         let (output, body) = if answer {
             (
-                quote!(windows_core::Result<bool>),
+                quote!(-> windows_core::Result<bool>),
                 quote! {
                     let hr = #call;
                     hr.ok().map(|()| hr != windows_core::HRESULT(1))
@@ -399,7 +453,7 @@ impl Emitter<'_> {
             )
         } else if object {
             (
-                quote!(windows_core::Result<T>),
+                quote!(-> windows_core::Result<T>),
                 quote! {
                     let mut result__ = core::ptr::null_mut();
                     #call.and_then(|| windows_core::Type::from_abi(result__))
@@ -410,7 +464,7 @@ impl Emitter<'_> {
             if let Some(interface) = self.out_interface(&param.ty) {
                 let path = self.path(interface);
                 (
-                    quote!(windows_core::Result<#path>),
+                    quote!(-> windows_core::Result<#path>),
                     quote! {
                         let mut result__ = core::ptr::null_mut();
                         #call.and_then(|| windows_core::Type::from_abi(result__))
@@ -427,7 +481,7 @@ impl Emitter<'_> {
                     (ty, quote!(result__))
                 };
                 (
-                    quote!(windows_core::Result<#ty>),
+                    quote!(-> windows_core::Result<#ty>),
                     quote! {
                         let mut result__ = core::mem::zeroed();
                         #call.map(|| #map)
@@ -435,15 +489,10 @@ impl Emitter<'_> {
                 )
             }
         } else if self.is_extern(&method.signature.ret, "HRESULT") {
-            (quote!(windows_core::Result<()>), quote!(#call.ok()))
+            (quote!(-> windows_core::Result<()>), quote!(#call.ok()))
         } else {
-            let ret = self.return_abi(&method.signature.ret);
-            let output = if ret.is_empty() {
-                quote!(())
-            } else {
-                self.ty(&method.signature.ret, Place::Abi)
-            };
-            (output, call)
+            // `-> T` as in the vtable, nothing for `void`.
+            (self.return_abi(&method.signature.ret), call)
         };
         let mut lines = method.docs.clone();
         if answer {
@@ -479,7 +528,7 @@ impl Emitter<'_> {
         };
         quote! {
             #doc
-            pub unsafe fn #name #generics(&self, #(#inputs),*) -> #output #bounds {
+            pub unsafe fn #name #generics(&self, #(#inputs),*) #output #bounds {
                 unsafe { #body }
             }
         }

@@ -111,7 +111,10 @@ impl Emitter<'_> {
                             )
                         })
                         .collect();
-                    let doc = docs(&[format!("Bit-fields, lowest bits first: {}.", widths.join(", "))]);
+                    let doc = docs(&[format!(
+                        "Bit-fields, lowest bits first: {}.",
+                        widths.join(", ")
+                    )]);
                     let (field_name, ty) = (format_ident!("_bitfield{index}"), self.ty(&ty, place));
                     quote!(#doc pub #field_name: #ty)
                 }
