@@ -117,9 +117,10 @@ impl Builder {
             diagnostics.extend(found);
             if !diagnostics.iter().any(Diagnostic::is_error) {
                 match rust::generate(&model, &roots, &self.rust) {
-                    Ok(files) => {
+                    Ok(generated) => {
+                        diagnostics.extend(generated.warnings);
                         return Ok(Output {
-                            files,
+                            files: generated.files,
                             warnings: diagnostics,
                             inputs: units.iter().flat_map(|u| u.preprocessed.files()).collect(),
                         });

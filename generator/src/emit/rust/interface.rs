@@ -40,6 +40,9 @@ enum Role {
 impl Emitter<'_> {
     pub(super) fn interface(&self, id: ItemId, item: &Item, interface: &Interface) -> TokenStream {
         let name = ident(&item.name);
+        if !interface.defined {
+            return opaque_interface(&name);
+        }
         let vtbl = format_ident!("{}_Vtbl", item.name);
         let mut lines = item.docs.clone();
         if let Some(iid) = interface.iid {
@@ -544,5 +547,24 @@ impl Emitter<'_> {
 
     fn pointee_is_extern(&self, ty: &Type, name: &str) -> bool {
         matches!(self.resolved(ty), Type::Pointer { to, .. } if self.is_extern(to, name))
+    }
+}
+
+/// An interface the IDL only declares (`interface IFoo;`): usable as a type
+/// and through `cast`, with nothing known of its IID or methods.
+fn opaque_interface(name: &proc_macro2::Ident) -> TokenStream {
+    let doc = format!(
+        " `{name}` is only declared in the IDL: no IID, no methods. Map it to a real type with `--extern-type`."
+    );
+    quote! {
+        #[doc = #doc]
+        #[repr(transparent)]
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct #name(windows_core::IUnknown);
+        unsafe impl windows_core::Interface for #name {
+            type Vtable = windows_core::IUnknown_Vtbl;
+            const IID: windows_core::GUID = windows_core::GUID::zeroed();
+        }
+        windows_core::imp::interface_hierarchy!(#name, windows_core::IUnknown);
     }
 }

@@ -82,15 +82,22 @@ struct Plan<'m> {
     roots: Vec<ModuleId>,
 }
 
+/// What `generate` wrote, and what it warns about.
+#[derive(Debug)]
+pub struct Generated {
+    pub files: Vec<GeneratedFile>,
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Generates the modules for `roots` (the files asked for) and what they
 /// reach in their imports. Errors name what cannot be generated.
 pub fn generate(
     model: &Model,
     roots: &[ModuleId],
     options: &Options,
-) -> Result<Vec<GeneratedFile>, Vec<Diagnostic>> {
+) -> Result<Generated, Vec<Diagnostic>> {
     let plan = Plan::new(model, roots, options)?;
-    let reachable = Emitter::new(&plan).reachable()?;
+    let (reachable, warnings) = Emitter::new(&plan).reachable();
     // Modules in file order; each module's items in source order.
     let mut by_module: BTreeMap<ModuleId, Vec<ItemId>> = BTreeMap::new();
     for id in reachable {
@@ -137,7 +144,7 @@ pub fn generate(
         name: "mod.rs".into(),
         contents: format_file(index, &sources.join(", "))?,
     });
-    Ok(files)
+    Ok(Generated { files, warnings })
 }
 
 /// The IDL file name a module comes from, for the `@generated` line.
@@ -234,10 +241,10 @@ impl<'m> Emitter<'m> {
 
     /// Everything in the root modules, and every item they use, through
     /// bases, signatures, fields and typedefs; mapped types stop the walk.
-    /// Errors name interfaces used but never defined.
-    fn reachable(&self) -> Result<Vec<ItemId>, Vec<Diagnostic>> {
+    /// Warnings name interfaces used but never defined.
+    fn reachable(&self) -> (Vec<ItemId>, Vec<Diagnostic>) {
         let model = self.model;
-        let mut errors = Vec::new();
+        let mut warnings = Vec::new();
         let mut seen = vec![false; model.items.len()];
         let mut queue: Vec<ItemId> = self
             .roots
@@ -255,25 +262,21 @@ impl<'m> Emitter<'m> {
             if let ItemKind::Interface(interface) = &item.kind
                 && !interface.defined
             {
-                let mut d = Diagnostic::error(format!(
-                    "interface `{}` is used but never defined",
+                let mut d = Diagnostic::warning(format!(
+                    "interface `{}` is used but never defined: it is generated opaque (no IID, no methods)",
                     item.name
                 ));
                 if let Some(span) = item.span.clone() {
                     d = d.at(span, "only declared here");
                 }
-                errors.push(d.help(format!(
+                warnings.push(d.help(format!(
                     "import the IDL file that defines it, or map it to a Rust type with `--extern-type {}=PATH`",
                     item.name
                 )));
             }
             item.kind.visit_items(&mut |used| queue.push(used));
         }
-        if errors.is_empty() {
-            Ok(found)
-        } else {
-            Err(errors)
-        }
+        (found, warnings)
     }
 
     fn item(&self, id: ItemId) -> TokenStream {
