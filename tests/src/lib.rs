@@ -3,7 +3,7 @@
 pub mod widl_header;
 pub mod winmd;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -155,6 +155,49 @@ impl Corpus {
             .join("widl")
             .join(relative.trim_end_matches(".idl").to_string() + ".h");
         std::fs::read_to_string(&header).unwrap_or_else(|e| panic!("{}: {e}", header.display()))
+    }
+}
+
+/// A checked-in list of corpus files known to fail a test, and why:
+/// `tests/corpus/<name>`, one `path<TAB>reason` per line, `#` starts a comment.
+pub struct KnownFailures {
+    pub name: &'static str,
+    pub files: BTreeMap<String, String>,
+}
+
+impl KnownFailures {
+    pub fn read(name: &'static str) -> KnownFailures {
+        let path = repo_root().join("tests/corpus").join(name);
+        let list =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let files = list
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                let (path, reason) = l.split_once('\t').unwrap_or((l, ""));
+                (path.to_string(), reason.to_string())
+            })
+            .collect();
+        KnownFailures { name, files }
+    }
+
+    /// How `failed` (file → reason) differs from the list: unlisted failures,
+    /// as lines to add, and listed files that pass now. Empty when they agree.
+    pub fn mismatches(&self, failed: &BTreeMap<String, String>) -> Vec<String> {
+        let name = self.name;
+        let unlisted = failed
+            .iter()
+            .filter(|(file, _)| !self.files.contains_key(*file))
+            .map(|(file, reason)| {
+                let reason = reason.lines().next().unwrap_or_default();
+                format!("fails but is not in {name}: {file}\t{reason}")
+            });
+        let fixed = self
+            .files
+            .keys()
+            .filter(|file| !failed.contains_key(*file))
+            .map(|file| format!("passes now; remove it from {name}: {file}"));
+        unlisted.chain(fixed).collect()
     }
 }
 

@@ -6,21 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use comidl::model::vtable::InterfaceIndex;
 use comidl::syntax::load::Loader;
 use comidl::syntax::preprocess::{DiskFiles, Options};
-use comidl_tests::{Corpus, repo_root, widl_header};
-
-/// Files comidl rejects, each with why; kept in
-/// `tests/corpus/expected-failures.txt` as `path<TAB>reason`.
-fn expected_failures() -> BTreeMap<String, String> {
-    let list = std::fs::read_to_string(repo_root().join("tests/corpus/expected-failures.txt"))
-        .expect("expected-failures.txt");
-    list.lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| {
-            let (path, reason) = l.split_once('\t').unwrap_or((l, ""));
-            (path.to_string(), reason.to_string())
-        })
-        .collect()
-}
+use comidl_tests::{Corpus, KnownFailures, widl_header};
 
 #[test]
 fn every_file_widl_accepts_passes_check_and_failures_are_the_listed_ones() {
@@ -56,36 +42,27 @@ fn every_file_widl_accepts_passes_check_and_failures_are_the_listed_ones() {
                 .push_str(&errors.join("\n"));
         }
     }
-    let expected = expected_failures();
+    let expected = KnownFailures::read("expected-failures.txt");
     let accepted: BTreeSet<String> = corpus.widl_accepted().into_iter().collect();
     let regressions: Vec<&String> = failed.keys().filter(|f| accepted.contains(*f)).collect();
-    let unexpected: Vec<&String> = failed
-        .keys()
-        .filter(|f| !expected.contains_key(*f))
-        .collect();
-    let fixed: Vec<&String> = expected
-        .keys()
-        .filter(|f| !failed.contains_key(*f))
-        .collect();
     println!(
         "checked {} corpus files, with and without __WIDL__: {} pass, {} fail ({} listed as expected)",
         files.len(),
         files.len() - failed.len(),
         failed.len(),
-        expected.len()
+        expected.files.len()
     );
-    for file in regressions.iter().chain(&unexpected) {
-        println!("--- {file}\n{}", failed[*file]);
+    for (file, errors) in &failed {
+        if accepted.contains(file) || !expected.files.contains_key(file) {
+            println!("--- {file}\n{errors}");
+        }
     }
     assert!(
         regressions.is_empty(),
         "files widl accepts fail: {regressions:?}"
     );
-    assert!(unexpected.is_empty(), "unlisted failures: {unexpected:?}");
-    assert!(
-        fixed.is_empty(),
-        "listed as failing but pass now; remove from expected-failures.txt: {fixed:?}"
-    );
+    let mismatches = expected.mismatches(&failed);
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 
 /// widl's C name for a vtable entry: property accessors get a prefix.
