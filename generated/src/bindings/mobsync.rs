@@ -57,10 +57,11 @@ impl ISyncMgrSynchronize {
                     dwReserved,
                     dwSyncMgrFlags,
                     lpCookie
+                        .as_deref()
                         .map_or(0, |s| s.len())
                         .try_into()
                         .expect("slice longer than its count type holds"),
-                    lpCookie.map_or(core::ptr::null(), |s| s.as_ptr()).cast(),
+                    lpCookie.as_deref().map_or(core::ptr::null(), |s| s.as_ptr()).cast(),
                 )
                 .ok()
         }
@@ -476,10 +477,11 @@ impl ISyncMgrSynchronizeCallback {
                     windows_core::Interface::as_raw(self),
                     hr,
                     pItemIDs
+                        .as_deref()
                         .map_or(0, |s| s.len())
                         .try_into()
                         .expect("slice longer than its count type holds"),
-                    pItemIDs.map_or(core::ptr::null(), |s| s.as_ptr()).cast(),
+                    pItemIDs.as_deref().map_or(core::ptr::null(), |s| s.as_ptr()).cast(),
                 )
                 .ok()
         }
@@ -905,10 +907,11 @@ impl ISyncMgrSynchronizeInvoke {
                     dwInvokeFlags,
                     clsid,
                     pCookie
+                        .as_deref()
                         .map_or(0, |s| s.len())
                         .try_into()
                         .expect("slice longer than its count type holds"),
-                    pCookie.map_or(core::ptr::null(), |s| s.as_ptr()).cast(),
+                    pCookie.as_deref().map_or(core::ptr::null(), |s| s.as_ptr()).cast(),
                 )
                 .ok()
         }

@@ -1237,10 +1237,14 @@ impl IStorage {
                 .CopyTo)(
                     windows_core::Interface::as_raw(self),
                     rgiidExclude
+                        .as_deref()
                         .map_or(0, |s| s.len())
                         .try_into()
                         .expect("slice longer than its count type holds"),
-                    rgiidExclude.map_or(core::ptr::null(), |s| s.as_ptr()).cast(),
+                    rgiidExclude
+                        .as_deref()
+                        .map_or(core::ptr::null(), |s| s.as_ptr())
+                        .cast(),
                     snbExclude,
                     pstgDest
                         .map_or(core::ptr::null_mut(), windows_core::Interface::as_raw),

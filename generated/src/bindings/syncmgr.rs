@@ -1032,10 +1032,12 @@ impl ISyncMgrSessionCreator {
                     windows_core::Interface::as_raw(self),
                     pszHandlerID.param().abi(),
                     ppszItemIDs
+                        .as_deref()
                         .map_or(core::ptr::null(), |s| s.as_ptr())
                         .cast_mut()
                         .cast(),
                     ppszItemIDs
+                        .as_deref()
                         .map_or(0, |s| s.len())
                         .try_into()
                         .expect("slice longer than its count type holds"),

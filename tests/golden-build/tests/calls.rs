@@ -253,6 +253,17 @@ unsafe extern "system" fn store_put(
     E_NOTIMPL
 }
 
+/// `Exchange` doubles each byte; a null buffer must come with a zero count.
+unsafe extern "system" fn store_exchange(_: *mut c_void, count: u32, data: *mut u8) -> HRESULT {
+    if data.is_null() {
+        return if count == 0 { S_FALSE } else { E_NOTIMPL };
+    }
+    for i in 0..count as usize {
+        unsafe { *data.add(i) *= 2 };
+    }
+    S_OK
+}
+
 static STORE: IStore_Vtbl = IStore_Vtbl {
     base__: UNKNOWN,
     Write: store_write,
@@ -262,6 +273,7 @@ static STORE: IStore_Vtbl = IStore_Vtbl {
     Next: store_next,
     Take: store_take,
     Put: store_put,
+    Exchange: store_exchange,
 };
 
 #[test]
@@ -271,6 +283,12 @@ fn size_is_arrays_are_slices_whose_length_is_the_count() {
     unsafe {
         assert_eq!(store.Write(&[1, 2, 3]), Ok(()));
         assert_eq!(store.Write(&[1, 2]).map_err(|e| e.code()), Err(E_NOTIMPL));
+
+        let mut bytes = [1u8, 2, 3];
+        store.Exchange(Some(&mut bytes)).expect("Exchange");
+        assert_eq!(bytes, [2, 4, 6]);
+        // `None` is a null pointer and a zero count.
+        assert_eq!(store.Exchange(None), Ok(()));
 
         let mut values = [0u32; 4];
         store.Fill(&mut values).expect("Fill");

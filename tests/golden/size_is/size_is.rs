@@ -156,6 +156,28 @@ impl IStore {
                 .ok()
         }
     }
+    /// `count` is the length of `data`.
+    pub unsafe fn Exchange(
+        &self,
+        mut data: Option<&mut [u8]>,
+    ) -> windows_core::Result<()> {
+        unsafe {
+            (windows_core::Interface::vtable(self)
+                .Exchange)(
+                    windows_core::Interface::as_raw(self),
+                    data
+                        .as_deref()
+                        .map_or(0, |s| s.len())
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    data
+                        .as_deref_mut()
+                        .map_or(core::ptr::null_mut(), |s| s.as_mut_ptr())
+                        .cast(),
+                )
+                .ok()
+        }
+    }
 }
 /// The vtable of [`IStore`]: the base's slots, then its own.
 #[repr(C)]
@@ -203,5 +225,11 @@ pub struct IStore_Vtbl {
     pub Put: unsafe extern "system" fn(
         *mut core::ffi::c_void,
         *const BUFFER,
+    ) -> windows_core::HRESULT,
+    /// Slot 10: `HRESULT Exchange(ULONG count, BYTE *data)`
+    pub Exchange: unsafe extern "system" fn(
+        *mut core::ffi::c_void,
+        u32,
+        *mut u8,
     ) -> windows_core::HRESULT,
 }

@@ -403,9 +403,11 @@ impl Emitter<'_> {
                     // `cast` adapts constness and element type (an
                     // `Option<I>` is one nullable interface pointer).
                     let (ty, ptr) = if *optional {
+                        // Borrowed again, not moved: the count reads it too.
+                        let reborrow = if writes { quote!(as_deref_mut) } else { quote!(as_deref) };
                         (
                             quote!(Option<#slice>),
-                            quote!(#arg.map_or(core::ptr::#null(), |s| s.#as_ptr())),
+                            quote!(#arg.#reborrow().map_or(core::ptr::#null(), |s| s.#as_ptr())),
                         )
                     } else {
                         (slice, quote!(#arg.#as_ptr()))
@@ -415,13 +417,17 @@ impl Emitter<'_> {
                         (true, true) => quote!(#ptr.cast_const().cast()),
                         _ => quote!(#ptr.cast()),
                     };
-                    inputs.push(quote!(#arg: #ty));
+                    // `as_deref_mut` needs the binding mutable.
+                    let binding = if writes && *optional { quote!(mut #arg) } else { quote!(#arg) };
+                    inputs.push(quote!(#binding: #ty));
                     args.push(ptr);
                 }
                 Role::Count(slice) => {
                     let name = self.param_ident(&params[*slice].name);
                     let len = match roles[*slice] {
-                        Role::Slice { optional: true } => quote!(#name.map_or(0, |s| s.len())),
+                        Role::Slice { optional: true } => {
+                            quote!(#name.as_deref().map_or(0, |s| s.len()))
+                        }
                         _ => quote!(#name.len()),
                     };
                     args.push(
