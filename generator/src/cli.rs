@@ -356,12 +356,13 @@ fn inspect(
     if failed {
         return 1;
     }
-    let (model, semantic) = Model::build(&closure);
+    // The closure starts with the file itself; its meaning is checked as
+    // `check` does.
+    let (model, semantic) = Model::build_used_by(&closure, &[0]);
     reporter.print(err, &semantic);
     if semantic.iter().any(Diagnostic::is_error) {
         return 1;
     }
-    // The closure starts with the file itself.
     let inspection = inspect::inspect(&closure[0], &model);
     let written = if json {
         serde_json::to_writer_pretty(&mut *out, &inspection)
