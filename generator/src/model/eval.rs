@@ -47,13 +47,7 @@ impl IntType {
 
     /// `v` converted to this type: wrapped to its width.
     fn wrap(self, v: i128) -> i128 {
-        let bits = self.bits();
-        let masked = v & ((1i128 << bits) - 1);
-        if !self.unsigned && masked >> (bits - 1) == 1 {
-            masked - (1i128 << bits)
-        } else {
-            masked
-        }
+        wrap_to_bits(v, self.bits(), self.unsigned)
     }
 
     /// The first of `candidates` that holds `v`.
@@ -294,17 +288,22 @@ fn narrow(words: &str, v: i128) -> (i128, IntType) {
         "hyper" | "__int64" | "long long" | "long long int" | "__int3264" => 64,
         _ => 32,
     };
-    let masked = v & ((1i128 << bits) - 1);
-    let value = if !unsigned && masked >> (bits - 1) == 1 {
-        masked - (1i128 << bits)
-    } else {
-        masked
-    };
     let ty = IntType {
         wide: bits == 64,
         unsigned: unsigned && bits >= 32,
     };
-    (value, ty)
+    (wrap_to_bits(v, bits, unsigned), ty)
+}
+
+/// `v` modulo 2^`bits`, read as signed or unsigned: C's conversion to an
+/// integer type of that width.
+fn wrap_to_bits(v: i128, bits: u32, unsigned: bool) -> i128 {
+    let masked = v & ((1i128 << bits) - 1);
+    if !unsigned && masked >> (bits - 1) == 1 {
+        masked - (1i128 << bits)
+    } else {
+        masked
+    }
 }
 
 #[cfg(test)]

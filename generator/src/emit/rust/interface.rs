@@ -404,7 +404,11 @@ impl Emitter<'_> {
                     // `Option<I>` is one nullable interface pointer).
                     let (ty, ptr) = if *optional {
                         // Borrowed again, not moved: the count reads it too.
-                        let reborrow = if writes { quote!(as_deref_mut) } else { quote!(as_deref) };
+                        let reborrow = if writes {
+                            quote!(as_deref_mut)
+                        } else {
+                            quote!(as_deref)
+                        };
                         (
                             quote!(Option<#slice>),
                             quote!(#arg.#reborrow().map_or(core::ptr::#null(), |s| s.#as_ptr())),
@@ -418,7 +422,11 @@ impl Emitter<'_> {
                         _ => quote!(#ptr.cast()),
                     };
                     // `as_deref_mut` needs the binding mutable.
-                    let binding = if writes && *optional { quote!(mut #arg) } else { quote!(#arg) };
+                    let binding = if writes && *optional {
+                        quote!(mut #arg)
+                    } else {
+                        quote!(#arg)
+                    };
                     inputs.push(quote!(#binding: #ty));
                     args.push(ptr);
                 }
