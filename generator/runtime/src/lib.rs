@@ -7,7 +7,11 @@
 
 #![no_std]
 
+extern crate alloc;
+
 pub use windows_core;
+
+pub mod registration;
 
 #[cfg(windows)]
 pub use windows_core::{BSTR, PCSTR, PCWSTR, PSTR, PWSTR};
