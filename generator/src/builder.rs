@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Diagnostic;
 use crate::emit::rust::{self, GeneratedFile};
 use crate::model::Model;
-use crate::syntax::builtin::{self, WithBuiltins};
-use crate::syntax::load::{Loader, normalize};
-use crate::syntax::preprocess::{self, DiskFiles};
+use crate::syntax::builtin;
+use crate::syntax::load::normalize;
+use crate::syntax::preprocess;
 
 /// Generates Rust bindings from IDL files.
 ///
@@ -100,9 +100,7 @@ impl Builder {
 
     /// Reads, checks and generates. On failure, every error found.
     pub fn generate(&self) -> Result<Output, Vec<Diagnostic>> {
-        let files = WithBuiltins::new(&DiskFiles);
-        let loader = Loader::new(builtin::searched_last(self.preprocess.clone()), &files);
-        let units = loader.closure_of_all(&self.files);
+        let units = builtin::disk_loader(self.preprocess.clone()).closure_of_all(&self.files);
         let roots: Vec<PathBuf> = self.files.iter().map(|f| normalize(f)).collect();
         let mut diagnostics: Vec<Diagnostic> = units
             .iter()

@@ -11,9 +11,8 @@ use crate::diagnostic::Diagnostic;
 use crate::emit::inspect;
 use crate::model::Model;
 use crate::parallel;
-use crate::syntax::builtin::{self, WithBuiltins};
-use crate::syntax::load::Loader;
-use crate::syntax::preprocess::{self, DiskFiles};
+use crate::syntax::builtin;
+use crate::syntax::preprocess;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -225,13 +224,8 @@ fn check(
     reporter: &Reporter,
     err: &mut dyn Write,
 ) -> i32 {
-    let provider = WithBuiltins::new(&DiskFiles);
     // Roots are checked in parallel, so each closure loads on one thread.
-    let loader = Loader::new(
-        builtin::searched_last(input.preprocess_options()),
-        &provider,
-    )
-    .sequential();
+    let loader = builtin::disk_loader(input.preprocess_options()).sequential();
     let jobs = jobs.unwrap_or_else(parallel::available_jobs);
     let checked = parallel::map(files, jobs, |file| {
         let closure = loader.closure(file);
@@ -342,12 +336,7 @@ fn inspect(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let provider = WithBuiltins::new(&DiskFiles);
-    let loader = Loader::new(
-        builtin::searched_last(input.preprocess_options()),
-        &provider,
-    );
-    let closure = loader.closure(file);
+    let closure = builtin::disk_loader(input.preprocess_options()).closure(file);
     let mut failed = false;
     for unit in &closure {
         reporter.print(err, &unit.diagnostics);

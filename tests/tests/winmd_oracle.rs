@@ -5,9 +5,8 @@
 //! constant's value.
 
 use comidl::model::{Arch, ConstValue, Direction, ItemId, ItemKind, Model, Prim, Type};
-use comidl::syntax::builtin::{self, WithBuiltins};
-use comidl::syntax::load::Loader;
-use comidl::syntax::preprocess::{DiskFiles, Options};
+use comidl::syntax::builtin;
+use comidl::syntax::preprocess::Options;
 use comidl_tests::repo_root;
 use comidl_tests::winmd::{self, Winmd};
 
@@ -21,12 +20,10 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[(
 
 fn model() -> Model {
     let idl = repo_root().join("idl");
-    let files = WithBuiltins::new(&DiskFiles);
-    let options = builtin::searched_last(Options {
+    let loader = builtin::disk_loader(Options {
         include_dirs: vec![idl.clone()],
         ..Options::default()
     });
-    let loader = Loader::new(options, &files);
     let units = loader.closure_of_all(&[idl.join("Syncmgr.idl"), idl.join("mobsync.idl")]);
     let (model, diagnostics) = Model::build(&units);
     assert!(

@@ -102,8 +102,7 @@ fn typed(expr: &Expr, names: &mut dyn Names) -> Result<(i128, IntType), EvalErro
             Ok((INT.wrap(i128::from(parsed.bits as i64)), INT))
         }
         ExprKind::Ident(name) => match names.constant(name) {
-            // A named value has the smallest type that holds it.
-            Ok(Some(v)) => Ok((v, IntType::first_holding(v, &[INT, UINT, INT64, UINT64]))),
+            Ok(Some(v)) => Ok((v, named_type(v))),
             Ok(None) => Err(EvalError::At(
                 expr.span,
                 format!("`{name}` is not a constant"),
@@ -180,7 +179,13 @@ fn typed(expr: &Expr, names: &mut dyn Names) -> Result<(i128, IntType), EvalErro
 /// A named constant's value and type, when `name` is one.
 fn typed_name(name: &str, names: &mut dyn Names) -> Option<(i128, IntType)> {
     let v = names.constant(name).ok()??;
-    Some((v, IntType::first_holding(v, &[INT, UINT, INT64, UINT64])))
+    Some((v, named_type(v)))
+}
+
+/// A named constant's type: the smallest that holds its value (the model
+/// keeps values, not the types they were computed in).
+fn named_type(v: i128) -> IntType {
+    IntType::first_holding(v, &[INT, UINT, INT64, UINT64])
 }
 
 /// C's type for an integer literal: by suffix, then the first type of its

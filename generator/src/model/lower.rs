@@ -365,20 +365,8 @@ impl<'a> Builder<'a> {
             else {
                 continue;
             };
-            let tag = match &spec.kind {
-                TypeKind::Struct(ast::StructType {
-                    tag: Some(tag),
-                    members: None,
-                })
-                | TypeKind::Union(ast::UnionType {
-                    tag: Some(tag),
-                    body: None,
-                })
-                | TypeKind::Enum(ast::EnumType {
-                    tag: Some(tag),
-                    members: None,
-                }) => tag,
-                _ => continue,
+            let Some(tag) = tag_reference(spec) else {
+                continue;
             };
             let Some(&record) = self.names.get(&tag.name) else {
                 continue;
@@ -463,19 +451,7 @@ impl<'a> Builder<'a> {
             let names_itself = declarator.derived.is_empty()
                 && match &typedef.spec.kind {
                     TypeKind::Named(n) | TypeKind::Interface(n) => n.name.name == name.name,
-                    TypeKind::Struct(ast::StructType {
-                        tag: Some(tag),
-                        members: None,
-                    })
-                    | TypeKind::Union(ast::UnionType {
-                        tag: Some(tag),
-                        body: None,
-                    })
-                    | TypeKind::Enum(ast::EnumType {
-                        tag: Some(tag),
-                        members: None,
-                    }) => tag.name == name.name,
-                    _ => false,
+                    _ => tag_reference(&typedef.spec).is_some_and(|tag| tag.name == name.name),
                 };
             if is_the_record || names_itself {
                 if names_itself && inline.is_none() {
@@ -1325,6 +1301,26 @@ impl Names for Lookup<'_, '_> {
                 .map(Some)
                 .ok_or(Reported),
         }
+    }
+}
+
+/// The tag of `struct X`, `union X` or `enum X` written without a body: a
+/// reference to a type defined (or not) elsewhere.
+fn tag_reference(spec: &ast::TypeSpec) -> Option<&ast::Ident> {
+    match &spec.kind {
+        TypeKind::Struct(ast::StructType {
+            tag: Some(tag),
+            members: None,
+        })
+        | TypeKind::Union(ast::UnionType {
+            tag: Some(tag),
+            body: None,
+        })
+        | TypeKind::Enum(ast::EnumType {
+            tag: Some(tag),
+            members: None,
+        }) => Some(tag),
+        _ => None,
     }
 }
 

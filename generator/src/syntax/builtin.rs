@@ -3,9 +3,10 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
-use crate::syntax::load::normalize;
-use crate::syntax::preprocess::FileProvider;
+use crate::syntax::load::{Loader, normalize};
+use crate::syntax::preprocess::{DiskFiles, FileProvider, Options};
 
 /// File name and text of every built-in file.
 const FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_idl.rs"));
@@ -17,11 +18,20 @@ pub fn folder() -> PathBuf {
 }
 
 /// `options` with the built-in folder searched last.
-pub fn searched_last(
-    mut options: crate::syntax::preprocess::Options,
-) -> crate::syntax::preprocess::Options {
+pub fn searched_last(mut options: Options) -> Options {
     options.include_dirs.push(folder());
     options
+}
+
+/// The disk, with the built-in folder served from memory.
+static DISK_AND_BUILTINS: LazyLock<WithBuiltins<'static>> =
+    LazyLock::new(|| WithBuiltins::new(&DiskFiles));
+
+/// A loader reading files from disk with `options`, the built-in folder
+/// searched after every `-I` folder: what `check`, `inspect` and
+/// `generate` read with.
+pub fn disk_loader(options: Options) -> Loader<'static> {
+    Loader::new(searched_last(options), &*DISK_AND_BUILTINS)
 }
 
 /// Serves the built-in folder from memory and everything else from `files`.
@@ -63,7 +73,6 @@ impl FileProvider for WithBuiltins<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::preprocess::DiskFiles;
 
     #[test]
     fn serves_the_base_files_and_falls_through_to_disk() {

@@ -57,7 +57,20 @@ struct Journal<'r, R: Registry + ?Sized> {
     changes: Vec<Change>,
 }
 
-impl<R: Registry + ?Sized> Journal<'_, R> {
+impl<'r, R: Registry + ?Sized> Journal<'r, R> {
+    /// Runs `steps` against `registry`; if they fail, undoes every change
+    /// they made before returning the error.
+    fn run(
+        registry: &'r mut R,
+        steps: impl FnOnce(&mut Self) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let mut journal = Journal {
+            registry,
+            changes: Vec::new(),
+        };
+        steps(&mut journal).map_err(|cause| journal.roll_back(cause))
+    }
+
     /// Creates `path` and each missing ancestor, one level at a time, so that
     /// every key this run creates is known and can be removed again.
     fn ensure_key(&mut self, root: Hive, path: &str) -> Result<(), Error> {
@@ -164,14 +177,7 @@ impl Plan {
     /// fails, every change this run made is undone (keys it created deleted,
     /// values it overwrote restored) before the error is returned.
     pub fn register<R: Registry + ?Sized>(&self, registry: &mut R) -> Result<(), Error> {
-        let mut journal = Journal {
-            registry,
-            changes: Vec::new(),
-        };
-        match self.write(&mut journal) {
-            Ok(()) => Ok(()),
-            Err(cause) => Err(journal.roll_back(cause)),
-        }
+        Journal::run(registry, |journal| self.write(journal))
     }
 
     /// Removes what [`Plan::register`] wrote and nothing else:
@@ -188,14 +194,7 @@ impl Plan {
     /// Keys and values already gone are skipped, so running it again changes
     /// nothing. A failure undoes this run's deletions, as for register.
     pub fn unregister<R: Registry + ?Sized>(&self, registry: &mut R) -> Result<(), Error> {
-        let mut journal = Journal {
-            registry,
-            changes: Vec::new(),
-        };
-        match self.erase(&mut journal) {
-            Ok(()) => Ok(()),
-            Err(cause) => Err(journal.roll_back(cause)),
-        }
+        Journal::run(registry, |journal| self.erase(journal))
     }
 
     fn write<R: Registry + ?Sized>(&self, journal: &mut Journal<'_, R>) -> Result<(), Error> {
