@@ -1,9 +1,9 @@
 //! Applying a plan to a registry, all or nothing.
 
 use super::{Data, Error, Hive, Plan};
-use alloc::boxed::Box;
-use alloc::string::String;
-use alloc::vec::Vec;
+use std::boxed::Box;
+use std::string::String;
+use std::vec::Vec;
 
 /// The registry operations a plan needs. Paths are relative to `root`,
 /// components separated by `\`; a value name of `None` is the default value.

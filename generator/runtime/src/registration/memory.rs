@@ -1,9 +1,9 @@
 //! A registry held in memory, for tests and dry runs.
 
 use super::{Data, Error, Hive, Registry};
-use alloc::collections::BTreeMap;
-use alloc::format;
-use alloc::string::{String, ToString};
+use std::collections::BTreeMap;
+use std::format;
+use std::string::{String, ToString};
 use core::cell::Cell;
 use core::fmt::Write;
 

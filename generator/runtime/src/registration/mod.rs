@@ -20,11 +20,11 @@ pub use reg_file::reg_file_bytes;
 #[cfg(windows)]
 pub use windows::WindowsRegistry;
 
-use alloc::borrow::ToOwned;
-use alloc::boxed::Box;
-use alloc::format;
-use alloc::string::String;
-use alloc::vec::Vec;
+use std::borrow::ToOwned;
+use std::boxed::Box;
+use std::format;
+use std::string::String;
+use std::vec::Vec;
 use core::fmt;
 use windows_core::GUID;
 

@@ -1,8 +1,8 @@
 //! The real registry, through the `windows-registry` crate.
 
 use super::{Data, Error, Hive, Registry};
-use alloc::format;
-use alloc::string::ToString;
+use std::format;
+use std::string::ToString;
 use windows_core::HRESULT;
 use windows_registry::{CURRENT_USER, Key, LOCAL_MACHINE, Type};
 
