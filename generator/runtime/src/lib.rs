@@ -20,6 +20,7 @@ pub mod task_mem;
 pub mod thunk;
 mod wide;
 
+pub use comidl_derive::ComObject;
 pub use object::{Class, ComObject, Implements, VtablePtr, unknown_vtbl};
 pub use server::CoClass;
 pub use wide::WideStr;

@@ -1,0 +1,182 @@
+//! `#[derive(ComObject)]`: makes a Rust type a COM object.
+//!
+//! ```ignore
+//! #[derive(Default, ComObject)]
+//! #[com(implements(ISyncMgrHandler, ISyncMgrHandlerInfo))]
+//! #[com(clsid = "9a2b1c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d", threading = "Both",
+//!       description = "Folder sync handler", progid = "Contoso.FolderSync.1")]
+//! struct FolderSync { /* ... */ }
+//! ```
+//!
+//! For each interface in `implements` (a comidl-generated interface whose
+//! `_Impl` trait the type implements) the object gets one vtable pointer;
+//! `QueryInterface` answers those interfaces, their bases and `IUnknown`.
+//! The derive writes:
+//! - `unsafe impl comidl_runtime::Class` (the vtables, as statics, and which
+//!   slot answers which IID) and `Implements<I>` for each listed interface;
+//! - `From<Type> for I` for each listed interface, so `let i: I = value.into()`;
+//! - with `clsid`, `comidl_runtime::CoClass` (the CLSID and the class's
+//!   registration: `description`, `threading`, `progid`,
+//!   `version_independent_progid`, and the roles `sync_center_collection(description
+//!   = "...", icon = -101)` and `mobsync_handler(description = "...")`), for
+//!   `comidl_runtime::dll_exports!`. Such a class is created with `Default`.
+//!
+//! Use it through `comidl_runtime`, which re-exports it.
+
+mod attrs;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, parse_macro_input};
+
+use attrs::{ClassAttrs, Icon, RoleAttr};
+
+#[proc_macro_derive(ComObject, attributes(com))]
+pub fn derive_com_object(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new(
+            input.generics.span(),
+            "a COM object cannot be generic: its vtables are statics made for one type (wrap the generic type in a concrete one)",
+        ));
+    }
+    let attrs = attrs::parse(&input.attrs, input.ident.span())?;
+    let name = &input.ident;
+    let runtime = quote!(::comidl_runtime);
+    let interface_trait = quote!(#runtime::windows_core::Interface);
+
+    let mut statics = Vec::new();
+    let mut vtables = Vec::new();
+    let mut matches = Vec::new();
+    let mut conversions = Vec::new();
+    for (slot, interface) in attrs.implements.iter().enumerate() {
+        let vtable = format_ident!("VTABLE_{slot}");
+        let slot = Literal::usize_unsuffixed(slot);
+        // Spanned at the interface so that a missing `_Impl` or a path that
+        // is not an interface is reported where the user named it.
+        let span = interface.span();
+        let vtable_type = quote_spanned!(span=> <#interface as #interface_trait>::Vtable);
+        statics.push(quote_spanned! {span=>
+            static #vtable: #vtable_type = <#vtable_type>::new::<#name, #slot>();
+        });
+        vtables.push(quote!(#runtime::VtablePtr::new(&#vtable)));
+        matches.push(quote! {
+            if <#vtable_type>::matches(iid) {
+                return ::core::option::Option::Some(#slot);
+            }
+        });
+        conversions.push(quote! {
+            // SAFETY: slot #slot holds `#interface`'s vtable.
+            unsafe impl #runtime::Implements<#interface> for #name {
+                const SLOT: usize = #slot;
+            }
+            impl ::core::convert::From<#name> for #interface {
+                fn from(value: #name) -> Self {
+                    #runtime::ComObject::new(value).into_interface()
+                }
+            }
+        });
+    }
+    let count = Literal::usize_unsuffixed(attrs.implements.len());
+    let co_class = attrs.class.as_ref().map(|class| co_class(name, class));
+    Ok(quote! {
+        const _: () = {
+            #(#statics)*
+
+            // SAFETY: each vtable is built by its interface's `_Vtbl::new`
+            // for this type and its own slot, and `slot_of` names a slot
+            // only for an IID its vtable matches.
+            unsafe impl #runtime::Class for #name {
+                type Vtables = [#runtime::VtablePtr; #count];
+                const VTABLES: Self::Vtables = [#(#vtables),*];
+
+                fn slot_of(iid: &#runtime::windows_core::GUID) -> ::core::option::Option<usize> {
+                    #(#matches)*
+                    ::core::option::Option::None
+                }
+            }
+
+            #(#conversions)*
+            #co_class
+        };
+    })
+}
+
+fn co_class(name: &syn::Ident, class: &ClassAttrs) -> TokenStream {
+    let runtime = quote!(::comidl_runtime);
+    let registration = quote!(#runtime::registration);
+    let clsid = hex_u128(class.clsid.0);
+    let text = |lit: &syn::LitStr| quote!(::std::string::String::from(#lit));
+    let optional = |lit: &Option<syn::LitStr>| match lit {
+        Some(lit) => {
+            let text = text(lit);
+            quote!(::core::option::Option::Some(#text))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let description = match &class.description {
+        Some(lit) => text(lit),
+        None => {
+            let lit = syn::LitStr::new(&name.to_string(), name.span());
+            text(&lit)
+        }
+    };
+    let threading = format_ident!("{}", class.threading.variant());
+    let progid = optional(&class.progid);
+    let version_independent = optional(&class.version_independent_progid);
+    let roles = class.roles.iter().map(|role| match role {
+        RoleAttr::SyncCenterCollection { description, icon } => {
+            let description = text(description);
+            let icon = match icon {
+                None => quote!(::core::option::Option::None),
+                Some(Icon::InModule(index)) => {
+                    quote!(::core::option::Option::Some(#registration::Icon::InModule(#index)))
+                }
+                Some(Icon::Location(location)) => {
+                    let location = text(location);
+                    quote!(::core::option::Option::Some(#registration::Icon::Location(#location)))
+                }
+            };
+            quote!(#registration::Role::SyncCenterHandlerCollection { description: #description, icon: #icon })
+        }
+        RoleAttr::MobsyncHandler { description } => {
+            let description = text(description);
+            quote!(#registration::Role::MobsyncHandler { description: #description })
+        }
+    });
+    // Spanned at the CLSID: a class created by CLSID needs `Default`, and
+    // that is where a missing one is reported.
+    let co_class = quote_spanned!(class.clsid.1.span()=> impl #runtime::CoClass for #name);
+    quote! {
+        #co_class {
+            const CLSID: #runtime::windows_core::GUID = #runtime::windows_core::GUID::from_u128(#clsid);
+
+            fn registration() -> #registration::ClassRegistration {
+                #registration::ClassRegistration {
+                    class: #registration::Class {
+                        clsid: <Self as #runtime::CoClass>::CLSID,
+                        description: #description,
+                        threading_model: #registration::ThreadingModel::#threading,
+                        progid: #progid,
+                        version_independent_progid: #version_independent,
+                    },
+                    roles: ::std::vec![#(#roles),*],
+                }
+            }
+        }
+    }
+}
+
+fn hex_u128(value: u128) -> TokenStream {
+    format!("0x{value:032x}")
+        .parse::<Literal>()
+        .expect("a hexadecimal literal")
+        .into_token_stream()
+}

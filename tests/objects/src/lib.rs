@@ -1,0 +1,7 @@
+//! Interfaces for the COM object tests, generated from `objects.idl` by
+//! `build.rs`.
+
+include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
+pub use bindings::objects::*;
+mod interim;
+pub use interim::*;
