@@ -90,7 +90,7 @@ fn unknown(this: *mut c_void) -> &'static IUnknown_Vtbl {
 
 fn query(this: *mut c_void, iid: &GUID) -> (HRESULT, *mut c_void) {
     // A non-null value: QueryInterface must overwrite it, even on failure.
-    let mut out = 0xdead_usize as *mut c_void;
+    let mut out = core::ptr::without_provenance_mut(0xdead);
     // SAFETY: a live pointer, a readable IID and a writable out-pointer.
     let hr = unsafe { (unknown(this).QueryInterface)(this, iid, &mut out) };
     (hr, out)

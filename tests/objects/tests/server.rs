@@ -53,7 +53,7 @@ impl ICounter_Impl for Counter {
 comidl_runtime::dll_exports!(scope = User, classes = [Pinger, Counter]);
 
 fn class_object(clsid: &GUID, iid: &GUID) -> (windows_core::HRESULT, *mut c_void) {
-    let mut out = 0xdead_usize as *mut c_void;
+    let mut out = core::ptr::without_provenance_mut(0xdead);
     // SAFETY: readable GUIDs, a writable out-pointer.
     let hr = unsafe { DllGetClassObject(clsid, iid, &mut out) };
     (hr, out)
