@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of comidl on a fresh Debian machine: installs what the tests
 # need, then runs the unit, snapshot, corpus and oracle tests (widl and
-# Microsoft's metadata), the corpus codegen test, a fuzzing smoke run and the
-# benchmarks. Prints how long each stage took.
+# Microsoft's metadata), the corpus codegen test, the COM object tests under
+# Miri and valgrind, a fuzzing smoke run and the benchmarks. Prints how long
+# each stage took.
 #
 # Usage: scripts/test.sh        (FUZZ_SECONDS=N to fuzz longer; default 45)
 set -euo pipefail
@@ -26,12 +27,41 @@ stage() {
 install_tools() {
     # widl (the oracle) and the Wine corpus come from Debian packages.
     bash tests/corpus/fetch-wine-idl.sh
+    bash scripts/apt-install.sh valgrind
     if ! cargo +nightly --version >/dev/null 2>&1; then
         rustup toolchain install nightly --profile minimal
     fi
+    rustup component add miri rust-src --toolchain nightly
     if ! command -v cargo-fuzz >/dev/null 2>&1; then
         cargo install --locked cargo-fuzz
     fi
+}
+
+# The tests that play a C client against COM objects made by the derive.
+object_tests=(--test client --test threads --test server)
+
+objects_under_miri() {
+    # Strict provenance: interface pointers are derived from the object's
+    # allocation, never made from integers.
+    MIRIFLAGS=-Zmiri-strict-provenance \
+        cargo +nightly miri test -p comidl-objects-tests "${object_tests[@]}"
+    cargo +nightly miri test -p comidl-runtime --lib
+}
+
+objects_under_valgrind() {
+    local binaries
+    binaries=$(cargo test --release -p comidl-objects-tests "${object_tests[@]}" --no-run \
+        --message-format=json | python3 -c '
+import json, sys
+for line in sys.stdin:
+    message = json.loads(line)
+    if message.get("reason") == "compiler-artifact" and message.get("executable"):
+        print(message["executable"])')
+    for binary in $binaries; do
+        echo "valgrind $(basename "$binary")"
+        valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+            --error-exitcode=1 "$binary" --test-threads=1
+    done
 }
 
 fuzz_smoke() {
@@ -57,6 +87,8 @@ stage "tests" cargo test --workspace --release -- --nocapture --skip corpus_code
 # minutes and ~2.5 GB: it runs, and is timed, apart.
 stage "corpus codegen: generate and cargo check" \
     cargo test --release -p comidl-tests --test corpus_codegen -- --nocapture
+stage "COM objects under Miri" objects_under_miri
+stage "COM objects under valgrind (leaks, invalid accesses)" objects_under_valgrind
 stage "fuzz smoke (${fuzz_seconds} s)" fuzz_smoke
 stage "benchmark: comidl vs widl" python3 scripts/bench_corpus.py --rounds 1
 stage "benchmark: generate and build vs windows-bindgen" python3 scripts/bench_codegen.py --rounds 3

@@ -28,29 +28,12 @@ fi
 
 widl=x86_64-w64-mingw32-widl
 
-# Run a command as root: directly if we are root, through sudo otherwise.
-as_root() {
-    if [[ $EUID -eq 0 ]]; then
-        "$@"
-    else
-        sudo "$@"
-    fi
+# widl itself is in mingw-w64-tools; libwine-dev is only downloaded, but needs package lists.
+bash "$repo_root/scripts/apt-install.sh" --lists-for libwine-dev mingw-w64-tools
+command -v "$widl" >/dev/null || {
+    echo "error: $widl not found after installing mingw-w64-tools" >&2
+    exit 1
 }
-
-# Package lists: update once only if apt knows no candidate for libwine-dev (fresh image).
-# (Capture first: with pipefail, `grep -q` closing the pipe early could fail the pipeline.)
-policy=$(apt-cache policy libwine-dev 2>/dev/null || true)
-if ! grep -q 'Candidate: [^(]' <<<"$policy"; then
-    echo "running apt-get update"
-    as_root apt-get update -q
-fi
-
-# widl itself: Debian ships the mingw-w64 build of it in mingw-w64-tools.
-if ! command -v "$widl" >/dev/null; then
-    echo "installing mingw-w64-tools (for $widl)"
-    as_root env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -q --no-install-recommends mingw-w64-tools
-fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -2,7 +2,8 @@
 
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
-use syn::{Attribute, Expr, ExprLit, ExprUnary, Lit, LitInt, LitStr, Path, UnOp};
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Expr, ExprLit, ExprUnary, Lit, LitInt, LitStr, Path, Token, UnOp};
 
 /// What the attributes say.
 pub struct ComAttrs {
@@ -103,11 +104,11 @@ pub fn parse(attrs: &[Attribute], type_span: Span) -> syn::Result<ComAttrs> {
         None => {
             // Every other class key describes a registered class.
             let needs_clsid = [
-                ("threading", raw.threading.map(|l| l.span())),
-                ("description", raw.description.map(|l| l.span())),
-                ("progid", raw.progid.map(|l| l.span())),
+                ("`threading`", raw.threading.map(|l| l.span())),
+                ("`description`", raw.description.map(|l| l.span())),
+                ("`progid`", raw.progid.map(|l| l.span())),
                 (
-                    "version_independent_progid",
+                    "`version_independent_progid`",
                     raw.version_independent_progid.map(|l| l.span()),
                 ),
                 ("a registration role", raw.roles.first().map(|(s, _)| *s)),
@@ -144,17 +145,19 @@ impl Raw {
         };
         match key.as_str() {
             "implements" => {
-                let mut list = Vec::new();
-                meta.parse_nested_meta(|interface| {
-                    if list.iter().any(|p| same_path(p, &interface.path)) {
-                        return Err(interface.error(format!(
-                            "`{}` is listed twice in `implements`",
-                            path_text(&interface.path)
-                        )));
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let paths = Punctuated::<Path, Token![,]>::parse_terminated(&content)?;
+                let mut list: Vec<Path> = Vec::new();
+                for path in paths {
+                    if list.iter().any(|p| same_path(p, &path)) {
+                        return Err(syn::Error::new_spanned(
+                            &path,
+                            format!("`{}` is listed twice in `implements`", path_text(&path)),
+                        ));
                     }
-                    list.push(interface.path);
-                    Ok(())
-                })?;
+                    list.push(path);
+                }
                 let span = meta.path.get_ident().map_or_else(Span::call_site, |i| i.span());
                 set_once(&meta, &mut self.implements, (span, list))
             }

@@ -161,7 +161,7 @@ fn co_class(name: &syn::Ident, class: &ClassAttrs) -> TokenStream {
             fn registration() -> #registration::ClassRegistration {
                 #registration::ClassRegistration {
                     class: #registration::Class {
-                        clsid: <Self as #runtime::CoClass>::CLSID,
+                        clsid: #runtime::windows_core::GUID::from_u128(#clsid),
                         description: #description,
                         threading_model: #registration::ThreadingModel::#threading,
                         progid: #progid,

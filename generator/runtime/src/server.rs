@@ -38,6 +38,10 @@ pub fn live_objects_and_locks() -> (usize, usize) {
 /// A class that COM clients create by CLSID, through its class factory.
 /// Implemented by `#[derive(ComObject)]` when given a `clsid`; the object is
 /// made with `Default`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no CLSID: a DLL serves only classes created by CLSID",
+    note = "add `clsid = \"...\"` to the `#[com(...)]` of `{Self}`"
+)]
 pub trait CoClass: Class + Default {
     const CLSID: GUID;
 

@@ -1,0 +1,6 @@
+use comidl_runtime::ComObject;
+
+#[derive(ComObject)]
+struct Handler;
+
+fn main() {}
