@@ -253,21 +253,22 @@ impl Server {
     /// `DllRegisterServer`: writes the plan for this DLL to the registry
     /// (undoing everything if a step fails).
     pub fn register(&self) -> HRESULT {
-        self.apply(|plan, registry| plan.register(registry))
+        self.apply("DllRegisterServer", |plan, registry| plan.register(registry))
     }
 
     /// `DllUnregisterServer`: removes what [`Server::register`] wrote.
     pub fn unregister(&self) -> HRESULT {
-        self.apply(|plan, registry| plan.unregister(registry))
+        self.apply("DllUnregisterServer", |plan, registry| plan.unregister(registry))
     }
 
     #[cfg(windows)]
     fn apply(
         &self,
+        export: &'static str,
         step: fn(&Plan, &mut registration::WindowsRegistry) -> Result<(), registration::Error>,
     ) -> HRESULT {
         use crate::hresult::{E_FAIL, SELFREG_E_CLASS};
-        thunk::call("DllRegisterServer", || {
+        thunk::call(export, || {
             let Some(path) = module::this_module_path() else {
                 return Ok(E_FAIL);
             };
@@ -277,7 +278,7 @@ impl Server {
             Ok(match outcome {
                 Ok(()) => S_OK,
                 Err(error) => {
-                    std::eprintln!("comidl: registration failed: {error}");
+                    std::eprintln!("comidl: {export} failed: {error}");
                     SELFREG_E_CLASS
                 }
             })
@@ -289,6 +290,7 @@ impl Server {
     #[cfg(not(windows))]
     fn apply(
         &self,
+        _export: &'static str,
         _step: fn(&Plan, &mut registration::MemoryRegistry) -> Result<(), registration::Error>,
     ) -> HRESULT {
         crate::hresult::E_NOTIMPL
