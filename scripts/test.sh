@@ -92,6 +92,8 @@ stage "COM objects under valgrind (leaks, invalid accesses)" objects_under_valgr
 stage "fuzz smoke (${fuzz_seconds} s)" fuzz_smoke
 stage "benchmark: comidl vs widl" python3 scripts/bench_corpus.py --rounds 1
 stage "benchmark: generate and build vs windows-bindgen" python3 scripts/bench_codegen.py --rounds 3
+stage "benchmark: COM objects vs windows-core #[implement]" \
+    cargo run --release -p comidl-objects-tests --bin bench_objects
 
 echo
 echo "==== stage times"

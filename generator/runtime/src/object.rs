@@ -223,6 +223,9 @@ unsafe impl<C: Class> Send for ComObject<C> {}
 unsafe impl<C: Class> Sync for ComObject<C> {}
 
 impl<C: Class> ComObject<C> {
+    /// The bytes one object allocates: its vtable pointers, count and value.
+    pub const HEAP_SIZE: usize = size_of::<Object<C>>();
+
     /// A new object holding `value`, with one reference (this one).
     pub fn new(value: C) -> Self {
         let object = Box::new(Object {
