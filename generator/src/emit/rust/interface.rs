@@ -186,7 +186,7 @@ impl Emitter<'_> {
                 .flatten()
                 .any(|e| e.param == last)
         });
-        if out.dir != Direction::Out || out.size_is.is_some() || counted {
+        if out.dir != Direction::Out || out.sized || counted {
             return roles;
         }
         // The object's type is the `riid` asked for, whatever the IDL
