@@ -9,9 +9,9 @@
    the Win32 metadata that windows-bindgen ships. The peer's filter starts from
    the names in bench/syncmgr-api.txt and grows until windows-bindgen skips no
    method for want of a type. windows-bindgen writes the implementor side of
-   every Win32 interface (X_Impl traits, X_Vtbl::new) whatever its options, so
-   the peer is also built without it ("consumer side only"), the like-for-like
-   row while comidl writes caller-side stubs.
+   every Win32 interface (X_Impl traits, X_Vtbl::new) whatever its options,
+   as comidl does, so the whole peer is the like-for-like row; it is also
+   built without that side ("consumer side only"), for scale.
 
 Every crate is built for x86_64-pc-windows-gnu (windows-core's string and
 handle types are Windows-only; an rlib needs no linker), with the same

@@ -267,6 +267,316 @@ pub struct ISyncMgrSynchronize_Vtbl {
         *const windows_core::GUID,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrSynchronize`] from a Rust object (list `ISyncMgrSynchronize` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrSynchronize_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrSynchronize_Impl for {Self}`",
+    note = "add `impl ISyncMgrSynchronize_Impl for {Self}` with every method of `ISyncMgrSynchronize` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrSynchronize_Impl {
+    /// Starts a session: dwSyncMgrFlags holds a SYNCMGRFLAG event plus flags; the cookie comes from ISyncMgrSynchronizeInvoke::UpdateItems.
+    ///
+    /// `cbCookie` is the length of `lpCookie`.
+    fn Initialize(
+        &self,
+        dwReserved: u32,
+        dwSyncMgrFlags: u32,
+        lpCookie: Option<&[u8]>,
+    ) -> windows_core::Result<()>;
+    /// Describes the handler; the handler allocates the struct with CoTaskMemAlloc.
+    ///
+    /// The `Ok` value is `ppSyncMgrHandlerInfo`.
+    ///
+    /// `ppSyncMgrHandlerInfo` is returned by value, handed to the caller in task memory.
+    fn GetHandlerInfo(&self) -> windows_core::Result<SYNCMGRHANDLERINFO>;
+    /// Enumerates the items the handler can synchronize.
+    ///
+    /// The `Ok` value is `ppSyncMgrEnumItems`.
+    fn EnumSyncMgrItems(&self) -> windows_core::Result<ISyncMgrEnumItems>;
+    /// Returns an object for an item (currently unused by SyncMgr).
+    ///
+    /// The `Ok` value is `ppv`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riid` asks for (`E_NOINTERFACE` when it has none such).
+    fn GetItemObject(
+        &self,
+        ItemID: &windows_core::GUID,
+    ) -> windows_core::Result<windows_core::IUnknown>;
+    /// Shows the properties of an item; the handler answers with ShowPropertiesCompleted.
+    fn ShowProperties(
+        &self,
+        hWndParent: super::wtypes::HWND,
+        ItemID: &windows_core::GUID,
+    ) -> windows_core::Result<()>;
+    /// Gives the handler the callback for progress and errors.
+    fn SetProgressCallback(
+        &self,
+        lpCallBack: Option<&ISyncMgrSynchronizeCallback>,
+    ) -> windows_core::Result<()>;
+    /// Names the items to synchronize; the handler answers with PrepareForSyncCompleted.
+    ///
+    /// `cbNumItems` is the length of `pItemIDs`.
+    fn PrepareForSync(
+        &self,
+        pItemIDs: &[windows_core::GUID],
+        hWndParent: super::wtypes::HWND,
+        dwReserved: u32,
+    ) -> windows_core::Result<()>;
+    /// Synchronizes the prepared items; the handler answers with SynchronizeCompleted.
+    fn Synchronize(&self, hWndParent: super::wtypes::HWND) -> windows_core::Result<()>;
+    /// Changes the status of an item (SYNCMGRSTATUS), for example to skip or stop it.
+    fn SetItemStatus(
+        &self,
+        pItemID: &windows_core::GUID,
+        dwSyncMgrStatus: u32,
+    ) -> windows_core::Result<()>;
+    /// Shows details of a logged error; the handler answers with ShowErrorCompleted.
+    fn ShowError(
+        &self,
+        hWndParent: super::wtypes::HWND,
+        ErrorID: &windows_core::GUID,
+    ) -> windows_core::Result<()>;
+}
+impl ISyncMgrSynchronize_Vtbl {
+    /// `ISyncMgrSynchronize`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn Initialize<
+            C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            dwReserved: u32,
+            dwSyncMgrFlags: u32,
+            cbCookie: u32,
+            lpCookie: *const u8,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronize::Initialize",
+                || unsafe {
+                    <C as ISyncMgrSynchronize_Impl>::Initialize(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        dwReserved,
+                        dwSyncMgrFlags,
+                        comidl_runtime::thunk::optional_slice(
+                            lpCookie,
+                            comidl_runtime::thunk::len(cbCookie)?,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetHandlerInfo<
+            C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppSyncMgrHandlerInfo: *mut *mut SYNCMGRHANDLERINFO,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronize::GetHandlerInfo",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppSyncMgrHandlerInfo)?;
+                    let ppSyncMgrHandlerInfo__ = <C as ISyncMgrSynchronize_Impl>::GetHandlerInfo(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppSyncMgrHandlerInfo__ = comidl_runtime::thunk::boxed_out(
+                        ppSyncMgrHandlerInfo__,
+                    )?;
+                    ppSyncMgrHandlerInfo.write(ppSyncMgrHandlerInfo__.into_raw());
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn EnumSyncMgrItems<
+            C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppSyncMgrEnumItems: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronize::EnumSyncMgrItems",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppSyncMgrEnumItems)?;
+                    let ppSyncMgrEnumItems__ = <C as ISyncMgrSynchronize_Impl>::EnumSyncMgrItems(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppSyncMgrEnumItems
+                        .write(windows_core::Interface::into_raw(ppSyncMgrEnumItems__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetItemObject<
+            C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ItemID: *const windows_core::GUID,
+            riid: *const windows_core::GUID,
+            ppv: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronize::GetItemObject",
+                || unsafe {
+                    comidl_runtime::thunk::required(riid)?;
+                    comidl_runtime::thunk::cleared_out(ppv)?;
+                    let ppv__ = <C as ISyncMgrSynchronize_Impl>::GetItemObject(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(ItemID)?,
+                    )?;
+                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn ShowProperties<
+            C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            hWndParent: super::wtypes::HWND,
+            ItemID: *const windows_core::GUID,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronize::ShowProperties",
+                || unsafe {
+                    <C as ISyncMgrSynchronize_Impl>::ShowProperties(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        hWndParent,
+                        comidl_runtime::thunk::required(ItemID)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetProgressCallback<
+            C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            lpCallBack: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronize::SetProgressCallback",
+                || unsafe {
+                    <C as ISyncMgrSynchronize_Impl>::SetProgressCallback(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <ISyncMgrSynchronizeCallback as windows_core::Interface>::from_raw_borrowed(
+                            &lpCallBack,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn PrepareForSync<
+            C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            cbNumItems: u32,
+            pItemIDs: *mut windows_core::GUID,
+            hWndParent: super::wtypes::HWND,
+            dwReserved: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronize::PrepareForSync",
+                || unsafe {
+                    <C as ISyncMgrSynchronize_Impl>::PrepareForSync(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::slice(
+                            pItemIDs,
+                            comidl_runtime::thunk::len(cbNumItems)?,
+                        )?,
+                        hWndParent,
+                        dwReserved,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Synchronize<
+            C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            hWndParent: super::wtypes::HWND,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronize::Synchronize",
+                || unsafe {
+                    <C as ISyncMgrSynchronize_Impl>::Synchronize(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        hWndParent,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetItemStatus<
+            C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pItemID: *const windows_core::GUID,
+            dwSyncMgrStatus: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronize::SetItemStatus",
+                || unsafe {
+                    <C as ISyncMgrSynchronize_Impl>::SetItemStatus(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(pItemID)?,
+                        dwSyncMgrStatus,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn ShowError<
+            C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            hWndParent: super::wtypes::HWND,
+            ErrorID: *const windows_core::GUID,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronize::ShowError",
+                || unsafe {
+                    <C as ISyncMgrSynchronize_Impl>::ShowError(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        hWndParent,
+                        comidl_runtime::thunk::required(ErrorID)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Initialize: Initialize::<C, SLOT>,
+            GetHandlerInfo: GetHandlerInfo::<C, SLOT>,
+            EnumSyncMgrItems: EnumSyncMgrItems::<C, SLOT>,
+            GetItemObject: GetItemObject::<C, SLOT>,
+            ShowProperties: ShowProperties::<C, SLOT>,
+            SetProgressCallback: SetProgressCallback::<C, SLOT>,
+            PrepareForSync: PrepareForSync::<C, SLOT>,
+            Synchronize: Synchronize::<C, SLOT>,
+            SetItemStatus: SetItemStatus::<C, SLOT>,
+            ShowError: ShowError::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrSynchronize`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrSynchronize` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrSynchronize as windows_core::Interface>::IID
+    }
+}
 /// Pointer to an ISyncMgrSynchronize; may be null.
 pub type LPSYNCMGROnSynchronize = Option<ISyncMgrSynchronize>;
 /// Why a legacy sync starts: an event in the low byte plus flags.
@@ -624,6 +934,266 @@ pub struct ISyncMgrSynchronizeCallback_Vtbl {
         u32,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrSynchronizeCallback`] from a Rust object (list `ISyncMgrSynchronizeCallback` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrSynchronizeCallback_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrSynchronizeCallback_Impl for {Self}`",
+    note = "add `impl ISyncMgrSynchronizeCallback_Impl for {Self}` with every method of `ISyncMgrSynchronizeCallback` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrSynchronizeCallback_Impl {
+    /// Ends a ShowProperties call.
+    fn ShowPropertiesCompleted(
+        &self,
+        hr: windows_core::HRESULT,
+    ) -> windows_core::Result<()>;
+    /// Ends a PrepareForSync call.
+    fn PrepareForSyncCompleted(
+        &self,
+        hr: windows_core::HRESULT,
+    ) -> windows_core::Result<()>;
+    /// Ends a Synchronize call.
+    fn SynchronizeCompleted(
+        &self,
+        hr: windows_core::HRESULT,
+    ) -> windows_core::Result<()>;
+    /// Ends a ShowError call; pItemIDs lists items to synchronize again.
+    ///
+    /// `cItems` is the length of `pItemIDs`.
+    fn ShowErrorCompleted(
+        &self,
+        hr: windows_core::HRESULT,
+        pItemIDs: Option<&[windows_core::GUID]>,
+    ) -> windows_core::Result<()>;
+    /// Tells the manager that the handler shows (TRUE) or stopped showing (FALSE) a modal dialog.
+    fn EnableModeless(&self, fEnable: bool) -> windows_core::Result<()>;
+    /// Reports the progress of an item; the result may ask to cancel.
+    fn Progress(
+        &self,
+        ItemID: &windows_core::GUID,
+        pSyncProgressItem: Option<&SYNCMGRPROGRESSITEM>,
+    ) -> windows_core::Result<()>;
+    /// Logs an information, warning or error message.
+    fn LogError(
+        &self,
+        dwErrorLevel: u32,
+        pszErrorText: &comidl_runtime::WideStr,
+        pSyncLogError: Option<&SYNCMGRLOGERRORINFO>,
+    ) -> windows_core::Result<()>;
+    /// Deletes a logged message, by error ID.
+    fn DeleteLogError(
+        &self,
+        ErrorID: &windows_core::GUID,
+        dwReserved: u32,
+    ) -> windows_core::Result<()>;
+    /// Asks the manager to dial a network connection.
+    fn EstablishConnection(
+        &self,
+        pwszConnection: Option<&comidl_runtime::WideStr>,
+        dwReserved: u32,
+    ) -> windows_core::Result<()>;
+}
+impl ISyncMgrSynchronizeCallback_Vtbl {
+    /// `ISyncMgrSynchronizeCallback`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn ShowPropertiesCompleted<
+            C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            hr: windows_core::HRESULT,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronizeCallback::ShowPropertiesCompleted",
+                || unsafe {
+                    <C as ISyncMgrSynchronizeCallback_Impl>::ShowPropertiesCompleted(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        hr,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn PrepareForSyncCompleted<
+            C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            hr: windows_core::HRESULT,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronizeCallback::PrepareForSyncCompleted",
+                || unsafe {
+                    <C as ISyncMgrSynchronizeCallback_Impl>::PrepareForSyncCompleted(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        hr,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SynchronizeCompleted<
+            C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            hr: windows_core::HRESULT,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronizeCallback::SynchronizeCompleted",
+                || unsafe {
+                    <C as ISyncMgrSynchronizeCallback_Impl>::SynchronizeCompleted(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        hr,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn ShowErrorCompleted<
+            C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            hr: windows_core::HRESULT,
+            cItems: u32,
+            pItemIDs: *const windows_core::GUID,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronizeCallback::ShowErrorCompleted",
+                || unsafe {
+                    <C as ISyncMgrSynchronizeCallback_Impl>::ShowErrorCompleted(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        hr,
+                        comidl_runtime::thunk::optional_slice(
+                            pItemIDs,
+                            comidl_runtime::thunk::len(cItems)?,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn EnableModeless<
+            C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            fEnable: windows_core::BOOL,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronizeCallback::EnableModeless",
+                || unsafe {
+                    <C as ISyncMgrSynchronizeCallback_Impl>::EnableModeless(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        fEnable.as_bool(),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Progress<
+            C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ItemID: *const windows_core::GUID,
+            pSyncProgressItem: *const SYNCMGRPROGRESSITEM,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronizeCallback::Progress",
+                || unsafe {
+                    <C as ISyncMgrSynchronizeCallback_Impl>::Progress(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(ItemID)?,
+                        pSyncProgressItem.as_ref(),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn LogError<
+            C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            dwErrorLevel: u32,
+            pszErrorText: comidl_runtime::PCWSTR,
+            pSyncLogError: *const SYNCMGRLOGERRORINFO,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronizeCallback::LogError",
+                || unsafe {
+                    <C as ISyncMgrSynchronizeCallback_Impl>::LogError(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        dwErrorLevel,
+                        comidl_runtime::thunk::wide(pszErrorText.0)?,
+                        pSyncLogError.as_ref(),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn DeleteLogError<
+            C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ErrorID: *const windows_core::GUID,
+            dwReserved: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronizeCallback::DeleteLogError",
+                || unsafe {
+                    <C as ISyncMgrSynchronizeCallback_Impl>::DeleteLogError(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(ErrorID)?,
+                        dwReserved,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn EstablishConnection<
+            C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pwszConnection: comidl_runtime::PCWSTR,
+            dwReserved: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronizeCallback::EstablishConnection",
+                || unsafe {
+                    <C as ISyncMgrSynchronizeCallback_Impl>::EstablishConnection(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::WideStr::from_ptr(pwszConnection.0),
+                        dwReserved,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            ShowPropertiesCompleted: ShowPropertiesCompleted::<C, SLOT>,
+            PrepareForSyncCompleted: PrepareForSyncCompleted::<C, SLOT>,
+            SynchronizeCompleted: SynchronizeCompleted::<C, SLOT>,
+            ShowErrorCompleted: ShowErrorCompleted::<C, SLOT>,
+            EnableModeless: EnableModeless::<C, SLOT>,
+            Progress: Progress::<C, SLOT>,
+            LogError: LogError::<C, SLOT>,
+            DeleteLogError: DeleteLogError::<C, SLOT>,
+            EstablishConnection: EstablishConnection::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrSynchronizeCallback`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrSynchronizeCallback` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrSynchronizeCallback as windows_core::Interface>::IID
+    }
+}
 /// Pointer to an ISyncMgrSynchronizeCallback; may be null.
 pub type LPSYNCMGRSYNCHRONIZECALLBACK = Option<ISyncMgrSynchronizeCallback>;
 /// SYNCMGRPROGRESSITEM.mask: lpcStatusText is valid.
@@ -796,6 +1366,126 @@ pub struct ISyncMgrEnumItems_Vtbl {
         *mut *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrEnumItems`] from a Rust object (list `ISyncMgrEnumItems` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrEnumItems_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrEnumItems_Impl for {Self}`",
+    note = "add `impl ISyncMgrEnumItems_Impl for {Self}` with every method of `ISyncMgrEnumItems` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrEnumItems_Impl {
+    /// Fetches up to celt items; S_FALSE when fewer were left.
+    ///
+    /// The `Ok` value is `pceltFetched`.
+    ///
+    /// `celt` is the length of `rgelt`.
+    ///
+    /// `pceltFetched` is how many elements of `rgelt` it filled (written only when the caller passes `pceltFetched`); the caller gets `S_FALSE` when that is fewer than `rgelt.len()`.
+    fn Next(&self, rgelt: &mut [SYNCMGRITEM]) -> windows_core::Result<u32>;
+    /// Skips celt items.
+    fn Skip(&self, celt: u32) -> windows_core::Result<()>;
+    /// Goes back to the first item.
+    fn Reset(&self) -> windows_core::Result<()>;
+    /// Copies the enumerator, position included.
+    ///
+    /// The `Ok` value is `ppenum`.
+    fn Clone(&self) -> windows_core::Result<ISyncMgrEnumItems>;
+}
+impl ISyncMgrEnumItems_Vtbl {
+    /// `ISyncMgrEnumItems`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrEnumItems_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn Next<
+            C: ISyncMgrEnumItems_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            celt: u32,
+            rgelt: *mut SYNCMGRITEM,
+            pceltFetched: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEnumItems::Next",
+                || unsafe {
+                    let rgelt__ = comidl_runtime::thunk::out_slice(
+                        rgelt,
+                        comidl_runtime::thunk::len(celt)?,
+                    )?;
+                    let pceltFetched__ = <C as ISyncMgrEnumItems_Impl>::Next(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        rgelt__,
+                    )?;
+                    let __code = comidl_runtime::thunk::fetched(
+                        pceltFetched__,
+                        rgelt__.len(),
+                        pceltFetched,
+                    )?;
+                    Ok(__code)
+                },
+            )
+        }
+        unsafe extern "system" fn Skip<
+            C: ISyncMgrEnumItems_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEnumItems::Skip",
+                || unsafe {
+                    <C as ISyncMgrEnumItems_Impl>::Skip(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        celt,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Reset<
+            C: ISyncMgrEnumItems_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEnumItems::Reset",
+                || unsafe {
+                    <C as ISyncMgrEnumItems_Impl>::Reset(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Clone<
+            C: ISyncMgrEnumItems_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppenum: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEnumItems::Clone",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppenum)?;
+                    let ppenum__ = <C as ISyncMgrEnumItems_Impl>::Clone(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Next: Next::<C, SLOT>,
+            Skip: Skip::<C, SLOT>,
+            Reset: Reset::<C, SLOT>,
+            Clone: Clone::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrEnumItems`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrEnumItems` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrEnumItems as windows_core::Interface>::IID
+    }
+}
 /// Pointer to an ISyncMgrEnumItems; may be null.
 pub type LPSYNCMGRENUMITEMS = Option<ISyncMgrEnumItems>;
 /// All SYNCMGRITEMFLAGS bits.
@@ -942,6 +1632,82 @@ pub struct ISyncMgrSynchronizeInvoke_Vtbl {
         *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrSynchronizeInvoke`] from a Rust object (list `ISyncMgrSynchronizeInvoke` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrSynchronizeInvoke_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrSynchronizeInvoke_Impl for {Self}`",
+    note = "add `impl ISyncMgrSynchronizeInvoke_Impl for {Self}` with every method of `ISyncMgrSynchronizeInvoke` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrSynchronizeInvoke_Impl {
+    /// Synchronizes the items of one handler; the cookie is passed on to its Initialize.
+    ///
+    /// `cbCookie` is the length of `pCookie`.
+    fn UpdateItems(
+        &self,
+        dwInvokeFlags: u32,
+        clsid: &windows_core::GUID,
+        pCookie: Option<&[u8]>,
+    ) -> windows_core::Result<()>;
+    /// Synchronizes everything, as the user set up.
+    fn UpdateAll(&self) -> windows_core::Result<()>;
+}
+impl ISyncMgrSynchronizeInvoke_Vtbl {
+    /// `ISyncMgrSynchronizeInvoke`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrSynchronizeInvoke_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn UpdateItems<
+            C: ISyncMgrSynchronizeInvoke_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            dwInvokeFlags: u32,
+            clsid: *const windows_core::GUID,
+            cbCookie: u32,
+            pCookie: *const u8,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronizeInvoke::UpdateItems",
+                || unsafe {
+                    <C as ISyncMgrSynchronizeInvoke_Impl>::UpdateItems(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        dwInvokeFlags,
+                        comidl_runtime::thunk::required(clsid)?,
+                        comidl_runtime::thunk::optional_slice(
+                            pCookie,
+                            comidl_runtime::thunk::len(cbCookie)?,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn UpdateAll<
+            C: ISyncMgrSynchronizeInvoke_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSynchronizeInvoke::UpdateAll",
+                || unsafe {
+                    <C as ISyncMgrSynchronizeInvoke_Impl>::UpdateAll(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            UpdateItems: UpdateItems::<C, SLOT>,
+            UpdateAll: UpdateAll::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrSynchronizeInvoke`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrSynchronizeInvoke` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrSynchronizeInvoke as windows_core::Interface>::IID
+    }
+}
 /// Pointer to an ISyncMgrSynchronizeInvoke; may be null.
 pub type LPSYNCMGRSYNCHRONIZEINVOKE = Option<ISyncMgrSynchronizeInvoke>;
 /// How ISyncMgrSynchronizeInvoke::UpdateItems starts the manager.
@@ -1043,6 +1809,113 @@ pub struct ISyncMgrRegister_Vtbl {
         *const windows_core::GUID,
         *mut u32,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`ISyncMgrRegister`] from a Rust object (list `ISyncMgrRegister` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrRegister_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrRegister_Impl for {Self}`",
+    note = "add `impl ISyncMgrRegister_Impl for {Self}` with every method of `ISyncMgrRegister` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrRegister_Impl {
+    /// Registers a handler for the given events (SYNCMGRREGISTERFLAGS).
+    fn RegisterSyncMgrHandler(
+        &self,
+        clsidHandler: &windows_core::GUID,
+        pwszDescription: Option<&comidl_runtime::WideStr>,
+        dwSyncMgrRegisterFlags: u32,
+    ) -> windows_core::Result<()>;
+    /// Unregisters a handler.
+    fn UnregisterSyncMgrHandler(
+        &self,
+        clsidHandler: &windows_core::GUID,
+        dwReserved: u32,
+    ) -> windows_core::Result<()>;
+    /// The events a handler is registered for.
+    fn GetHandlerRegistrationInfo(
+        &self,
+        clsidHandler: &windows_core::GUID,
+        pdwSyncMgrRegisterFlags: &mut u32,
+    ) -> windows_core::Result<()>;
+}
+impl ISyncMgrRegister_Vtbl {
+    /// `ISyncMgrRegister`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrRegister_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn RegisterSyncMgrHandler<
+            C: ISyncMgrRegister_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            clsidHandler: *const windows_core::GUID,
+            pwszDescription: comidl_runtime::PCWSTR,
+            dwSyncMgrRegisterFlags: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrRegister::RegisterSyncMgrHandler",
+                || unsafe {
+                    <C as ISyncMgrRegister_Impl>::RegisterSyncMgrHandler(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(clsidHandler)?,
+                        comidl_runtime::WideStr::from_ptr(pwszDescription.0),
+                        dwSyncMgrRegisterFlags,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn UnregisterSyncMgrHandler<
+            C: ISyncMgrRegister_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            clsidHandler: *const windows_core::GUID,
+            dwReserved: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrRegister::UnregisterSyncMgrHandler",
+                || unsafe {
+                    <C as ISyncMgrRegister_Impl>::UnregisterSyncMgrHandler(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(clsidHandler)?,
+                        dwReserved,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetHandlerRegistrationInfo<
+            C: ISyncMgrRegister_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            clsidHandler: *const windows_core::GUID,
+            pdwSyncMgrRegisterFlags: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrRegister::GetHandlerRegistrationInfo",
+                || unsafe {
+                    <C as ISyncMgrRegister_Impl>::GetHandlerRegistrationInfo(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(clsidHandler)?,
+                        comidl_runtime::thunk::in_out(pdwSyncMgrRegisterFlags)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            RegisterSyncMgrHandler: RegisterSyncMgrHandler::<C, SLOT>,
+            UnregisterSyncMgrHandler: UnregisterSyncMgrHandler::<C, SLOT>,
+            GetHandlerRegistrationInfo: GetHandlerRegistrationInfo::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrRegister`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrRegister` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrRegister as windows_core::Interface>::IID
+    }
 }
 /// Pointer to an ISyncMgrRegister; may be null.
 pub type LPSYNCMGRREGISTER = Option<ISyncMgrRegister>;

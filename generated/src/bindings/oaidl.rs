@@ -578,6 +578,166 @@ pub struct IDispatch_Vtbl {
         *mut u32,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IDispatch`] from a Rust object (list `IDispatch` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IDispatch_Impl`",
+    label = "listed in `implements`, but has no `impl IDispatch_Impl for {Self}`",
+    note = "add `impl IDispatch_Impl for {Self}` with every method of `IDispatch` (and of its bases' `_Impl` traits)"
+)]
+pub trait IDispatch_Impl {
+    /// 1 when the object offers type information, else 0.
+    ///
+    /// The `Ok` value is `pctinfo`.
+    fn GetTypeInfoCount(&self) -> windows_core::Result<u32>;
+    /// The object's type information.
+    ///
+    /// The `Ok` value is `ppTInfo`.
+    fn GetTypeInfo(&self, iTInfo: u32, lcid: u32) -> windows_core::Result<ITypeInfo>;
+    /// Maps a member name and its parameter names to DISPIDs.
+    ///
+    /// `rgszNames` is passed raw: the IDL gives no safe reading of it.
+    ///
+    /// `rgDispId` is passed raw: the IDL gives no safe reading of it.
+    fn GetIDsOfNames(
+        &self,
+        riid: &windows_core::GUID,
+        rgszNames: *mut comidl_runtime::PWSTR,
+        cNames: u32,
+        lcid: u32,
+        rgDispId: *mut i32,
+    ) -> windows_core::Result<()>;
+    /// Calls a method or gets or sets a property, by DISPID.
+    ///
+    /// The `Ok` value is `puArgErr`.
+    ///
+    /// `pVarResult` is passed raw: the IDL gives no safe reading of it.
+    ///
+    /// `pExcepInfo` is passed raw: the IDL gives no safe reading of it.
+    fn Invoke(
+        &self,
+        dispIdMember: i32,
+        riid: &windows_core::GUID,
+        lcid: u32,
+        wFlags: u16,
+        pDispParams: &mut DISPPARAMS,
+        pVarResult: *mut VARIANT,
+        pExcepInfo: *mut EXCEPINFO,
+    ) -> windows_core::Result<u32>;
+}
+impl IDispatch_Vtbl {
+    /// `IDispatch`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IDispatch_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn GetTypeInfoCount<
+            C: IDispatch_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, pctinfo: *mut u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IDispatch::GetTypeInfoCount",
+                || unsafe {
+                    comidl_runtime::thunk::out(pctinfo)?;
+                    let pctinfo__ = <C as IDispatch_Impl>::GetTypeInfoCount(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pctinfo.write(pctinfo__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetTypeInfo<
+            C: IDispatch_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            iTInfo: u32,
+            lcid: u32,
+            ppTInfo: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IDispatch::GetTypeInfo",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppTInfo)?;
+                    let ppTInfo__ = <C as IDispatch_Impl>::GetTypeInfo(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        iTInfo,
+                        lcid,
+                    )?;
+                    ppTInfo.write(windows_core::Interface::into_raw(ppTInfo__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetIDsOfNames<
+            C: IDispatch_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            riid: *const windows_core::GUID,
+            rgszNames: *mut comidl_runtime::PWSTR,
+            cNames: u32,
+            lcid: u32,
+            rgDispId: *mut i32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IDispatch::GetIDsOfNames",
+                || unsafe {
+                    <C as IDispatch_Impl>::GetIDsOfNames(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(riid)?,
+                        rgszNames,
+                        cNames,
+                        lcid,
+                        rgDispId,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Invoke<
+            C: IDispatch_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            dispIdMember: i32,
+            riid: *const windows_core::GUID,
+            lcid: u32,
+            wFlags: u16,
+            pDispParams: *mut DISPPARAMS,
+            pVarResult: *mut VARIANT,
+            pExcepInfo: *mut EXCEPINFO,
+            puArgErr: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IDispatch::Invoke",
+                || unsafe {
+                    comidl_runtime::thunk::out(puArgErr)?;
+                    let puArgErr__ = <C as IDispatch_Impl>::Invoke(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        dispIdMember,
+                        comidl_runtime::thunk::required(riid)?,
+                        lcid,
+                        wFlags,
+                        comidl_runtime::thunk::in_out(pDispParams)?,
+                        pVarResult,
+                        pExcepInfo,
+                    )?;
+                    puArgErr.write(puArgErr__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetTypeInfoCount: GetTypeInfoCount::<C, SLOT>,
+            GetTypeInfo: GetTypeInfo::<C, SLOT>,
+            GetIDsOfNames: GetIDsOfNames::<C, SLOT>,
+            Invoke: Invoke::<C, SLOT>,
+        }
+    }
+    /// Whether `IDispatch`'s vtable answers a `QueryInterface` for `iid`: `IDispatch` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IDispatch as windows_core::Interface>::IID
+    }
+}
 /// Binds names to members of a type library or type description (for compilers).
 ///
 /// IID `{00020403-0000-0000-c000-000000000046}`
@@ -659,6 +819,104 @@ pub struct ITypeComp_Vtbl {
         *mut *mut core::ffi::c_void,
         *mut *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`ITypeComp`] from a Rust object (list `ITypeComp` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ITypeComp_Impl`",
+    label = "listed in `implements`, but has no `impl ITypeComp_Impl for {Self}`",
+    note = "add `impl ITypeComp_Impl for {Self}` with every method of `ITypeComp` (and of its bases' `_Impl` traits)"
+)]
+pub trait ITypeComp_Impl {
+    /// Binds a name to a member.
+    ///
+    /// The `Ok` value is (`ppTInfo`, `pDescKind`).
+    ///
+    /// `pBindPtr` is passed raw: the IDL gives no safe reading of it.
+    fn Bind(
+        &self,
+        szName: &comidl_runtime::WideStr,
+        lHashVal: u32,
+        wFlags: u16,
+        pBindPtr: *mut BINDPTR,
+    ) -> windows_core::Result<(ITypeInfo, DESCKIND)>;
+    /// Binds a name to a type.
+    ///
+    /// The `Ok` value is (`ppTInfo`, `ppTComp`).
+    fn BindType(
+        &self,
+        szName: &comidl_runtime::WideStr,
+        lHashVal: u32,
+    ) -> windows_core::Result<(ITypeInfo, ITypeComp)>;
+}
+impl ITypeComp_Vtbl {
+    /// `ITypeComp`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: ITypeComp_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn Bind<
+            C: ITypeComp_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            szName: comidl_runtime::PWSTR,
+            lHashVal: u32,
+            wFlags: u16,
+            ppTInfo: *mut *mut core::ffi::c_void,
+            pDescKind: *mut DESCKIND,
+            pBindPtr: *mut BINDPTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeComp::Bind",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppTInfo)?;
+                    comidl_runtime::thunk::out(pDescKind)?;
+                    let (ppTInfo__, pDescKind__) = <C as ITypeComp_Impl>::Bind(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(szName.0)?,
+                        lHashVal,
+                        wFlags,
+                        pBindPtr,
+                    )?;
+                    ppTInfo.write(windows_core::Interface::into_raw(ppTInfo__));
+                    pDescKind.write(pDescKind__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn BindType<
+            C: ITypeComp_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            szName: comidl_runtime::PWSTR,
+            lHashVal: u32,
+            ppTInfo: *mut *mut core::ffi::c_void,
+            ppTComp: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeComp::BindType",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppTInfo)?;
+                    comidl_runtime::thunk::cleared_out(ppTComp)?;
+                    let (ppTInfo__, ppTComp__) = <C as ITypeComp_Impl>::BindType(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(szName.0)?,
+                        lHashVal,
+                    )?;
+                    ppTInfo.write(windows_core::Interface::into_raw(ppTInfo__));
+                    ppTComp.write(windows_core::Interface::into_raw(ppTComp__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Bind: Bind::<C, SLOT>,
+            BindType: BindType::<C, SLOT>,
+        }
+    }
+    /// Whether `ITypeComp`'s vtable answers a `QueryInterface` for `iid`: `ITypeComp` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ITypeComp as windows_core::Interface>::IID
+    }
 }
 /// What Bind found.
 #[repr(transparent)]
@@ -1118,6 +1376,604 @@ pub struct ITypeInfo_Vtbl {
     /// Slot 21: `void ReleaseVarDesc(VARDESC *pVarDesc)`
     pub ReleaseVarDesc: unsafe extern "system" fn(*mut core::ffi::c_void, *mut VARDESC),
 }
+/// Implement this to serve [`ITypeInfo`] from a Rust object (list `ITypeInfo` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ITypeInfo_Impl`",
+    label = "listed in `implements`, but has no `impl ITypeInfo_Impl for {Self}`",
+    note = "add `impl ITypeInfo_Impl for {Self}` with every method of `ITypeInfo` (and of its bases' `_Impl` traits)"
+)]
+pub trait ITypeInfo_Impl {
+    /// The attributes of the type; free with ReleaseTypeAttr.
+    ///
+    /// The `Ok` value is `ppTypeAttr`.
+    ///
+    /// `ppTypeAttr` is returned by value, handed to the caller in task memory.
+    fn GetTypeAttr(&self) -> windows_core::Result<TYPEATTR>;
+    /// The ITypeComp of the type.
+    ///
+    /// The `Ok` value is `ppTComp`.
+    fn GetTypeComp(&self) -> windows_core::Result<ITypeComp>;
+    /// Describes a function; free with ReleaseFuncDesc.
+    ///
+    /// The `Ok` value is `ppFuncDesc`.
+    ///
+    /// `ppFuncDesc` is returned by value, handed to the caller in task memory.
+    fn GetFuncDesc(&self, index: u32) -> windows_core::Result<FUNCDESC>;
+    /// Describes a variable; free with ReleaseVarDesc.
+    ///
+    /// The `Ok` value is `ppVarDesc`.
+    ///
+    /// `ppVarDesc` is returned by value, handed to the caller in task memory.
+    fn GetVarDesc(&self, index: u32) -> windows_core::Result<VARDESC>;
+    /// The name of a member and of its parameters.
+    ///
+    /// The `Ok` value is `pcNames`.
+    ///
+    /// `cMaxNames` is the length of `rgBstrNames`.
+    ///
+    /// `pcNames` is how many elements of `rgBstrNames` it filled (written only when the caller passes `pcNames`); the caller gets `S_FALSE` when that is fewer than `rgBstrNames.len()`.
+    fn GetNames(
+        &self,
+        memid: i32,
+        rgBstrNames: &mut [comidl_runtime::BSTR],
+    ) -> windows_core::Result<u32>;
+    /// The type description of an implemented or inherited interface.
+    ///
+    /// The `Ok` value is `pRefType`.
+    fn GetRefTypeOfImplType(&self, index: u32) -> windows_core::Result<u32>;
+    /// The IMPLTYPEFLAG flags of an implemented interface.
+    ///
+    /// The `Ok` value is `pImplTypeFlags`.
+    fn GetImplTypeFlags(&self, index: u32) -> windows_core::Result<i32>;
+    /// Maps member and parameter names to MEMBERIDs.
+    ///
+    /// `rgszNames` is passed raw: the IDL gives no safe reading of it.
+    ///
+    /// `pMemId` is passed raw: the IDL gives no safe reading of it.
+    fn GetIDsOfNames(
+        &self,
+        rgszNames: *mut comidl_runtime::PWSTR,
+        cNames: u32,
+        pMemId: *mut i32,
+    ) -> windows_core::Result<()>;
+    /// Calls a member of an object described by this type.
+    ///
+    /// The `Ok` value is `puArgErr`.
+    ///
+    /// `pvInstance` is passed raw: the IDL gives no safe reading of it.
+    ///
+    /// `pVarResult` is passed raw: the IDL gives no safe reading of it.
+    ///
+    /// `pExcepInfo` is passed raw: the IDL gives no safe reading of it.
+    fn Invoke(
+        &self,
+        pvInstance: *mut core::ffi::c_void,
+        memid: i32,
+        wFlags: u16,
+        pDispParams: &mut DISPPARAMS,
+        pVarResult: *mut VARIANT,
+        pExcepInfo: *mut EXCEPINFO,
+    ) -> windows_core::Result<u32>;
+    /// Name, doc string and help topic of the type or one member.
+    ///
+    /// The `Ok` value is (`pBstrName`, `pBstrDocString`, `pdwHelpContext`, `pBstrHelpFile`).
+    fn GetDocumentation(
+        &self,
+        memid: i32,
+    ) -> windows_core::Result<
+        (comidl_runtime::BSTR, comidl_runtime::BSTR, u32, comidl_runtime::BSTR),
+    >;
+    /// The DLL entry point of a module function.
+    ///
+    /// The `Ok` value is (`pBstrDllName`, `pBstrName`, `pwOrdinal`).
+    fn GetDllEntry(
+        &self,
+        memid: i32,
+        invKind: INVOKEKIND,
+    ) -> windows_core::Result<(comidl_runtime::BSTR, comidl_runtime::BSTR, u16)>;
+    /// The type description a HREFTYPE refers to.
+    ///
+    /// The `Ok` value is `ppTInfo`.
+    fn GetRefTypeInfo(&self, hRefType: u32) -> windows_core::Result<ITypeInfo>;
+    /// The address of a static function or variable.
+    ///
+    /// `ppv` is passed raw: the IDL gives no safe reading of it.
+    fn AddressOfMember(
+        &self,
+        memid: i32,
+        invKind: INVOKEKIND,
+        ppv: *mut *mut core::ffi::c_void,
+    ) -> windows_core::Result<()>;
+    /// Creates an instance of a coclass.
+    ///
+    /// The `Ok` value is `ppvObj`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riid` asks for (`E_NOINTERFACE` when it has none such).
+    fn CreateInstance(
+        &self,
+        pUnkOuter: &windows_core::IUnknown,
+    ) -> windows_core::Result<windows_core::IUnknown>;
+    /// Marshaling information of a member (obsolete).
+    ///
+    /// The `Ok` value is `pBstrMops`.
+    fn GetMops(&self, memid: i32) -> windows_core::Result<comidl_runtime::BSTR>;
+    /// The type library that holds this type, and the type's index in it.
+    ///
+    /// The `Ok` value is (`ppTLib`, `pIndex`).
+    fn GetContainingTypeLib(&self) -> windows_core::Result<(ITypeLib, u32)>;
+    /// Frees what GetTypeAttr returned.
+    ///
+    /// `pTypeAttr` is passed raw: the IDL gives no safe reading of it.
+    fn ReleaseTypeAttr(&self, pTypeAttr: *mut TYPEATTR);
+    /// Frees what GetFuncDesc returned.
+    ///
+    /// `pFuncDesc` is passed raw: the IDL gives no safe reading of it.
+    fn ReleaseFuncDesc(&self, pFuncDesc: *mut FUNCDESC);
+    /// Frees what GetVarDesc returned.
+    ///
+    /// `pVarDesc` is passed raw: the IDL gives no safe reading of it.
+    fn ReleaseVarDesc(&self, pVarDesc: *mut VARDESC);
+}
+impl ITypeInfo_Vtbl {
+    /// `ITypeInfo`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: ITypeInfo_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn GetTypeAttr<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppTypeAttr: *mut *mut TYPEATTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeInfo::GetTypeAttr",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppTypeAttr)?;
+                    let ppTypeAttr__ = <C as ITypeInfo_Impl>::GetTypeAttr(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppTypeAttr__ = comidl_runtime::thunk::boxed_out(ppTypeAttr__)?;
+                    ppTypeAttr.write(ppTypeAttr__.into_raw());
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetTypeComp<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppTComp: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeInfo::GetTypeComp",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppTComp)?;
+                    let ppTComp__ = <C as ITypeInfo_Impl>::GetTypeComp(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppTComp.write(windows_core::Interface::into_raw(ppTComp__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetFuncDesc<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            index: u32,
+            ppFuncDesc: *mut *mut FUNCDESC,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeInfo::GetFuncDesc",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppFuncDesc)?;
+                    let ppFuncDesc__ = <C as ITypeInfo_Impl>::GetFuncDesc(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        index,
+                    )?;
+                    let ppFuncDesc__ = comidl_runtime::thunk::boxed_out(ppFuncDesc__)?;
+                    ppFuncDesc.write(ppFuncDesc__.into_raw());
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetVarDesc<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            index: u32,
+            ppVarDesc: *mut *mut VARDESC,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeInfo::GetVarDesc",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppVarDesc)?;
+                    let ppVarDesc__ = <C as ITypeInfo_Impl>::GetVarDesc(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        index,
+                    )?;
+                    let ppVarDesc__ = comidl_runtime::thunk::boxed_out(ppVarDesc__)?;
+                    ppVarDesc.write(ppVarDesc__.into_raw());
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetNames<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            memid: i32,
+            rgBstrNames: *mut comidl_runtime::BSTR,
+            cMaxNames: u32,
+            pcNames: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeInfo::GetNames",
+                || unsafe {
+                    let rgBstrNames__ = comidl_runtime::thunk::out_slice(
+                        rgBstrNames,
+                        comidl_runtime::thunk::len(cMaxNames)?,
+                    )?;
+                    let pcNames__ = <C as ITypeInfo_Impl>::GetNames(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        memid,
+                        rgBstrNames__,
+                    )?;
+                    let __code = comidl_runtime::thunk::fetched(
+                        pcNames__,
+                        rgBstrNames__.len(),
+                        pcNames,
+                    )?;
+                    Ok(__code)
+                },
+            )
+        }
+        unsafe extern "system" fn GetRefTypeOfImplType<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            index: u32,
+            pRefType: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeInfo::GetRefTypeOfImplType",
+                || unsafe {
+                    comidl_runtime::thunk::out(pRefType)?;
+                    let pRefType__ = <C as ITypeInfo_Impl>::GetRefTypeOfImplType(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        index,
+                    )?;
+                    pRefType.write(pRefType__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetImplTypeFlags<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            index: u32,
+            pImplTypeFlags: *mut i32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeInfo::GetImplTypeFlags",
+                || unsafe {
+                    comidl_runtime::thunk::out(pImplTypeFlags)?;
+                    let pImplTypeFlags__ = <C as ITypeInfo_Impl>::GetImplTypeFlags(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        index,
+                    )?;
+                    pImplTypeFlags.write(pImplTypeFlags__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetIDsOfNames<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            rgszNames: *mut comidl_runtime::PWSTR,
+            cNames: u32,
+            pMemId: *mut i32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeInfo::GetIDsOfNames",
+                || unsafe {
+                    <C as ITypeInfo_Impl>::GetIDsOfNames(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        rgszNames,
+                        cNames,
+                        pMemId,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Invoke<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pvInstance: *mut core::ffi::c_void,
+            memid: i32,
+            wFlags: u16,
+            pDispParams: *mut DISPPARAMS,
+            pVarResult: *mut VARIANT,
+            pExcepInfo: *mut EXCEPINFO,
+            puArgErr: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeInfo::Invoke",
+                || unsafe {
+                    comidl_runtime::thunk::out(puArgErr)?;
+                    let puArgErr__ = <C as ITypeInfo_Impl>::Invoke(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        pvInstance,
+                        memid,
+                        wFlags,
+                        comidl_runtime::thunk::in_out(pDispParams)?,
+                        pVarResult,
+                        pExcepInfo,
+                    )?;
+                    puArgErr.write(puArgErr__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetDocumentation<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            memid: i32,
+            pBstrName: *mut comidl_runtime::BSTR,
+            pBstrDocString: *mut comidl_runtime::BSTR,
+            pdwHelpContext: *mut u32,
+            pBstrHelpFile: *mut comidl_runtime::BSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeInfo::GetDocumentation",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(pBstrName)?;
+                    comidl_runtime::thunk::cleared_out(pBstrDocString)?;
+                    comidl_runtime::thunk::out(pdwHelpContext)?;
+                    comidl_runtime::thunk::cleared_out(pBstrHelpFile)?;
+                    let (
+                        pBstrName__,
+                        pBstrDocString__,
+                        pdwHelpContext__,
+                        pBstrHelpFile__,
+                    ) = <C as ITypeInfo_Impl>::GetDocumentation(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        memid,
+                    )?;
+                    pBstrName.write(pBstrName__);
+                    pBstrDocString.write(pBstrDocString__);
+                    pdwHelpContext.write(pdwHelpContext__);
+                    pBstrHelpFile.write(pBstrHelpFile__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetDllEntry<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            memid: i32,
+            invKind: INVOKEKIND,
+            pBstrDllName: *mut comidl_runtime::BSTR,
+            pBstrName: *mut comidl_runtime::BSTR,
+            pwOrdinal: *mut u16,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeInfo::GetDllEntry",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(pBstrDllName)?;
+                    comidl_runtime::thunk::cleared_out(pBstrName)?;
+                    comidl_runtime::thunk::out(pwOrdinal)?;
+                    let (pBstrDllName__, pBstrName__, pwOrdinal__) = <C as ITypeInfo_Impl>::GetDllEntry(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        memid,
+                        invKind,
+                    )?;
+                    pBstrDllName.write(pBstrDllName__);
+                    pBstrName.write(pBstrName__);
+                    pwOrdinal.write(pwOrdinal__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetRefTypeInfo<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            hRefType: u32,
+            ppTInfo: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeInfo::GetRefTypeInfo",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppTInfo)?;
+                    let ppTInfo__ = <C as ITypeInfo_Impl>::GetRefTypeInfo(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        hRefType,
+                    )?;
+                    ppTInfo.write(windows_core::Interface::into_raw(ppTInfo__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn AddressOfMember<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            memid: i32,
+            invKind: INVOKEKIND,
+            ppv: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeInfo::AddressOfMember",
+                || unsafe {
+                    <C as ITypeInfo_Impl>::AddressOfMember(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        memid,
+                        invKind,
+                        ppv,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn CreateInstance<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pUnkOuter: *mut core::ffi::c_void,
+            riid: *const windows_core::GUID,
+            ppvObj: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeInfo::CreateInstance",
+                || unsafe {
+                    comidl_runtime::thunk::required(riid)?;
+                    comidl_runtime::thunk::cleared_out(ppvObj)?;
+                    let ppvObj__ = <C as ITypeInfo_Impl>::CreateInstance(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::interface::<
+                            windows_core::IUnknown,
+                        >(&pUnkOuter)?,
+                    )?;
+                    comidl_runtime::thunk::query_out(&ppvObj__, riid, ppvObj).ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetMops<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            memid: i32,
+            pBstrMops: *mut comidl_runtime::BSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeInfo::GetMops",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(pBstrMops)?;
+                    let pBstrMops__ = <C as ITypeInfo_Impl>::GetMops(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        memid,
+                    )?;
+                    pBstrMops.write(pBstrMops__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetContainingTypeLib<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppTLib: *mut *mut core::ffi::c_void,
+            pIndex: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeInfo::GetContainingTypeLib",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppTLib)?;
+                    comidl_runtime::thunk::out(pIndex)?;
+                    let (ppTLib__, pIndex__) = <C as ITypeInfo_Impl>::GetContainingTypeLib(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppTLib.write(windows_core::Interface::into_raw(ppTLib__));
+                    pIndex.write(pIndex__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn ReleaseTypeAttr<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, pTypeAttr: *mut TYPEATTR) {
+            comidl_runtime::thunk::call_or(
+                "ITypeInfo::ReleaseTypeAttr",
+                (),
+                || unsafe {
+                    <C as ITypeInfo_Impl>::ReleaseTypeAttr(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        pTypeAttr,
+                    )
+                },
+            )
+        }
+        unsafe extern "system" fn ReleaseFuncDesc<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, pFuncDesc: *mut FUNCDESC) {
+            comidl_runtime::thunk::call_or(
+                "ITypeInfo::ReleaseFuncDesc",
+                (),
+                || unsafe {
+                    <C as ITypeInfo_Impl>::ReleaseFuncDesc(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        pFuncDesc,
+                    )
+                },
+            )
+        }
+        unsafe extern "system" fn ReleaseVarDesc<
+            C: ITypeInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, pVarDesc: *mut VARDESC) {
+            comidl_runtime::thunk::call_or(
+                "ITypeInfo::ReleaseVarDesc",
+                (),
+                || unsafe {
+                    <C as ITypeInfo_Impl>::ReleaseVarDesc(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        pVarDesc,
+                    )
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetTypeAttr: GetTypeAttr::<C, SLOT>,
+            GetTypeComp: GetTypeComp::<C, SLOT>,
+            GetFuncDesc: GetFuncDesc::<C, SLOT>,
+            GetVarDesc: GetVarDesc::<C, SLOT>,
+            GetNames: GetNames::<C, SLOT>,
+            GetRefTypeOfImplType: GetRefTypeOfImplType::<C, SLOT>,
+            GetImplTypeFlags: GetImplTypeFlags::<C, SLOT>,
+            GetIDsOfNames: GetIDsOfNames::<C, SLOT>,
+            Invoke: Invoke::<C, SLOT>,
+            GetDocumentation: GetDocumentation::<C, SLOT>,
+            GetDllEntry: GetDllEntry::<C, SLOT>,
+            GetRefTypeInfo: GetRefTypeInfo::<C, SLOT>,
+            AddressOfMember: AddressOfMember::<C, SLOT>,
+            CreateInstance: CreateInstance::<C, SLOT>,
+            GetMops: GetMops::<C, SLOT>,
+            GetContainingTypeLib: GetContainingTypeLib::<C, SLOT>,
+            ReleaseTypeAttr: ReleaseTypeAttr::<C, SLOT>,
+            ReleaseFuncDesc: ReleaseFuncDesc::<C, SLOT>,
+            ReleaseVarDesc: ReleaseVarDesc::<C, SLOT>,
+        }
+    }
+    /// Whether `ITypeInfo`'s vtable answers a `QueryInterface` for `iid`: `ITypeInfo` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ITypeInfo as windows_core::Interface>::IID
+    }
+}
 /// A type library: a collection of type descriptions.
 ///
 /// IID `{00020402-0000-0000-c000-000000000046}`
@@ -1333,6 +2189,316 @@ pub struct ITypeLib_Vtbl {
         *mut core::ffi::c_void,
         *mut TLIBATTR,
     ),
+}
+/// Implement this to serve [`ITypeLib`] from a Rust object (list `ITypeLib` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ITypeLib_Impl`",
+    label = "listed in `implements`, but has no `impl ITypeLib_Impl for {Self}`",
+    note = "add `impl ITypeLib_Impl for {Self}` with every method of `ITypeLib` (and of its bases' `_Impl` traits)"
+)]
+pub trait ITypeLib_Impl {
+    /// How many type descriptions the library holds.
+    fn GetTypeInfoCount(&self) -> u32;
+    /// A type description, by index.
+    ///
+    /// The `Ok` value is `ppTInfo`.
+    fn GetTypeInfo(&self, index: u32) -> windows_core::Result<ITypeInfo>;
+    /// The TYPEKIND of a type description, by index.
+    ///
+    /// The `Ok` value is `pTKind`.
+    fn GetTypeInfoType(&self, index: u32) -> windows_core::Result<TYPEKIND>;
+    /// A type description, by GUID.
+    ///
+    /// The `Ok` value is `ppTinfo`.
+    fn GetTypeInfoOfGuid(
+        &self,
+        guid: &windows_core::GUID,
+    ) -> windows_core::Result<ITypeInfo>;
+    /// The attributes of the library; free with ReleaseTLibAttr.
+    ///
+    /// The `Ok` value is `ppTLibAttr`.
+    ///
+    /// `ppTLibAttr` is returned by value, handed to the caller in task memory.
+    fn GetLibAttr(&self) -> windows_core::Result<TLIBATTR>;
+    /// The ITypeComp of the library.
+    ///
+    /// The `Ok` value is `ppTComp`.
+    fn GetTypeComp(&self) -> windows_core::Result<ITypeComp>;
+    /// Name, doc string and help topic of the library (index -1) or a type.
+    ///
+    /// The `Ok` value is (`pBstrName`, `pBstrDocString`, `pdwHelpContext`, `pBstrHelpFile`).
+    fn GetDocumentation(
+        &self,
+        index: i32,
+    ) -> windows_core::Result<
+        (comidl_runtime::BSTR, comidl_runtime::BSTR, u32, comidl_runtime::BSTR),
+    >;
+    /// Whether the library defines a name (and corrects its case).
+    ///
+    /// The `Ok` value is `pfName`.
+    ///
+    /// `szNameBuf` is passed raw: the IDL gives no safe reading of it.
+    fn IsName(
+        &self,
+        szNameBuf: comidl_runtime::PWSTR,
+        lHashVal: u32,
+    ) -> windows_core::Result<bool>;
+    /// Finds the type descriptions that define a name.
+    ///
+    /// `szNameBuf` is passed raw: the IDL gives no safe reading of it.
+    ///
+    /// `ppTInfo` is passed raw: the IDL gives no safe reading of it.
+    ///
+    /// `rgMemId` is passed raw: the IDL gives no safe reading of it.
+    fn FindName(
+        &self,
+        szNameBuf: comidl_runtime::PWSTR,
+        lHashVal: u32,
+        ppTInfo: *mut *mut core::ffi::c_void,
+        rgMemId: *mut i32,
+        pcFound: &mut u16,
+    ) -> windows_core::Result<()>;
+    /// Frees what GetLibAttr returned.
+    ///
+    /// `pTLibAttr` is passed raw: the IDL gives no safe reading of it.
+    fn ReleaseTLibAttr(&self, pTLibAttr: *mut TLIBATTR);
+}
+impl ITypeLib_Vtbl {
+    /// `ITypeLib`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: ITypeLib_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn GetTypeInfoCount<
+            C: ITypeLib_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> u32 {
+            comidl_runtime::thunk::call_or(
+                "ITypeLib::GetTypeInfoCount",
+                unsafe { core::mem::zeroed() },
+                || unsafe {
+                    <C as ITypeLib_Impl>::GetTypeInfoCount(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )
+                },
+            )
+        }
+        unsafe extern "system" fn GetTypeInfo<
+            C: ITypeLib_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            index: u32,
+            ppTInfo: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeLib::GetTypeInfo",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppTInfo)?;
+                    let ppTInfo__ = <C as ITypeLib_Impl>::GetTypeInfo(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        index,
+                    )?;
+                    ppTInfo.write(windows_core::Interface::into_raw(ppTInfo__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetTypeInfoType<
+            C: ITypeLib_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            index: u32,
+            pTKind: *mut TYPEKIND,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeLib::GetTypeInfoType",
+                || unsafe {
+                    comidl_runtime::thunk::out(pTKind)?;
+                    let pTKind__ = <C as ITypeLib_Impl>::GetTypeInfoType(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        index,
+                    )?;
+                    pTKind.write(pTKind__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetTypeInfoOfGuid<
+            C: ITypeLib_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            guid: *const windows_core::GUID,
+            ppTinfo: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeLib::GetTypeInfoOfGuid",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppTinfo)?;
+                    let ppTinfo__ = <C as ITypeLib_Impl>::GetTypeInfoOfGuid(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(guid)?,
+                    )?;
+                    ppTinfo.write(windows_core::Interface::into_raw(ppTinfo__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetLibAttr<
+            C: ITypeLib_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppTLibAttr: *mut *mut TLIBATTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeLib::GetLibAttr",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppTLibAttr)?;
+                    let ppTLibAttr__ = <C as ITypeLib_Impl>::GetLibAttr(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppTLibAttr__ = comidl_runtime::thunk::boxed_out(ppTLibAttr__)?;
+                    ppTLibAttr.write(ppTLibAttr__.into_raw());
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetTypeComp<
+            C: ITypeLib_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppTComp: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeLib::GetTypeComp",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppTComp)?;
+                    let ppTComp__ = <C as ITypeLib_Impl>::GetTypeComp(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppTComp.write(windows_core::Interface::into_raw(ppTComp__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetDocumentation<
+            C: ITypeLib_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            index: i32,
+            pBstrName: *mut comidl_runtime::BSTR,
+            pBstrDocString: *mut comidl_runtime::BSTR,
+            pdwHelpContext: *mut u32,
+            pBstrHelpFile: *mut comidl_runtime::BSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeLib::GetDocumentation",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(pBstrName)?;
+                    comidl_runtime::thunk::cleared_out(pBstrDocString)?;
+                    comidl_runtime::thunk::out(pdwHelpContext)?;
+                    comidl_runtime::thunk::cleared_out(pBstrHelpFile)?;
+                    let (
+                        pBstrName__,
+                        pBstrDocString__,
+                        pdwHelpContext__,
+                        pBstrHelpFile__,
+                    ) = <C as ITypeLib_Impl>::GetDocumentation(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        index,
+                    )?;
+                    pBstrName.write(pBstrName__);
+                    pBstrDocString.write(pBstrDocString__);
+                    pdwHelpContext.write(pdwHelpContext__);
+                    pBstrHelpFile.write(pBstrHelpFile__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn IsName<
+            C: ITypeLib_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            szNameBuf: comidl_runtime::PWSTR,
+            lHashVal: u32,
+            pfName: *mut windows_core::BOOL,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeLib::IsName",
+                || unsafe {
+                    comidl_runtime::thunk::out(pfName)?;
+                    let pfName__ = <C as ITypeLib_Impl>::IsName(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        szNameBuf,
+                        lHashVal,
+                    )?;
+                    pfName.write(pfName__.into());
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn FindName<
+            C: ITypeLib_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            szNameBuf: comidl_runtime::PWSTR,
+            lHashVal: u32,
+            ppTInfo: *mut *mut core::ffi::c_void,
+            rgMemId: *mut i32,
+            pcFound: *mut u16,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ITypeLib::FindName",
+                || unsafe {
+                    <C as ITypeLib_Impl>::FindName(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        szNameBuf,
+                        lHashVal,
+                        ppTInfo,
+                        rgMemId,
+                        comidl_runtime::thunk::in_out(pcFound)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn ReleaseTLibAttr<
+            C: ITypeLib_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, pTLibAttr: *mut TLIBATTR) {
+            comidl_runtime::thunk::call_or(
+                "ITypeLib::ReleaseTLibAttr",
+                (),
+                || unsafe {
+                    <C as ITypeLib_Impl>::ReleaseTLibAttr(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        pTLibAttr,
+                    )
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetTypeInfoCount: GetTypeInfoCount::<C, SLOT>,
+            GetTypeInfo: GetTypeInfo::<C, SLOT>,
+            GetTypeInfoType: GetTypeInfoType::<C, SLOT>,
+            GetTypeInfoOfGuid: GetTypeInfoOfGuid::<C, SLOT>,
+            GetLibAttr: GetLibAttr::<C, SLOT>,
+            GetTypeComp: GetTypeComp::<C, SLOT>,
+            GetDocumentation: GetDocumentation::<C, SLOT>,
+            IsName: IsName::<C, SLOT>,
+            FindName: FindName::<C, SLOT>,
+            ReleaseTLibAttr: ReleaseTLibAttr::<C, SLOT>,
+        }
+    }
+    /// Whether `ITypeLib`'s vtable answers a `QueryInterface` for `iid`: `ITypeLib` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ITypeLib as windows_core::Interface>::IID
+    }
 }
 /// The platform a type library was built for.
 #[repr(transparent)]
@@ -1703,6 +2869,469 @@ pub struct IRecordInfo_Vtbl {
         *mut core::ffi::c_void,
         *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`IRecordInfo`] from a Rust object (list `IRecordInfo` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IRecordInfo_Impl`",
+    label = "listed in `implements`, but has no `impl IRecordInfo_Impl for {Self}`",
+    note = "add `impl IRecordInfo_Impl for {Self}` with every method of `IRecordInfo` (and of its bases' `_Impl` traits)"
+)]
+pub trait IRecordInfo_Impl {
+    /// Initializes a new record in place.
+    ///
+    /// `pvNew` is passed raw: the IDL gives no safe reading of it.
+    fn RecordInit(&self, pvNew: *mut core::ffi::c_void) -> windows_core::Result<()>;
+    /// Frees the resources a record holds (not the record itself).
+    ///
+    /// `pvExisting` is passed raw: the IDL gives no safe reading of it.
+    fn RecordClear(
+        &self,
+        pvExisting: *mut core::ffi::c_void,
+    ) -> windows_core::Result<()>;
+    /// Copies a record.
+    ///
+    /// `pvExisting` is passed raw: the IDL gives no safe reading of it.
+    ///
+    /// `pvNew` is passed raw: the IDL gives no safe reading of it.
+    fn RecordCopy(
+        &self,
+        pvExisting: *mut core::ffi::c_void,
+        pvNew: *mut core::ffi::c_void,
+    ) -> windows_core::Result<()>;
+    /// The GUID of the record type.
+    ///
+    /// The `Ok` value is `pguid`.
+    fn GetGuid(&self) -> windows_core::Result<windows_core::GUID>;
+    /// The name of the record type.
+    ///
+    /// The `Ok` value is `pbstrName`.
+    fn GetName(&self) -> windows_core::Result<comidl_runtime::BSTR>;
+    /// The size of one record in bytes.
+    ///
+    /// The `Ok` value is `pcbSize`.
+    fn GetSize(&self) -> windows_core::Result<u32>;
+    /// The type description of the record type.
+    ///
+    /// The `Ok` value is `ppTypeInfo`.
+    fn GetTypeInfo(&self) -> windows_core::Result<ITypeInfo>;
+    /// Copies the value of a field into a VARIANT.
+    ///
+    /// `pvData` is passed raw: the IDL gives no safe reading of it.
+    ///
+    /// `pvarField` is passed raw: the IDL gives no safe reading of it.
+    fn GetField(
+        &self,
+        pvData: *mut core::ffi::c_void,
+        szFieldName: &comidl_runtime::WideStr,
+        pvarField: *mut VARIANT,
+    ) -> windows_core::Result<()>;
+    /// Points a VARIANT at the value of a field, without copying.
+    ///
+    /// `pvData` is passed raw: the IDL gives no safe reading of it.
+    ///
+    /// `pvarField` is passed raw: the IDL gives no safe reading of it.
+    ///
+    /// `ppvDataCArray` is passed raw: the IDL gives no safe reading of it.
+    fn GetFieldNoCopy(
+        &self,
+        pvData: *mut core::ffi::c_void,
+        szFieldName: &comidl_runtime::WideStr,
+        pvarField: *mut VARIANT,
+        ppvDataCArray: *mut *mut core::ffi::c_void,
+    ) -> windows_core::Result<()>;
+    /// Sets a field by copying a VARIANT.
+    ///
+    /// `pvData` is passed raw: the IDL gives no safe reading of it.
+    fn PutField(
+        &self,
+        wFlags: u32,
+        pvData: *mut core::ffi::c_void,
+        szFieldName: &comidl_runtime::WideStr,
+        pvarField: &VARIANT,
+    ) -> windows_core::Result<()>;
+    /// Sets a field by taking over a VARIANT's value.
+    ///
+    /// `pvData` is passed raw: the IDL gives no safe reading of it.
+    fn PutFieldNoCopy(
+        &self,
+        wFlags: u32,
+        pvData: *mut core::ffi::c_void,
+        szFieldName: &comidl_runtime::WideStr,
+        pvarField: &VARIANT,
+    ) -> windows_core::Result<()>;
+    /// The names of the fields.
+    ///
+    /// `rgBstrNames` is passed raw: the IDL gives no safe reading of it.
+    fn GetFieldNames(
+        &self,
+        pcNames: &mut u32,
+        rgBstrNames: *mut comidl_runtime::BSTR,
+    ) -> windows_core::Result<()>;
+    /// Whether another IRecordInfo describes the same type.
+    ///
+    /// `pRecordInfo` is passed raw: the IDL gives no safe reading of it.
+    fn IsMatchingType(&self, pRecordInfo: *mut core::ffi::c_void) -> bool;
+    /// Allocates and initializes a record.
+    fn RecordCreate(&self) -> *mut core::ffi::c_void;
+    /// Allocates a copy of a record.
+    ///
+    /// `pvSource` is passed raw: the IDL gives no safe reading of it.
+    ///
+    /// `ppvDest` is passed raw: the IDL gives no safe reading of it.
+    fn RecordCreateCopy(
+        &self,
+        pvSource: *mut core::ffi::c_void,
+        ppvDest: *mut *mut core::ffi::c_void,
+    ) -> windows_core::Result<()>;
+    /// Clears and frees a record made by RecordCreate.
+    ///
+    /// `pvRecord` is passed raw: the IDL gives no safe reading of it.
+    fn RecordDestroy(
+        &self,
+        pvRecord: *mut core::ffi::c_void,
+    ) -> windows_core::Result<()>;
+}
+impl IRecordInfo_Vtbl {
+    /// `IRecordInfo`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IRecordInfo_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn RecordInit<
+            C: IRecordInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pvNew: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRecordInfo::RecordInit",
+                || unsafe {
+                    <C as IRecordInfo_Impl>::RecordInit(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        pvNew,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn RecordClear<
+            C: IRecordInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pvExisting: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRecordInfo::RecordClear",
+                || unsafe {
+                    <C as IRecordInfo_Impl>::RecordClear(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        pvExisting,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn RecordCopy<
+            C: IRecordInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pvExisting: *mut core::ffi::c_void,
+            pvNew: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRecordInfo::RecordCopy",
+                || unsafe {
+                    <C as IRecordInfo_Impl>::RecordCopy(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        pvExisting,
+                        pvNew,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetGuid<
+            C: IRecordInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pguid: *mut windows_core::GUID,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRecordInfo::GetGuid",
+                || unsafe {
+                    comidl_runtime::thunk::out(pguid)?;
+                    let pguid__ = <C as IRecordInfo_Impl>::GetGuid(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pguid.write(pguid__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetName<
+            C: IRecordInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pbstrName: *mut comidl_runtime::BSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRecordInfo::GetName",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(pbstrName)?;
+                    let pbstrName__ = <C as IRecordInfo_Impl>::GetName(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pbstrName.write(pbstrName__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetSize<
+            C: IRecordInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, pcbSize: *mut u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRecordInfo::GetSize",
+                || unsafe {
+                    comidl_runtime::thunk::out(pcbSize)?;
+                    let pcbSize__ = <C as IRecordInfo_Impl>::GetSize(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pcbSize.write(pcbSize__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetTypeInfo<
+            C: IRecordInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppTypeInfo: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRecordInfo::GetTypeInfo",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppTypeInfo)?;
+                    let ppTypeInfo__ = <C as IRecordInfo_Impl>::GetTypeInfo(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppTypeInfo.write(windows_core::Interface::into_raw(ppTypeInfo__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetField<
+            C: IRecordInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pvData: *mut core::ffi::c_void,
+            szFieldName: comidl_runtime::PCWSTR,
+            pvarField: *mut VARIANT,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRecordInfo::GetField",
+                || unsafe {
+                    <C as IRecordInfo_Impl>::GetField(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        pvData,
+                        comidl_runtime::thunk::wide(szFieldName.0)?,
+                        pvarField,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetFieldNoCopy<
+            C: IRecordInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pvData: *mut core::ffi::c_void,
+            szFieldName: comidl_runtime::PCWSTR,
+            pvarField: *mut VARIANT,
+            ppvDataCArray: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRecordInfo::GetFieldNoCopy",
+                || unsafe {
+                    <C as IRecordInfo_Impl>::GetFieldNoCopy(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        pvData,
+                        comidl_runtime::thunk::wide(szFieldName.0)?,
+                        pvarField,
+                        ppvDataCArray,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn PutField<
+            C: IRecordInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            wFlags: u32,
+            pvData: *mut core::ffi::c_void,
+            szFieldName: comidl_runtime::PCWSTR,
+            pvarField: *mut VARIANT,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRecordInfo::PutField",
+                || unsafe {
+                    <C as IRecordInfo_Impl>::PutField(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        wFlags,
+                        pvData,
+                        comidl_runtime::thunk::wide(szFieldName.0)?,
+                        comidl_runtime::thunk::required(pvarField)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn PutFieldNoCopy<
+            C: IRecordInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            wFlags: u32,
+            pvData: *mut core::ffi::c_void,
+            szFieldName: comidl_runtime::PCWSTR,
+            pvarField: *mut VARIANT,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRecordInfo::PutFieldNoCopy",
+                || unsafe {
+                    <C as IRecordInfo_Impl>::PutFieldNoCopy(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        wFlags,
+                        pvData,
+                        comidl_runtime::thunk::wide(szFieldName.0)?,
+                        comidl_runtime::thunk::required(pvarField)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetFieldNames<
+            C: IRecordInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pcNames: *mut u32,
+            rgBstrNames: *mut comidl_runtime::BSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRecordInfo::GetFieldNames",
+                || unsafe {
+                    <C as IRecordInfo_Impl>::GetFieldNames(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::in_out(pcNames)?,
+                        rgBstrNames,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn IsMatchingType<
+            C: IRecordInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pRecordInfo: *mut core::ffi::c_void,
+        ) -> windows_core::BOOL {
+            comidl_runtime::thunk::call_or(
+                    "IRecordInfo::IsMatchingType",
+                    false,
+                    || unsafe {
+                        <C as IRecordInfo_Impl>::IsMatchingType(
+                            comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                            pRecordInfo,
+                        )
+                    },
+                )
+                .into()
+        }
+        unsafe extern "system" fn RecordCreate<
+            C: IRecordInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> *mut core::ffi::c_void {
+            comidl_runtime::thunk::call_or(
+                "IRecordInfo::RecordCreate",
+                unsafe { core::mem::zeroed() },
+                || unsafe {
+                    <C as IRecordInfo_Impl>::RecordCreate(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )
+                },
+            )
+        }
+        unsafe extern "system" fn RecordCreateCopy<
+            C: IRecordInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pvSource: *mut core::ffi::c_void,
+            ppvDest: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRecordInfo::RecordCreateCopy",
+                || unsafe {
+                    <C as IRecordInfo_Impl>::RecordCreateCopy(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        pvSource,
+                        ppvDest,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn RecordDestroy<
+            C: IRecordInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pvRecord: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRecordInfo::RecordDestroy",
+                || unsafe {
+                    <C as IRecordInfo_Impl>::RecordDestroy(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        pvRecord,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            RecordInit: RecordInit::<C, SLOT>,
+            RecordClear: RecordClear::<C, SLOT>,
+            RecordCopy: RecordCopy::<C, SLOT>,
+            GetGuid: GetGuid::<C, SLOT>,
+            GetName: GetName::<C, SLOT>,
+            GetSize: GetSize::<C, SLOT>,
+            GetTypeInfo: GetTypeInfo::<C, SLOT>,
+            GetField: GetField::<C, SLOT>,
+            GetFieldNoCopy: GetFieldNoCopy::<C, SLOT>,
+            PutField: PutField::<C, SLOT>,
+            PutFieldNoCopy: PutFieldNoCopy::<C, SLOT>,
+            GetFieldNames: GetFieldNames::<C, SLOT>,
+            IsMatchingType: IsMatchingType::<C, SLOT>,
+            RecordCreate: RecordCreate::<C, SLOT>,
+            RecordCreateCopy: RecordCreateCopy::<C, SLOT>,
+            RecordDestroy: RecordDestroy::<C, SLOT>,
+        }
+    }
+    /// Whether `IRecordInfo`'s vtable answers a `QueryInterface` for `iid`: `IRecordInfo` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IRecordInfo as windows_core::Interface>::IID
+    }
 }
 #[repr(C)]
 pub union VARIANT_0 {

@@ -204,6 +204,267 @@ pub struct IBindCtx_Vtbl {
         comidl_runtime::PWSTR,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IBindCtx`] from a Rust object (list `IBindCtx` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IBindCtx_Impl`",
+    label = "listed in `implements`, but has no `impl IBindCtx_Impl for {Self}`",
+    note = "add `impl IBindCtx_Impl for {Self}` with every method of `IBindCtx` (and of its bases' `_Impl` traits)"
+)]
+pub trait IBindCtx_Impl {
+    /// Keeps an object alive until the bind context is released.
+    fn RegisterObjectBound(
+        &self,
+        punk: Option<&windows_core::IUnknown>,
+    ) -> windows_core::Result<()>;
+    /// Lets go of an object registered with RegisterObjectBound.
+    fn RevokeObjectBound(
+        &self,
+        punk: Option<&windows_core::IUnknown>,
+    ) -> windows_core::Result<()>;
+    /// Lets go of every object registered with RegisterObjectBound.
+    fn ReleaseBoundObjects(&self) -> windows_core::Result<()>;
+    /// Sets the binding options.
+    fn SetBindOptions(&self, pbindopts: &BIND_OPTS) -> windows_core::Result<()>;
+    /// Reads the binding options; the caller sets cbStruct first.
+    fn GetBindOptions(&self, pbindopts: &mut BIND_OPTS) -> windows_core::Result<()>;
+    /// The running object table of the machine.
+    ///
+    /// The `Ok` value is `pprot`.
+    fn GetRunningObjectTable(&self) -> windows_core::Result<IRunningObjectTable>;
+    /// Stores an object under a string key.
+    fn RegisterObjectParam(
+        &self,
+        pszKey: &comidl_runtime::WideStr,
+        punk: Option<&windows_core::IUnknown>,
+    ) -> windows_core::Result<()>;
+    /// Looks up an object stored with RegisterObjectParam.
+    ///
+    /// The `Ok` value is `ppunk`.
+    fn GetObjectParam(
+        &self,
+        pszKey: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<windows_core::IUnknown>;
+    /// Enumerates the keys of the stored objects.
+    ///
+    /// The `Ok` value is `ppenum`.
+    fn EnumObjectParam(&self) -> windows_core::Result<super::objidlbase::IEnumString>;
+    /// Removes an object stored with RegisterObjectParam.
+    fn RevokeObjectParam(
+        &self,
+        pszKey: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<()>;
+}
+impl IBindCtx_Vtbl {
+    /// `IBindCtx`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IBindCtx_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn RegisterObjectBound<
+            C: IBindCtx_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            punk: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IBindCtx::RegisterObjectBound",
+                || unsafe {
+                    <C as IBindCtx_Impl>::RegisterObjectBound(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <windows_core::IUnknown as windows_core::Interface>::from_raw_borrowed(
+                            &punk,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn RevokeObjectBound<
+            C: IBindCtx_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            punk: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IBindCtx::RevokeObjectBound",
+                || unsafe {
+                    <C as IBindCtx_Impl>::RevokeObjectBound(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <windows_core::IUnknown as windows_core::Interface>::from_raw_borrowed(
+                            &punk,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn ReleaseBoundObjects<
+            C: IBindCtx_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IBindCtx::ReleaseBoundObjects",
+                || unsafe {
+                    <C as IBindCtx_Impl>::ReleaseBoundObjects(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetBindOptions<
+            C: IBindCtx_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pbindopts: *mut BIND_OPTS,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IBindCtx::SetBindOptions",
+                || unsafe {
+                    <C as IBindCtx_Impl>::SetBindOptions(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(pbindopts)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetBindOptions<
+            C: IBindCtx_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pbindopts: *mut BIND_OPTS,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IBindCtx::GetBindOptions",
+                || unsafe {
+                    <C as IBindCtx_Impl>::GetBindOptions(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::in_out(pbindopts)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetRunningObjectTable<
+            C: IBindCtx_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pprot: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IBindCtx::GetRunningObjectTable",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(pprot)?;
+                    let pprot__ = <C as IBindCtx_Impl>::GetRunningObjectTable(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pprot.write(windows_core::Interface::into_raw(pprot__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn RegisterObjectParam<
+            C: IBindCtx_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszKey: comidl_runtime::PWSTR,
+            punk: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IBindCtx::RegisterObjectParam",
+                || unsafe {
+                    <C as IBindCtx_Impl>::RegisterObjectParam(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszKey.0)?,
+                        <windows_core::IUnknown as windows_core::Interface>::from_raw_borrowed(
+                            &punk,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetObjectParam<
+            C: IBindCtx_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszKey: comidl_runtime::PWSTR,
+            ppunk: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IBindCtx::GetObjectParam",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppunk)?;
+                    let ppunk__ = <C as IBindCtx_Impl>::GetObjectParam(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszKey.0)?,
+                    )?;
+                    ppunk.write(windows_core::Interface::into_raw(ppunk__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn EnumObjectParam<
+            C: IBindCtx_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppenum: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IBindCtx::EnumObjectParam",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppenum)?;
+                    let ppenum__ = <C as IBindCtx_Impl>::EnumObjectParam(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn RevokeObjectParam<
+            C: IBindCtx_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszKey: comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IBindCtx::RevokeObjectParam",
+                || unsafe {
+                    <C as IBindCtx_Impl>::RevokeObjectParam(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszKey.0)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            RegisterObjectBound: RegisterObjectBound::<C, SLOT>,
+            RevokeObjectBound: RevokeObjectBound::<C, SLOT>,
+            ReleaseBoundObjects: ReleaseBoundObjects::<C, SLOT>,
+            SetBindOptions: SetBindOptions::<C, SLOT>,
+            GetBindOptions: GetBindOptions::<C, SLOT>,
+            GetRunningObjectTable: GetRunningObjectTable::<C, SLOT>,
+            RegisterObjectParam: RegisterObjectParam::<C, SLOT>,
+            GetObjectParam: GetObjectParam::<C, SLOT>,
+            EnumObjectParam: EnumObjectParam::<C, SLOT>,
+            RevokeObjectParam: RevokeObjectParam::<C, SLOT>,
+        }
+    }
+    /// Whether `IBindCtx`'s vtable answers a `QueryInterface` for `iid`: `IBindCtx` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IBindCtx as windows_core::Interface>::IID
+    }
+}
 /// Options that apply to a whole binding operation.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -339,6 +600,123 @@ pub struct IEnumMoniker_Vtbl {
         *mut core::ffi::c_void,
         *mut *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`IEnumMoniker`] from a Rust object (list `IEnumMoniker` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IEnumMoniker_Impl`",
+    label = "listed in `implements`, but has no `impl IEnumMoniker_Impl for {Self}`",
+    note = "add `impl IEnumMoniker_Impl for {Self}` with every method of `IEnumMoniker` (and of its bases' `_Impl` traits)"
+)]
+pub trait IEnumMoniker_Impl {
+    /// Fetches up to celt monikers; S_FALSE when fewer were left.
+    ///
+    /// The `Ok` value is `pceltFetched`.
+    ///
+    /// `celt` is the length of `rgelt`.
+    ///
+    /// `pceltFetched` is how many elements of `rgelt` it filled (written only when the caller passes `pceltFetched`); the caller gets `S_FALSE` when that is fewer than `rgelt.len()`.
+    fn Next(&self, rgelt: &mut [Option<IMoniker>]) -> windows_core::Result<u32>;
+    /// Skips celt monikers.
+    fn Skip(&self, celt: u32) -> windows_core::Result<()>;
+    /// Goes back to the first moniker.
+    fn Reset(&self) -> windows_core::Result<()>;
+    /// Copies the enumerator, position included.
+    ///
+    /// The `Ok` value is `ppenum`.
+    fn Clone(&self) -> windows_core::Result<IEnumMoniker>;
+}
+impl IEnumMoniker_Vtbl {
+    /// `IEnumMoniker`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IEnumMoniker_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn Next<
+            C: IEnumMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            celt: u32,
+            rgelt: *mut *mut core::ffi::c_void,
+            pceltFetched: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumMoniker::Next",
+                || unsafe {
+                    let rgelt__ = comidl_runtime::thunk::out_slice(
+                        rgelt.cast::<Option<IMoniker>>(),
+                        comidl_runtime::thunk::len(celt)?,
+                    )?;
+                    let pceltFetched__ = <C as IEnumMoniker_Impl>::Next(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        rgelt__,
+                    )?;
+                    let __code = comidl_runtime::thunk::fetched(
+                        pceltFetched__,
+                        rgelt__.len(),
+                        pceltFetched,
+                    )?;
+                    Ok(__code)
+                },
+            )
+        }
+        unsafe extern "system" fn Skip<
+            C: IEnumMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumMoniker::Skip",
+                || unsafe {
+                    <C as IEnumMoniker_Impl>::Skip(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        celt,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Reset<
+            C: IEnumMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumMoniker::Reset",
+                || unsafe {
+                    <C as IEnumMoniker_Impl>::Reset(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Clone<
+            C: IEnumMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppenum: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumMoniker::Clone",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppenum)?;
+                    let ppenum__ = <C as IEnumMoniker_Impl>::Clone(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Next: Next::<C, SLOT>,
+            Skip: Skip::<C, SLOT>,
+            Reset: Reset::<C, SLOT>,
+            Clone: Clone::<C, SLOT>,
+        }
+    }
+    /// Whether `IEnumMoniker`'s vtable answers a `QueryInterface` for `iid`: `IEnumMoniker` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IEnumMoniker as windows_core::Interface>::IID
+    }
 }
 /// The machine-wide table of running objects, by moniker.
 ///
@@ -505,6 +883,223 @@ pub struct IRunningObjectTable_Vtbl {
         *mut *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IRunningObjectTable`] from a Rust object (list `IRunningObjectTable` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IRunningObjectTable_Impl`",
+    label = "listed in `implements`, but has no `impl IRunningObjectTable_Impl for {Self}`",
+    note = "add `impl IRunningObjectTable_Impl for {Self}` with every method of `IRunningObjectTable` (and of its bases' `_Impl` traits)"
+)]
+pub trait IRunningObjectTable_Impl {
+    /// Registers a running object under a moniker.
+    ///
+    /// The `Ok` value is `pdwRegister`.
+    fn Register(
+        &self,
+        grfFlags: u32,
+        punkObject: Option<&windows_core::IUnknown>,
+        pmkObjectName: Option<&IMoniker>,
+    ) -> windows_core::Result<u32>;
+    /// Removes a registration.
+    fn Revoke(&self, dwRegister: u32) -> windows_core::Result<()>;
+    /// S_OK when an object is registered under the moniker.
+    fn IsRunning(&self, pmkObjectName: Option<&IMoniker>) -> windows_core::Result<()>;
+    /// The object registered under a moniker.
+    ///
+    /// The `Ok` value is `ppunkObject`.
+    fn GetObject(
+        &self,
+        pmkObjectName: Option<&IMoniker>,
+    ) -> windows_core::Result<windows_core::IUnknown>;
+    /// Records when a registered object last changed.
+    fn NoteChangeTime(
+        &self,
+        dwRegister: u32,
+        pfiletime: &super::wtypesbase::FILETIME,
+    ) -> windows_core::Result<()>;
+    /// When the object registered under a moniker last changed.
+    ///
+    /// The `Ok` value is `pfiletime`.
+    fn GetTimeOfLastChange(
+        &self,
+        pmkObjectName: Option<&IMoniker>,
+    ) -> windows_core::Result<super::wtypesbase::FILETIME>;
+    /// Enumerates the monikers of all registered objects.
+    ///
+    /// The `Ok` value is `ppenumMoniker`.
+    fn EnumRunning(&self) -> windows_core::Result<IEnumMoniker>;
+}
+impl IRunningObjectTable_Vtbl {
+    /// `IRunningObjectTable`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: IRunningObjectTable_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn Register<
+            C: IRunningObjectTable_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            grfFlags: u32,
+            punkObject: *mut core::ffi::c_void,
+            pmkObjectName: *mut core::ffi::c_void,
+            pdwRegister: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRunningObjectTable::Register",
+                || unsafe {
+                    comidl_runtime::thunk::out(pdwRegister)?;
+                    let pdwRegister__ = <C as IRunningObjectTable_Impl>::Register(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        grfFlags,
+                        <windows_core::IUnknown as windows_core::Interface>::from_raw_borrowed(
+                            &punkObject,
+                        ),
+                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
+                            &pmkObjectName,
+                        ),
+                    )?;
+                    pdwRegister.write(pdwRegister__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Revoke<
+            C: IRunningObjectTable_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, dwRegister: u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRunningObjectTable::Revoke",
+                || unsafe {
+                    <C as IRunningObjectTable_Impl>::Revoke(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        dwRegister,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn IsRunning<
+            C: IRunningObjectTable_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pmkObjectName: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRunningObjectTable::IsRunning",
+                || unsafe {
+                    <C as IRunningObjectTable_Impl>::IsRunning(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
+                            &pmkObjectName,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetObject<
+            C: IRunningObjectTable_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pmkObjectName: *mut core::ffi::c_void,
+            ppunkObject: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRunningObjectTable::GetObject",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppunkObject)?;
+                    let ppunkObject__ = <C as IRunningObjectTable_Impl>::GetObject(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
+                            &pmkObjectName,
+                        ),
+                    )?;
+                    ppunkObject.write(windows_core::Interface::into_raw(ppunkObject__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn NoteChangeTime<
+            C: IRunningObjectTable_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            dwRegister: u32,
+            pfiletime: *mut super::wtypesbase::FILETIME,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRunningObjectTable::NoteChangeTime",
+                || unsafe {
+                    <C as IRunningObjectTable_Impl>::NoteChangeTime(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        dwRegister,
+                        comidl_runtime::thunk::required(pfiletime)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetTimeOfLastChange<
+            C: IRunningObjectTable_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pmkObjectName: *mut core::ffi::c_void,
+            pfiletime: *mut super::wtypesbase::FILETIME,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRunningObjectTable::GetTimeOfLastChange",
+                || unsafe {
+                    comidl_runtime::thunk::out(pfiletime)?;
+                    let pfiletime__ = <C as IRunningObjectTable_Impl>::GetTimeOfLastChange(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
+                            &pmkObjectName,
+                        ),
+                    )?;
+                    pfiletime.write(pfiletime__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn EnumRunning<
+            C: IRunningObjectTable_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppenumMoniker: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IRunningObjectTable::EnumRunning",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppenumMoniker)?;
+                    let ppenumMoniker__ = <C as IRunningObjectTable_Impl>::EnumRunning(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppenumMoniker
+                        .write(windows_core::Interface::into_raw(ppenumMoniker__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Register: Register::<C, SLOT>,
+            Revoke: Revoke::<C, SLOT>,
+            IsRunning: IsRunning::<C, SLOT>,
+            GetObject: GetObject::<C, SLOT>,
+            NoteChangeTime: NoteChangeTime::<C, SLOT>,
+            GetTimeOfLastChange: GetTimeOfLastChange::<C, SLOT>,
+            EnumRunning: EnumRunning::<C, SLOT>,
+        }
+    }
+    /// Whether `IRunningObjectTable`'s vtable answers a `QueryInterface` for `iid`: `IRunningObjectTable` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IRunningObjectTable as windows_core::Interface>::IID
+    }
+}
 /// An object that can say which class it is (base of the IPersist* family).
 ///
 /// IID `{0000010c-0000-0000-c000-000000000046}`
@@ -538,6 +1133,50 @@ pub struct IPersist_Vtbl {
         *mut core::ffi::c_void,
         *mut windows_core::GUID,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`IPersist`] from a Rust object (list `IPersist` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IPersist_Impl`",
+    label = "listed in `implements`, but has no `impl IPersist_Impl for {Self}`",
+    note = "add `impl IPersist_Impl for {Self}` with every method of `IPersist` (and of its bases' `_Impl` traits)"
+)]
+pub trait IPersist_Impl {
+    /// The CLSID of the code that can load the object's saved state.
+    ///
+    /// The `Ok` value is `pClassID`.
+    fn GetClassID(&self) -> windows_core::Result<windows_core::GUID>;
+}
+impl IPersist_Vtbl {
+    /// `IPersist`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IPersist_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn GetClassID<
+            C: IPersist_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pClassID: *mut windows_core::GUID,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IPersist::GetClassID",
+                || unsafe {
+                    comidl_runtime::thunk::out(pClassID)?;
+                    let pClassID__ = <C as IPersist_Impl>::GetClassID(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pClassID.write(pClassID__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetClassID: GetClassID::<C, SLOT>,
+        }
+    }
+    /// Whether `IPersist`'s vtable answers a `QueryInterface` for `iid`: `IPersist` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IPersist as windows_core::Interface>::IID
+    }
 }
 /// An object that saves its state to and loads it from a stream.
 ///
@@ -635,6 +1274,123 @@ pub struct IPersistStream_Vtbl {
         *mut core::ffi::c_void,
         *mut super::wtypesbase::ULARGE_INTEGER,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`IPersistStream`] from a Rust object (list `IPersistStream` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IPersistStream_Impl`",
+    label = "listed in `implements`, but has no `impl IPersistStream_Impl for {Self}`",
+    note = "add `impl IPersistStream_Impl for {Self}` with every method of `IPersistStream` (and of its bases' `_Impl` traits)"
+)]
+pub trait IPersistStream_Impl: IPersist_Impl {
+    /// S_OK when the object changed since it was last saved, else S_FALSE.
+    fn IsDirty(&self) -> windows_core::Result<()>;
+    /// Loads the object's state from a stream.
+    fn Load(
+        &self,
+        pStm: Option<&super::objidlbase::IStream>,
+    ) -> windows_core::Result<()>;
+    /// Saves the object's state to a stream.
+    fn Save(
+        &self,
+        pStm: Option<&super::objidlbase::IStream>,
+        fClearDirty: bool,
+    ) -> windows_core::Result<()>;
+    /// Upper bound of the bytes Save would write.
+    ///
+    /// The `Ok` value is `pcbSize`.
+    fn GetSizeMax(&self) -> windows_core::Result<super::wtypesbase::ULARGE_INTEGER>;
+}
+impl IPersistStream_Vtbl {
+    /// `IPersistStream`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IPersistStream_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn IsDirty<
+            C: IPersistStream_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IPersistStream::IsDirty",
+                || unsafe {
+                    <C as IPersistStream_Impl>::IsDirty(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Load<
+            C: IPersistStream_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pStm: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IPersistStream::Load",
+                || unsafe {
+                    <C as IPersistStream_Impl>::Load(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <super::objidlbase::IStream as windows_core::Interface>::from_raw_borrowed(
+                            &pStm,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Save<
+            C: IPersistStream_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pStm: *mut core::ffi::c_void,
+            fClearDirty: windows_core::BOOL,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IPersistStream::Save",
+                || unsafe {
+                    <C as IPersistStream_Impl>::Save(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <super::objidlbase::IStream as windows_core::Interface>::from_raw_borrowed(
+                            &pStm,
+                        ),
+                        fClearDirty.as_bool(),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetSizeMax<
+            C: IPersistStream_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pcbSize: *mut super::wtypesbase::ULARGE_INTEGER,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IPersistStream::GetSizeMax",
+                || unsafe {
+                    comidl_runtime::thunk::out(pcbSize)?;
+                    let pcbSize__ = <C as IPersistStream_Impl>::GetSizeMax(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pcbSize.write(pcbSize__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: IPersist_Vtbl::new::<C, SLOT>(),
+            IsDirty: IsDirty::<C, SLOT>,
+            Load: Load::<C, SLOT>,
+            Save: Save::<C, SLOT>,
+            GetSizeMax: GetSizeMax::<C, SLOT>,
+        }
+    }
+    /// Whether `IPersistStream`'s vtable answers a `QueryInterface` for `iid`: `IPersistStream` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IPersistStream as windows_core::Interface>::IID
+            || IPersist_Vtbl::matches(iid)
+    }
 }
 /// A name for an object, and the means to find (bind to) that object.
 ///
@@ -1018,6 +1774,502 @@ pub struct IMoniker_Vtbl {
         *mut u32,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IMoniker`] from a Rust object (list `IMoniker` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IMoniker_Impl`",
+    label = "listed in `implements`, but has no `impl IMoniker_Impl for {Self}`",
+    note = "add `impl IMoniker_Impl for {Self}` with every method of `IMoniker` (and of its bases' `_Impl` traits)"
+)]
+pub trait IMoniker_Impl: IPersistStream_Impl {
+    /// Finds (or starts) the named object and returns an interface on it.
+    ///
+    /// The `Ok` value is `ppvResult`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riidResult` asks for (`E_NOINTERFACE` when it has none such).
+    fn BindToObject(
+        &self,
+        pbc: Option<&IBindCtx>,
+        pmkToLeft: Option<&IMoniker>,
+    ) -> windows_core::Result<windows_core::IUnknown>;
+    /// Returns an interface on the storage that holds the named object.
+    ///
+    /// The `Ok` value is `ppvObj`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riid` asks for (`E_NOINTERFACE` when it has none such).
+    fn BindToStorage(
+        &self,
+        pbc: Option<&IBindCtx>,
+        pmkToLeft: Option<&IMoniker>,
+    ) -> windows_core::Result<windows_core::IUnknown>;
+    /// Returns a simpler moniker for the same object (MKRREDUCE in dwReduceHowFar).
+    ///
+    /// The `Ok` value is `ppmkReduced`.
+    ///
+    /// `ppmkToLeft` is passed raw: the IDL gives no safe reading of it.
+    fn Reduce(
+        &self,
+        pbc: Option<&IBindCtx>,
+        dwReduceHowFar: u32,
+        ppmkToLeft: *mut *mut core::ffi::c_void,
+    ) -> windows_core::Result<IMoniker>;
+    /// Appends another moniker to this one.
+    ///
+    /// The `Ok` value is `ppmkComposite`.
+    fn ComposeWith(
+        &self,
+        pmkRight: Option<&IMoniker>,
+        fOnlyIfNotGeneric: bool,
+    ) -> windows_core::Result<IMoniker>;
+    /// Enumerates the parts of a composite moniker.
+    ///
+    /// The `Ok` value is `ppenumMoniker`.
+    fn Enum(&self, fForward: bool) -> windows_core::Result<IEnumMoniker>;
+    /// S_OK when the two monikers name the same object.
+    fn IsEqual(&self, pmkOtherMoniker: Option<&IMoniker>) -> windows_core::Result<()>;
+    /// A hash of the moniker, for tables.
+    ///
+    /// The `Ok` value is `pdwHash`.
+    fn Hash(&self) -> windows_core::Result<u32>;
+    /// S_OK when the named object is running.
+    fn IsRunning(
+        &self,
+        pbc: Option<&IBindCtx>,
+        pmkToLeft: Option<&IMoniker>,
+        pmkNewlyRunning: Option<&IMoniker>,
+    ) -> windows_core::Result<()>;
+    /// When the named object last changed.
+    ///
+    /// The `Ok` value is `pFileTime`.
+    fn GetTimeOfLastChange(
+        &self,
+        pbc: Option<&IBindCtx>,
+        pmkToLeft: Option<&IMoniker>,
+    ) -> windows_core::Result<super::wtypesbase::FILETIME>;
+    /// The moniker that cancels this one when composed to its right.
+    ///
+    /// The `Ok` value is `ppmk`.
+    fn Inverse(&self) -> windows_core::Result<IMoniker>;
+    /// The longest common prefix of two monikers.
+    ///
+    /// The `Ok` value is `ppmkPrefix`.
+    fn CommonPrefixWith(
+        &self,
+        pmkOther: Option<&IMoniker>,
+    ) -> windows_core::Result<IMoniker>;
+    /// The relative moniker that leads from this one to another.
+    ///
+    /// The `Ok` value is `ppmkRelPath`.
+    fn RelativePathTo(
+        &self,
+        pmkOther: Option<&IMoniker>,
+    ) -> windows_core::Result<IMoniker>;
+    /// The moniker as a readable string.
+    ///
+    /// The `Ok` value is `ppszDisplayName`.
+    ///
+    /// `ppszDisplayName` is returned as a `String`, handed to the caller in task memory.
+    fn GetDisplayName(
+        &self,
+        pbc: Option<&IBindCtx>,
+        pmkToLeft: Option<&IMoniker>,
+    ) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// Parses as much of a display name as this moniker understands.
+    ///
+    /// The `Ok` value is (`pchEaten`, `ppmkOut`).
+    fn ParseDisplayName(
+        &self,
+        pbc: Option<&IBindCtx>,
+        pmkToLeft: Option<&IMoniker>,
+        pszDisplayName: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<(u32, IMoniker)>;
+    /// S_OK and the MKSYS value for system monikers, else S_FALSE.
+    ///
+    /// The `Ok` value is `pdwMksys`.
+    fn IsSystemMoniker(&self) -> windows_core::Result<u32>;
+}
+impl IMoniker_Vtbl {
+    /// `IMoniker`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IMoniker_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn BindToObject<
+            C: IMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pbc: *mut core::ffi::c_void,
+            pmkToLeft: *mut core::ffi::c_void,
+            riidResult: *const windows_core::GUID,
+            ppvResult: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IMoniker::BindToObject",
+                || unsafe {
+                    comidl_runtime::thunk::required(riidResult)?;
+                    comidl_runtime::thunk::cleared_out(ppvResult)?;
+                    let ppvResult__ = <C as IMoniker_Impl>::BindToObject(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <IBindCtx as windows_core::Interface>::from_raw_borrowed(&pbc),
+                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
+                            &pmkToLeft,
+                        ),
+                    )?;
+                    comidl_runtime::thunk::query_out(&ppvResult__, riidResult, ppvResult)
+                        .ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn BindToStorage<
+            C: IMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pbc: *mut core::ffi::c_void,
+            pmkToLeft: *mut core::ffi::c_void,
+            riid: *const windows_core::GUID,
+            ppvObj: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IMoniker::BindToStorage",
+                || unsafe {
+                    comidl_runtime::thunk::required(riid)?;
+                    comidl_runtime::thunk::cleared_out(ppvObj)?;
+                    let ppvObj__ = <C as IMoniker_Impl>::BindToStorage(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <IBindCtx as windows_core::Interface>::from_raw_borrowed(&pbc),
+                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
+                            &pmkToLeft,
+                        ),
+                    )?;
+                    comidl_runtime::thunk::query_out(&ppvObj__, riid, ppvObj).ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Reduce<
+            C: IMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pbc: *mut core::ffi::c_void,
+            dwReduceHowFar: u32,
+            ppmkToLeft: *mut *mut core::ffi::c_void,
+            ppmkReduced: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IMoniker::Reduce",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppmkReduced)?;
+                    let ppmkReduced__ = <C as IMoniker_Impl>::Reduce(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <IBindCtx as windows_core::Interface>::from_raw_borrowed(&pbc),
+                        dwReduceHowFar,
+                        ppmkToLeft,
+                    )?;
+                    ppmkReduced.write(windows_core::Interface::into_raw(ppmkReduced__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn ComposeWith<
+            C: IMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pmkRight: *mut core::ffi::c_void,
+            fOnlyIfNotGeneric: windows_core::BOOL,
+            ppmkComposite: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IMoniker::ComposeWith",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppmkComposite)?;
+                    let ppmkComposite__ = <C as IMoniker_Impl>::ComposeWith(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
+                            &pmkRight,
+                        ),
+                        fOnlyIfNotGeneric.as_bool(),
+                    )?;
+                    ppmkComposite
+                        .write(windows_core::Interface::into_raw(ppmkComposite__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Enum<
+            C: IMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            fForward: windows_core::BOOL,
+            ppenumMoniker: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IMoniker::Enum",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppenumMoniker)?;
+                    let ppenumMoniker__ = <C as IMoniker_Impl>::Enum(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        fForward.as_bool(),
+                    )?;
+                    ppenumMoniker
+                        .write(windows_core::Interface::into_raw(ppenumMoniker__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn IsEqual<
+            C: IMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pmkOtherMoniker: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IMoniker::IsEqual",
+                || unsafe {
+                    <C as IMoniker_Impl>::IsEqual(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
+                            &pmkOtherMoniker,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Hash<
+            C: IMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, pdwHash: *mut u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IMoniker::Hash",
+                || unsafe {
+                    comidl_runtime::thunk::out(pdwHash)?;
+                    let pdwHash__ = <C as IMoniker_Impl>::Hash(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pdwHash.write(pdwHash__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn IsRunning<
+            C: IMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pbc: *mut core::ffi::c_void,
+            pmkToLeft: *mut core::ffi::c_void,
+            pmkNewlyRunning: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IMoniker::IsRunning",
+                || unsafe {
+                    <C as IMoniker_Impl>::IsRunning(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <IBindCtx as windows_core::Interface>::from_raw_borrowed(&pbc),
+                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
+                            &pmkToLeft,
+                        ),
+                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
+                            &pmkNewlyRunning,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetTimeOfLastChange<
+            C: IMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pbc: *mut core::ffi::c_void,
+            pmkToLeft: *mut core::ffi::c_void,
+            pFileTime: *mut super::wtypesbase::FILETIME,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IMoniker::GetTimeOfLastChange",
+                || unsafe {
+                    comidl_runtime::thunk::out(pFileTime)?;
+                    let pFileTime__ = <C as IMoniker_Impl>::GetTimeOfLastChange(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <IBindCtx as windows_core::Interface>::from_raw_borrowed(&pbc),
+                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
+                            &pmkToLeft,
+                        ),
+                    )?;
+                    pFileTime.write(pFileTime__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Inverse<
+            C: IMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppmk: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IMoniker::Inverse",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppmk)?;
+                    let ppmk__ = <C as IMoniker_Impl>::Inverse(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppmk.write(windows_core::Interface::into_raw(ppmk__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn CommonPrefixWith<
+            C: IMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pmkOther: *mut core::ffi::c_void,
+            ppmkPrefix: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IMoniker::CommonPrefixWith",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppmkPrefix)?;
+                    let ppmkPrefix__ = <C as IMoniker_Impl>::CommonPrefixWith(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
+                            &pmkOther,
+                        ),
+                    )?;
+                    ppmkPrefix.write(windows_core::Interface::into_raw(ppmkPrefix__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn RelativePathTo<
+            C: IMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pmkOther: *mut core::ffi::c_void,
+            ppmkRelPath: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IMoniker::RelativePathTo",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppmkRelPath)?;
+                    let ppmkRelPath__ = <C as IMoniker_Impl>::RelativePathTo(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
+                            &pmkOther,
+                        ),
+                    )?;
+                    ppmkRelPath.write(windows_core::Interface::into_raw(ppmkRelPath__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetDisplayName<
+            C: IMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pbc: *mut core::ffi::c_void,
+            pmkToLeft: *mut core::ffi::c_void,
+            ppszDisplayName: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IMoniker::GetDisplayName",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppszDisplayName)?;
+                    let ppszDisplayName__ = <C as IMoniker_Impl>::GetDisplayName(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <IBindCtx as windows_core::Interface>::from_raw_borrowed(&pbc),
+                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
+                            &pmkToLeft,
+                        ),
+                    )?;
+                    let ppszDisplayName__ = comidl_runtime::thunk::wide_out(
+                        &ppszDisplayName__,
+                    )?;
+                    ppszDisplayName
+                        .write(comidl_runtime::PWSTR(ppszDisplayName__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn ParseDisplayName<
+            C: IMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pbc: *mut core::ffi::c_void,
+            pmkToLeft: *mut core::ffi::c_void,
+            pszDisplayName: comidl_runtime::PWSTR,
+            pchEaten: *mut u32,
+            ppmkOut: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IMoniker::ParseDisplayName",
+                || unsafe {
+                    comidl_runtime::thunk::out(pchEaten)?;
+                    comidl_runtime::thunk::cleared_out(ppmkOut)?;
+                    let (pchEaten__, ppmkOut__) = <C as IMoniker_Impl>::ParseDisplayName(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <IBindCtx as windows_core::Interface>::from_raw_borrowed(&pbc),
+                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
+                            &pmkToLeft,
+                        ),
+                        comidl_runtime::thunk::wide(pszDisplayName.0)?,
+                    )?;
+                    pchEaten.write(pchEaten__);
+                    ppmkOut.write(windows_core::Interface::into_raw(ppmkOut__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn IsSystemMoniker<
+            C: IMoniker_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, pdwMksys: *mut u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IMoniker::IsSystemMoniker",
+                || unsafe {
+                    comidl_runtime::thunk::out(pdwMksys)?;
+                    let pdwMksys__ = <C as IMoniker_Impl>::IsSystemMoniker(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pdwMksys.write(pdwMksys__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: IPersistStream_Vtbl::new::<C, SLOT>(),
+            BindToObject: BindToObject::<C, SLOT>,
+            BindToStorage: BindToStorage::<C, SLOT>,
+            Reduce: Reduce::<C, SLOT>,
+            ComposeWith: ComposeWith::<C, SLOT>,
+            Enum: Enum::<C, SLOT>,
+            IsEqual: IsEqual::<C, SLOT>,
+            Hash: Hash::<C, SLOT>,
+            IsRunning: IsRunning::<C, SLOT>,
+            GetTimeOfLastChange: GetTimeOfLastChange::<C, SLOT>,
+            Inverse: Inverse::<C, SLOT>,
+            CommonPrefixWith: CommonPrefixWith::<C, SLOT>,
+            RelativePathTo: RelativePathTo::<C, SLOT>,
+            GetDisplayName: GetDisplayName::<C, SLOT>,
+            ParseDisplayName: ParseDisplayName::<C, SLOT>,
+            IsSystemMoniker: IsSystemMoniker::<C, SLOT>,
+        }
+    }
+    /// Whether `IMoniker`'s vtable answers a `QueryInterface` for `iid`: `IMoniker` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IMoniker as windows_core::Interface>::IID
+            || IPersistStream_Vtbl::matches(iid)
+    }
+}
 /// Enumerates the elements of a storage.
 ///
 /// IID `{0000000d-0000-0000-c000-000000000046}`
@@ -1105,6 +2357,126 @@ pub struct IEnumSTATSTG_Vtbl {
         *mut core::ffi::c_void,
         *mut *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`IEnumSTATSTG`] from a Rust object (list `IEnumSTATSTG` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IEnumSTATSTG_Impl`",
+    label = "listed in `implements`, but has no `impl IEnumSTATSTG_Impl for {Self}`",
+    note = "add `impl IEnumSTATSTG_Impl for {Self}` with every method of `IEnumSTATSTG` (and of its bases' `_Impl` traits)"
+)]
+pub trait IEnumSTATSTG_Impl {
+    /// Fetches up to celt element descriptions; S_FALSE when fewer were left.
+    ///
+    /// The `Ok` value is `pceltFetched`.
+    ///
+    /// `celt` is the length of `rgelt`.
+    ///
+    /// `pceltFetched` is how many elements of `rgelt` it filled (written only when the caller passes `pceltFetched`); the caller gets `S_FALSE` when that is fewer than `rgelt.len()`.
+    fn Next(
+        &self,
+        rgelt: &mut [super::objidlbase::STATSTG],
+    ) -> windows_core::Result<u32>;
+    /// Skips celt elements.
+    fn Skip(&self, celt: u32) -> windows_core::Result<()>;
+    /// Goes back to the first element.
+    fn Reset(&self) -> windows_core::Result<()>;
+    /// Copies the enumerator, position included.
+    ///
+    /// The `Ok` value is `ppenum`.
+    fn Clone(&self) -> windows_core::Result<IEnumSTATSTG>;
+}
+impl IEnumSTATSTG_Vtbl {
+    /// `IEnumSTATSTG`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IEnumSTATSTG_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn Next<
+            C: IEnumSTATSTG_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            celt: u32,
+            rgelt: *mut super::objidlbase::STATSTG,
+            pceltFetched: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumSTATSTG::Next",
+                || unsafe {
+                    let rgelt__ = comidl_runtime::thunk::out_slice(
+                        rgelt,
+                        comidl_runtime::thunk::len(celt)?,
+                    )?;
+                    let pceltFetched__ = <C as IEnumSTATSTG_Impl>::Next(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        rgelt__,
+                    )?;
+                    let __code = comidl_runtime::thunk::fetched(
+                        pceltFetched__,
+                        rgelt__.len(),
+                        pceltFetched,
+                    )?;
+                    Ok(__code)
+                },
+            )
+        }
+        unsafe extern "system" fn Skip<
+            C: IEnumSTATSTG_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumSTATSTG::Skip",
+                || unsafe {
+                    <C as IEnumSTATSTG_Impl>::Skip(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        celt,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Reset<
+            C: IEnumSTATSTG_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumSTATSTG::Reset",
+                || unsafe {
+                    <C as IEnumSTATSTG_Impl>::Reset(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Clone<
+            C: IEnumSTATSTG_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppenum: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumSTATSTG::Clone",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppenum)?;
+                    let ppenum__ = <C as IEnumSTATSTG_Impl>::Clone(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Next: Next::<C, SLOT>,
+            Skip: Skip::<C, SLOT>,
+            Reset: Reset::<C, SLOT>,
+            Clone: Clone::<C, SLOT>,
+        }
+    }
+    /// Whether `IEnumSTATSTG`'s vtable answers a `QueryInterface` for `iid`: `IEnumSTATSTG` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IEnumSTATSTG as windows_core::Interface>::IID
+    }
 }
 /// A structured-storage folder: holds streams and nested storages.
 ///
@@ -1520,4 +2892,483 @@ pub struct IStorage_Vtbl {
         *mut super::objidlbase::STATSTG,
         u32,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`IStorage`] from a Rust object (list `IStorage` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IStorage_Impl`",
+    label = "listed in `implements`, but has no `impl IStorage_Impl for {Self}`",
+    note = "add `impl IStorage_Impl for {Self}` with every method of `IStorage` (and of its bases' `_Impl` traits)"
+)]
+pub trait IStorage_Impl {
+    /// Creates a stream element.
+    ///
+    /// The `Ok` value is `ppstm`.
+    fn CreateStream(
+        &self,
+        pwcsName: &comidl_runtime::WideStr,
+        grfMode: u32,
+        reserved1: u32,
+        reserved2: u32,
+    ) -> windows_core::Result<super::objidlbase::IStream>;
+    /// Opens an existing stream element.
+    ///
+    /// The `Ok` value is `ppstm`.
+    ///
+    /// `reserved1` is passed raw: the IDL gives no safe reading of it.
+    fn OpenStream(
+        &self,
+        pwcsName: &comidl_runtime::WideStr,
+        reserved1: *mut core::ffi::c_void,
+        grfMode: u32,
+        reserved2: u32,
+    ) -> windows_core::Result<super::objidlbase::IStream>;
+    /// Creates a nested storage element.
+    ///
+    /// The `Ok` value is `ppstg`.
+    fn CreateStorage(
+        &self,
+        pwcsName: &comidl_runtime::WideStr,
+        grfMode: u32,
+        reserved1: u32,
+        reserved2: u32,
+    ) -> windows_core::Result<IStorage>;
+    /// Opens an existing nested storage element.
+    ///
+    /// The `Ok` value is `ppstg`.
+    ///
+    /// `snbExclude` is passed raw: the IDL gives no safe reading of it.
+    fn OpenStorage(
+        &self,
+        pwcsName: Option<&comidl_runtime::WideStr>,
+        pstgPriority: Option<&IStorage>,
+        grfMode: u32,
+        snbExclude: *mut *mut u16,
+        reserved: u32,
+    ) -> windows_core::Result<IStorage>;
+    /// Copies the whole storage into another, minus excluded parts.
+    ///
+    /// `ciidExclude` is the length of `rgiidExclude`.
+    ///
+    /// `snbExclude` is passed raw: the IDL gives no safe reading of it.
+    fn CopyTo(
+        &self,
+        rgiidExclude: Option<&[windows_core::GUID]>,
+        snbExclude: *mut *mut u16,
+        pstgDest: Option<&IStorage>,
+    ) -> windows_core::Result<()>;
+    /// Moves or copies one element into another storage (STGMOVE in grfFlags).
+    fn MoveElementTo(
+        &self,
+        pwcsName: &comidl_runtime::WideStr,
+        pstgDest: Option<&IStorage>,
+        pwcsNewName: &comidl_runtime::WideStr,
+        grfFlags: u32,
+    ) -> windows_core::Result<()>;
+    /// Makes changes to a transacted storage permanent (STGC flags).
+    fn Commit(&self, grfCommitFlags: u32) -> windows_core::Result<()>;
+    /// Discards the changes made since the last Commit.
+    fn Revert(&self) -> windows_core::Result<()>;
+    /// Enumerates the elements of the storage.
+    ///
+    /// The `Ok` value is `ppenum`.
+    ///
+    /// `reserved2` is passed raw: the IDL gives no safe reading of it.
+    fn EnumElements(
+        &self,
+        reserved1: u32,
+        reserved2: *mut core::ffi::c_void,
+        reserved3: u32,
+    ) -> windows_core::Result<IEnumSTATSTG>;
+    /// Deletes an element.
+    fn DestroyElement(
+        &self,
+        pwcsName: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<()>;
+    /// Renames an element.
+    fn RenameElement(
+        &self,
+        pwcsOldName: &comidl_runtime::WideStr,
+        pwcsNewName: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<()>;
+    /// Sets an element's creation, access and modification times.
+    fn SetElementTimes(
+        &self,
+        pwcsName: Option<&comidl_runtime::WideStr>,
+        pctime: Option<&super::wtypesbase::FILETIME>,
+        patime: Option<&super::wtypesbase::FILETIME>,
+        pmtime: Option<&super::wtypesbase::FILETIME>,
+    ) -> windows_core::Result<()>;
+    /// Records the CLSID of the storage's owner.
+    fn SetClass(&self, clsid: &windows_core::GUID) -> windows_core::Result<()>;
+    /// Sets the state bits selected by grfMask.
+    fn SetStateBits(&self, grfStateBits: u32, grfMask: u32) -> windows_core::Result<()>;
+    /// Describes the storage (STATFLAG in grfStatFlag).
+    ///
+    /// The `Ok` value is `pstatstg`.
+    fn Stat(&self, grfStatFlag: u32) -> windows_core::Result<super::objidlbase::STATSTG>;
+}
+impl IStorage_Vtbl {
+    /// `IStorage`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IStorage_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn CreateStream<
+            C: IStorage_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pwcsName: *const u16,
+            grfMode: u32,
+            reserved1: u32,
+            reserved2: u32,
+            ppstm: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStorage::CreateStream",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppstm)?;
+                    let ppstm__ = <C as IStorage_Impl>::CreateStream(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pwcsName)?,
+                        grfMode,
+                        reserved1,
+                        reserved2,
+                    )?;
+                    ppstm.write(windows_core::Interface::into_raw(ppstm__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn OpenStream<
+            C: IStorage_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pwcsName: *const u16,
+            reserved1: *mut core::ffi::c_void,
+            grfMode: u32,
+            reserved2: u32,
+            ppstm: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStorage::OpenStream",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppstm)?;
+                    let ppstm__ = <C as IStorage_Impl>::OpenStream(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pwcsName)?,
+                        reserved1,
+                        grfMode,
+                        reserved2,
+                    )?;
+                    ppstm.write(windows_core::Interface::into_raw(ppstm__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn CreateStorage<
+            C: IStorage_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pwcsName: *const u16,
+            grfMode: u32,
+            reserved1: u32,
+            reserved2: u32,
+            ppstg: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStorage::CreateStorage",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppstg)?;
+                    let ppstg__ = <C as IStorage_Impl>::CreateStorage(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pwcsName)?,
+                        grfMode,
+                        reserved1,
+                        reserved2,
+                    )?;
+                    ppstg.write(windows_core::Interface::into_raw(ppstg__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn OpenStorage<
+            C: IStorage_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pwcsName: *const u16,
+            pstgPriority: *mut core::ffi::c_void,
+            grfMode: u32,
+            snbExclude: *mut *mut u16,
+            reserved: u32,
+            ppstg: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStorage::OpenStorage",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppstg)?;
+                    let ppstg__ = <C as IStorage_Impl>::OpenStorage(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::WideStr::from_ptr(pwcsName),
+                        <IStorage as windows_core::Interface>::from_raw_borrowed(
+                            &pstgPriority,
+                        ),
+                        grfMode,
+                        snbExclude,
+                        reserved,
+                    )?;
+                    ppstg.write(windows_core::Interface::into_raw(ppstg__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn CopyTo<
+            C: IStorage_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ciidExclude: u32,
+            rgiidExclude: *const windows_core::GUID,
+            snbExclude: *mut *mut u16,
+            pstgDest: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStorage::CopyTo",
+                || unsafe {
+                    <C as IStorage_Impl>::CopyTo(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::optional_slice(
+                            rgiidExclude,
+                            comidl_runtime::thunk::len(ciidExclude)?,
+                        ),
+                        snbExclude,
+                        <IStorage as windows_core::Interface>::from_raw_borrowed(
+                            &pstgDest,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn MoveElementTo<
+            C: IStorage_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pwcsName: *const u16,
+            pstgDest: *mut core::ffi::c_void,
+            pwcsNewName: *const u16,
+            grfFlags: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStorage::MoveElementTo",
+                || unsafe {
+                    <C as IStorage_Impl>::MoveElementTo(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pwcsName)?,
+                        <IStorage as windows_core::Interface>::from_raw_borrowed(
+                            &pstgDest,
+                        ),
+                        comidl_runtime::thunk::wide(pwcsNewName)?,
+                        grfFlags,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Commit<
+            C: IStorage_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, grfCommitFlags: u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStorage::Commit",
+                || unsafe {
+                    <C as IStorage_Impl>::Commit(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        grfCommitFlags,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Revert<
+            C: IStorage_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStorage::Revert",
+                || unsafe {
+                    <C as IStorage_Impl>::Revert(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn EnumElements<
+            C: IStorage_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            reserved1: u32,
+            reserved2: *mut core::ffi::c_void,
+            reserved3: u32,
+            ppenum: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStorage::EnumElements",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppenum)?;
+                    let ppenum__ = <C as IStorage_Impl>::EnumElements(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        reserved1,
+                        reserved2,
+                        reserved3,
+                    )?;
+                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn DestroyElement<
+            C: IStorage_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, pwcsName: *const u16) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStorage::DestroyElement",
+                || unsafe {
+                    <C as IStorage_Impl>::DestroyElement(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pwcsName)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn RenameElement<
+            C: IStorage_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pwcsOldName: *const u16,
+            pwcsNewName: *const u16,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStorage::RenameElement",
+                || unsafe {
+                    <C as IStorage_Impl>::RenameElement(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pwcsOldName)?,
+                        comidl_runtime::thunk::wide(pwcsNewName)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetElementTimes<
+            C: IStorage_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pwcsName: *const u16,
+            pctime: *const super::wtypesbase::FILETIME,
+            patime: *const super::wtypesbase::FILETIME,
+            pmtime: *const super::wtypesbase::FILETIME,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStorage::SetElementTimes",
+                || unsafe {
+                    <C as IStorage_Impl>::SetElementTimes(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::WideStr::from_ptr(pwcsName),
+                        pctime.as_ref(),
+                        patime.as_ref(),
+                        pmtime.as_ref(),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetClass<
+            C: IStorage_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            clsid: *const windows_core::GUID,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStorage::SetClass",
+                || unsafe {
+                    <C as IStorage_Impl>::SetClass(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(clsid)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetStateBits<
+            C: IStorage_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            grfStateBits: u32,
+            grfMask: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStorage::SetStateBits",
+                || unsafe {
+                    <C as IStorage_Impl>::SetStateBits(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        grfStateBits,
+                        grfMask,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Stat<
+            C: IStorage_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pstatstg: *mut super::objidlbase::STATSTG,
+            grfStatFlag: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStorage::Stat",
+                || unsafe {
+                    comidl_runtime::thunk::out(pstatstg)?;
+                    let pstatstg__ = <C as IStorage_Impl>::Stat(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        grfStatFlag,
+                    )?;
+                    pstatstg.write(pstatstg__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            CreateStream: CreateStream::<C, SLOT>,
+            OpenStream: OpenStream::<C, SLOT>,
+            CreateStorage: CreateStorage::<C, SLOT>,
+            OpenStorage: OpenStorage::<C, SLOT>,
+            CopyTo: CopyTo::<C, SLOT>,
+            MoveElementTo: MoveElementTo::<C, SLOT>,
+            Commit: Commit::<C, SLOT>,
+            Revert: Revert::<C, SLOT>,
+            EnumElements: EnumElements::<C, SLOT>,
+            DestroyElement: DestroyElement::<C, SLOT>,
+            RenameElement: RenameElement::<C, SLOT>,
+            SetElementTimes: SetElementTimes::<C, SLOT>,
+            SetClass: SetClass::<C, SLOT>,
+            SetStateBits: SetStateBits::<C, SLOT>,
+            Stat: Stat::<C, SLOT>,
+        }
+    }
+    /// Whether `IStorage`'s vtable answers a `QueryInterface` for `iid`: `IStorage` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IStorage as windows_core::Interface>::IID
+    }
 }

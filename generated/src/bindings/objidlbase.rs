@@ -108,6 +108,114 @@ pub struct IEnumUnknown_Vtbl {
         *mut *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IEnumUnknown`] from a Rust object (list `IEnumUnknown` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IEnumUnknown_Impl`",
+    label = "listed in `implements`, but has no `impl IEnumUnknown_Impl for {Self}`",
+    note = "add `impl IEnumUnknown_Impl for {Self}` with every method of `IEnumUnknown` (and of its bases' `_Impl` traits)"
+)]
+pub trait IEnumUnknown_Impl {
+    /// Fetches up to celt objects; S_FALSE when fewer were left.
+    ///
+    /// The `Ok` value is (`rgelt`, `pceltFetched`).
+    fn Next(&self, celt: u32) -> windows_core::Result<(windows_core::IUnknown, u32)>;
+    /// Skips celt objects.
+    fn Skip(&self, celt: u32) -> windows_core::Result<()>;
+    /// Goes back to the first object.
+    fn Reset(&self) -> windows_core::Result<()>;
+    /// Copies the enumerator, position included.
+    ///
+    /// The `Ok` value is `ppenum`.
+    fn Clone(&self) -> windows_core::Result<IEnumUnknown>;
+}
+impl IEnumUnknown_Vtbl {
+    /// `IEnumUnknown`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IEnumUnknown_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn Next<
+            C: IEnumUnknown_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            celt: u32,
+            rgelt: *mut *mut core::ffi::c_void,
+            pceltFetched: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumUnknown::Next",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(rgelt)?;
+                    comidl_runtime::thunk::out(pceltFetched)?;
+                    let (rgelt__, pceltFetched__) = <C as IEnumUnknown_Impl>::Next(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        celt,
+                    )?;
+                    rgelt.write(windows_core::Interface::into_raw(rgelt__));
+                    pceltFetched.write(pceltFetched__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Skip<
+            C: IEnumUnknown_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumUnknown::Skip",
+                || unsafe {
+                    <C as IEnumUnknown_Impl>::Skip(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        celt,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Reset<
+            C: IEnumUnknown_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumUnknown::Reset",
+                || unsafe {
+                    <C as IEnumUnknown_Impl>::Reset(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Clone<
+            C: IEnumUnknown_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppenum: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumUnknown::Clone",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppenum)?;
+                    let ppenum__ = <C as IEnumUnknown_Impl>::Clone(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Next: Next::<C, SLOT>,
+            Skip: Skip::<C, SLOT>,
+            Reset: Reset::<C, SLOT>,
+            Clone: Clone::<C, SLOT>,
+        }
+    }
+    /// Whether `IEnumUnknown`'s vtable answers a `QueryInterface` for `iid`: `IEnumUnknown` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IEnumUnknown as windows_core::Interface>::IID
+    }
+}
 /// Enumerates a sequence of strings; the caller frees each with CoTaskMemFree.
 ///
 /// IID `{00000101-0000-0000-c000-000000000046}`
@@ -196,6 +304,123 @@ pub struct IEnumString_Vtbl {
         *mut *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IEnumString`] from a Rust object (list `IEnumString` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IEnumString_Impl`",
+    label = "listed in `implements`, but has no `impl IEnumString_Impl for {Self}`",
+    note = "add `impl IEnumString_Impl for {Self}` with every method of `IEnumString` (and of its bases' `_Impl` traits)"
+)]
+pub trait IEnumString_Impl {
+    /// Fetches up to celt strings; S_FALSE when fewer were left.
+    ///
+    /// The `Ok` value is `pceltFetched`.
+    ///
+    /// `celt` is the length of `rgelt`.
+    ///
+    /// `pceltFetched` is how many elements of `rgelt` it filled (written only when the caller passes `pceltFetched`); the caller gets `S_FALSE` when that is fewer than `rgelt.len()`.
+    fn Next(&self, rgelt: &mut [comidl_runtime::PWSTR]) -> windows_core::Result<u32>;
+    /// Skips celt strings.
+    fn Skip(&self, celt: u32) -> windows_core::Result<()>;
+    /// Goes back to the first string.
+    fn Reset(&self) -> windows_core::Result<()>;
+    /// Copies the enumerator, position included.
+    ///
+    /// The `Ok` value is `ppenum`.
+    fn Clone(&self) -> windows_core::Result<IEnumString>;
+}
+impl IEnumString_Vtbl {
+    /// `IEnumString`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IEnumString_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn Next<
+            C: IEnumString_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            celt: u32,
+            rgelt: *mut comidl_runtime::PWSTR,
+            pceltFetched: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumString::Next",
+                || unsafe {
+                    let rgelt__ = comidl_runtime::thunk::out_slice(
+                        rgelt,
+                        comidl_runtime::thunk::len(celt)?,
+                    )?;
+                    let pceltFetched__ = <C as IEnumString_Impl>::Next(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        rgelt__,
+                    )?;
+                    let __code = comidl_runtime::thunk::fetched(
+                        pceltFetched__,
+                        rgelt__.len(),
+                        pceltFetched,
+                    )?;
+                    Ok(__code)
+                },
+            )
+        }
+        unsafe extern "system" fn Skip<
+            C: IEnumString_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumString::Skip",
+                || unsafe {
+                    <C as IEnumString_Impl>::Skip(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        celt,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Reset<
+            C: IEnumString_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumString::Reset",
+                || unsafe {
+                    <C as IEnumString_Impl>::Reset(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Clone<
+            C: IEnumString_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppenum: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumString::Clone",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppenum)?;
+                    let ppenum__ = <C as IEnumString_Impl>::Clone(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Next: Next::<C, SLOT>,
+            Skip: Skip::<C, SLOT>,
+            Reset: Reset::<C, SLOT>,
+            Clone: Clone::<C, SLOT>,
+        }
+    }
+    /// Whether `IEnumString`'s vtable answers a `QueryInterface` for `iid`: `IEnumString` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IEnumString as windows_core::Interface>::IID
+    }
+}
 /// Reads and writes bytes in order.
 ///
 /// IID `{0c733a30-2a1c-11ce-ade5-00aa0044773d}`
@@ -264,6 +489,99 @@ pub struct ISequentialStream_Vtbl {
         u32,
         *mut u32,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`ISequentialStream`] from a Rust object (list `ISequentialStream` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISequentialStream_Impl`",
+    label = "listed in `implements`, but has no `impl ISequentialStream_Impl for {Self}`",
+    note = "add `impl ISequentialStream_Impl for {Self}` with every method of `ISequentialStream` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISequentialStream_Impl {
+    /// Reads up to cb bytes into pv; S_FALSE at the end of the stream.
+    ///
+    /// The `Ok` value is `pcbRead`.
+    ///
+    /// `cb` is the length of `pv`.
+    ///
+    /// `pcbRead` is how many elements of `pv` it filled (written only when the caller passes `pcbRead`); the caller gets `S_FALSE` when that is fewer than `pv.len()`.
+    fn Read(&self, pv: &mut [core::ffi::c_void]) -> windows_core::Result<u32>;
+    /// Writes cb bytes from pv.
+    ///
+    /// The `Ok` value is `pcbWritten`.
+    ///
+    /// `cb` is the length of `pv`.
+    fn Write(&self, pv: &[core::ffi::c_void]) -> windows_core::Result<u32>;
+}
+impl ISequentialStream_Vtbl {
+    /// `ISequentialStream`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISequentialStream_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn Read<
+            C: ISequentialStream_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pv: *mut core::ffi::c_void,
+            cb: u32,
+            pcbRead: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISequentialStream::Read",
+                || unsafe {
+                    let pv__ = comidl_runtime::thunk::out_slice(
+                        pv,
+                        comidl_runtime::thunk::len(cb)?,
+                    )?;
+                    let pcbRead__ = <C as ISequentialStream_Impl>::Read(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        pv__,
+                    )?;
+                    let __code = comidl_runtime::thunk::fetched(
+                        pcbRead__,
+                        pv__.len(),
+                        pcbRead,
+                    )?;
+                    Ok(__code)
+                },
+            )
+        }
+        unsafe extern "system" fn Write<
+            C: ISequentialStream_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pv: *const core::ffi::c_void,
+            cb: u32,
+            pcbWritten: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISequentialStream::Write",
+                || unsafe {
+                    comidl_runtime::thunk::out(pcbWritten)?;
+                    let pcbWritten__ = <C as ISequentialStream_Impl>::Write(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::slice(
+                            pv,
+                            comidl_runtime::thunk::len(cb)?,
+                        )?,
+                    )?;
+                    pcbWritten.write(pcbWritten__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Read: Read::<C, SLOT>,
+            Write: Write::<C, SLOT>,
+        }
+    }
+    /// Whether `ISequentialStream`'s vtable answers a `QueryInterface` for `iid`: `ISequentialStream` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISequentialStream as windows_core::Interface>::IID
+    }
 }
 /// A seekable byte stream, as in a file or a structured-storage element.
 ///
@@ -468,6 +786,265 @@ pub struct IStream_Vtbl {
         *mut core::ffi::c_void,
         *mut *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`IStream`] from a Rust object (list `IStream` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IStream_Impl`",
+    label = "listed in `implements`, but has no `impl IStream_Impl for {Self}`",
+    note = "add `impl IStream_Impl for {Self}` with every method of `IStream` (and of its bases' `_Impl` traits)"
+)]
+pub trait IStream_Impl: ISequentialStream_Impl {
+    /// Moves the seek pointer; dwOrigin is a STREAM_SEEK value.
+    ///
+    /// The `Ok` value is `plibNewPosition`.
+    fn Seek(
+        &self,
+        dlibMove: super::wtypesbase::LARGE_INTEGER,
+        dwOrigin: u32,
+    ) -> windows_core::Result<super::wtypesbase::ULARGE_INTEGER>;
+    /// Changes the size of the stream.
+    fn SetSize(
+        &self,
+        libNewSize: super::wtypesbase::ULARGE_INTEGER,
+    ) -> windows_core::Result<()>;
+    /// Copies cb bytes from the seek pointer into another stream.
+    ///
+    /// The `Ok` value is (`pcbRead`, `pcbWritten`).
+    fn CopyTo(
+        &self,
+        pstm: Option<&IStream>,
+        cb: super::wtypesbase::ULARGE_INTEGER,
+    ) -> windows_core::Result<
+        (super::wtypesbase::ULARGE_INTEGER, super::wtypesbase::ULARGE_INTEGER),
+    >;
+    /// Makes changes to a transacted stream permanent (STGC flags).
+    fn Commit(&self, grfCommitFlags: u32) -> windows_core::Result<()>;
+    /// Discards the changes made since the last Commit.
+    fn Revert(&self) -> windows_core::Result<()>;
+    /// Locks a byte range (LOCKTYPE in dwLockType).
+    fn LockRegion(
+        &self,
+        libOffset: super::wtypesbase::ULARGE_INTEGER,
+        cb: super::wtypesbase::ULARGE_INTEGER,
+        dwLockType: u32,
+    ) -> windows_core::Result<()>;
+    /// Unlocks a range locked with LockRegion.
+    fn UnlockRegion(
+        &self,
+        libOffset: super::wtypesbase::ULARGE_INTEGER,
+        cb: super::wtypesbase::ULARGE_INTEGER,
+        dwLockType: u32,
+    ) -> windows_core::Result<()>;
+    /// Describes the stream (STATFLAG in grfStatFlag).
+    ///
+    /// The `Ok` value is `pstatstg`.
+    fn Stat(&self, grfStatFlag: u32) -> windows_core::Result<STATSTG>;
+    /// Opens a second seek pointer on the same bytes.
+    ///
+    /// The `Ok` value is `ppstm`.
+    fn Clone(&self) -> windows_core::Result<IStream>;
+}
+impl IStream_Vtbl {
+    /// `IStream`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IStream_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn Seek<
+            C: IStream_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            dlibMove: super::wtypesbase::LARGE_INTEGER,
+            dwOrigin: u32,
+            plibNewPosition: *mut super::wtypesbase::ULARGE_INTEGER,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStream::Seek",
+                || unsafe {
+                    comidl_runtime::thunk::out(plibNewPosition)?;
+                    let plibNewPosition__ = <C as IStream_Impl>::Seek(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        dlibMove,
+                        dwOrigin,
+                    )?;
+                    plibNewPosition.write(plibNewPosition__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetSize<
+            C: IStream_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            libNewSize: super::wtypesbase::ULARGE_INTEGER,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStream::SetSize",
+                || unsafe {
+                    <C as IStream_Impl>::SetSize(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        libNewSize,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn CopyTo<
+            C: IStream_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pstm: *mut core::ffi::c_void,
+            cb: super::wtypesbase::ULARGE_INTEGER,
+            pcbRead: *mut super::wtypesbase::ULARGE_INTEGER,
+            pcbWritten: *mut super::wtypesbase::ULARGE_INTEGER,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStream::CopyTo",
+                || unsafe {
+                    comidl_runtime::thunk::out(pcbRead)?;
+                    comidl_runtime::thunk::out(pcbWritten)?;
+                    let (pcbRead__, pcbWritten__) = <C as IStream_Impl>::CopyTo(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <IStream as windows_core::Interface>::from_raw_borrowed(&pstm),
+                        cb,
+                    )?;
+                    pcbRead.write(pcbRead__);
+                    pcbWritten.write(pcbWritten__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Commit<
+            C: IStream_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, grfCommitFlags: u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStream::Commit",
+                || unsafe {
+                    <C as IStream_Impl>::Commit(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        grfCommitFlags,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Revert<
+            C: IStream_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStream::Revert",
+                || unsafe {
+                    <C as IStream_Impl>::Revert(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn LockRegion<
+            C: IStream_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            libOffset: super::wtypesbase::ULARGE_INTEGER,
+            cb: super::wtypesbase::ULARGE_INTEGER,
+            dwLockType: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStream::LockRegion",
+                || unsafe {
+                    <C as IStream_Impl>::LockRegion(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        libOffset,
+                        cb,
+                        dwLockType,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn UnlockRegion<
+            C: IStream_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            libOffset: super::wtypesbase::ULARGE_INTEGER,
+            cb: super::wtypesbase::ULARGE_INTEGER,
+            dwLockType: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStream::UnlockRegion",
+                || unsafe {
+                    <C as IStream_Impl>::UnlockRegion(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        libOffset,
+                        cb,
+                        dwLockType,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Stat<
+            C: IStream_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pstatstg: *mut STATSTG,
+            grfStatFlag: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStream::Stat",
+                || unsafe {
+                    comidl_runtime::thunk::out(pstatstg)?;
+                    let pstatstg__ = <C as IStream_Impl>::Stat(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        grfStatFlag,
+                    )?;
+                    pstatstg.write(pstatstg__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Clone<
+            C: IStream_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppstm: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStream::Clone",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppstm)?;
+                    let ppstm__ = <C as IStream_Impl>::Clone(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppstm.write(windows_core::Interface::into_raw(ppstm__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: ISequentialStream_Vtbl::new::<C, SLOT>(),
+            Seek: Seek::<C, SLOT>,
+            SetSize: SetSize::<C, SLOT>,
+            CopyTo: CopyTo::<C, SLOT>,
+            Commit: Commit::<C, SLOT>,
+            Revert: Revert::<C, SLOT>,
+            LockRegion: LockRegion::<C, SLOT>,
+            UnlockRegion: UnlockRegion::<C, SLOT>,
+            Stat: Stat::<C, SLOT>,
+            Clone: Clone::<C, SLOT>,
+        }
+    }
+    /// Whether `IStream`'s vtable answers a `QueryInterface` for `iid`: `IStream` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IStream as windows_core::Interface>::IID
+            || ISequentialStream_Vtbl::matches(iid)
+    }
 }
 /// What Stat reports about a stream, storage or byte array.
 #[repr(C)]

@@ -152,6 +152,174 @@ pub struct IShellItem_Vtbl {
         *mut i32,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IShellItem`] from a Rust object (list `IShellItem` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IShellItem_Impl`",
+    label = "listed in `implements`, but has no `impl IShellItem_Impl for {Self}`",
+    note = "add `impl IShellItem_Impl for {Self}` with every method of `IShellItem` (and of its bases' `_Impl` traits)"
+)]
+pub trait IShellItem_Impl {
+    /// Binds to a handler of the item (BHID_* GUID) and returns interface riid.
+    ///
+    /// The `Ok` value is `ppv`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riid` asks for (`E_NOINTERFACE` when it has none such).
+    fn BindToHandler(
+        &self,
+        pbc: Option<&super::objidl::IBindCtx>,
+        bhid: &windows_core::GUID,
+    ) -> windows_core::Result<windows_core::IUnknown>;
+    /// The parent item.
+    ///
+    /// The `Ok` value is `ppsi`.
+    fn GetParent(&self) -> windows_core::Result<IShellItem>;
+    /// A name of the item; free it with CoTaskMemFree.
+    ///
+    /// The `Ok` value is `ppszName`.
+    ///
+    /// `ppszName` is returned as a `String`, handed to the caller in task memory.
+    fn GetDisplayName(
+        &self,
+        sigdnName: SIGDN,
+    ) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// The attributes selected by sfgaoMask.
+    ///
+    /// The `Ok` value is `psfgaoAttribs`.
+    fn GetAttributes(&self, sfgaoMask: u32) -> windows_core::Result<u32>;
+    /// Orders two items; S_OK when they are the same.
+    ///
+    /// The `Ok` value is `piOrder`.
+    fn Compare(&self, psi: &IShellItem, hint: u32) -> windows_core::Result<i32>;
+}
+impl IShellItem_Vtbl {
+    /// `IShellItem`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IShellItem_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn BindToHandler<
+            C: IShellItem_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pbc: *mut core::ffi::c_void,
+            bhid: *const windows_core::GUID,
+            riid: *const windows_core::GUID,
+            ppv: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem::BindToHandler",
+                || unsafe {
+                    comidl_runtime::thunk::required(riid)?;
+                    comidl_runtime::thunk::cleared_out(ppv)?;
+                    let ppv__ = <C as IShellItem_Impl>::BindToHandler(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <super::objidl::IBindCtx as windows_core::Interface>::from_raw_borrowed(
+                            &pbc,
+                        ),
+                        comidl_runtime::thunk::required(bhid)?,
+                    )?;
+                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetParent<
+            C: IShellItem_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppsi: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem::GetParent",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppsi)?;
+                    let ppsi__ = <C as IShellItem_Impl>::GetParent(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppsi.write(windows_core::Interface::into_raw(ppsi__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetDisplayName<
+            C: IShellItem_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            sigdnName: SIGDN,
+            ppszName: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem::GetDisplayName",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppszName)?;
+                    let ppszName__ = <C as IShellItem_Impl>::GetDisplayName(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        sigdnName,
+                    )?;
+                    let ppszName__ = comidl_runtime::thunk::wide_out(&ppszName__)?;
+                    ppszName.write(comidl_runtime::PWSTR(ppszName__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetAttributes<
+            C: IShellItem_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            sfgaoMask: u32,
+            psfgaoAttribs: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem::GetAttributes",
+                || unsafe {
+                    comidl_runtime::thunk::out(psfgaoAttribs)?;
+                    let psfgaoAttribs__ = <C as IShellItem_Impl>::GetAttributes(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        sfgaoMask,
+                    )?;
+                    psfgaoAttribs.write(psfgaoAttribs__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Compare<
+            C: IShellItem_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            psi: *mut core::ffi::c_void,
+            hint: u32,
+            piOrder: *mut i32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem::Compare",
+                || unsafe {
+                    comidl_runtime::thunk::out(piOrder)?;
+                    let piOrder__ = <C as IShellItem_Impl>::Compare(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::interface::<IShellItem>(&psi)?,
+                        hint,
+                    )?;
+                    piOrder.write(piOrder__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            BindToHandler: BindToHandler::<C, SLOT>,
+            GetParent: GetParent::<C, SLOT>,
+            GetDisplayName: GetDisplayName::<C, SLOT>,
+            GetAttributes: GetAttributes::<C, SLOT>,
+            Compare: Compare::<C, SLOT>,
+        }
+    }
+    /// Whether `IShellItem`'s vtable answers a `QueryInterface` for `iid`: `IShellItem` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IShellItem as windows_core::Interface>::IID
+    }
+}
 /// IShellItem plus access to the item's properties.
 ///
 /// IID `{7e9fb0d3-919f-4307-ab2e-9b1860310c93}`
@@ -462,4 +630,420 @@ pub struct IShellItem2_Vtbl {
         *const super::wtypes::PROPERTYKEY,
         *mut windows_core::BOOL,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`IShellItem2`] from a Rust object (list `IShellItem2` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IShellItem2_Impl`",
+    label = "listed in `implements`, but has no `impl IShellItem2_Impl for {Self}`",
+    note = "add `impl IShellItem2_Impl for {Self}` with every method of `IShellItem2` (and of its bases' `_Impl` traits)"
+)]
+pub trait IShellItem2_Impl: IShellItem_Impl {
+    /// The item's property store.
+    ///
+    /// The `Ok` value is `ppv`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riid` asks for (`E_NOINTERFACE` when it has none such).
+    fn GetPropertyStore(
+        &self,
+        flags: super::propsys::GETPROPERTYSTOREFLAGS,
+    ) -> windows_core::Result<windows_core::IUnknown>;
+    /// The item's property store, with a custom object to create the handler.
+    ///
+    /// The `Ok` value is `ppv`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riid` asks for (`E_NOINTERFACE` when it has none such).
+    fn GetPropertyStoreWithCreateObject(
+        &self,
+        flags: super::propsys::GETPROPERTYSTOREFLAGS,
+        punkCreateObject: &windows_core::IUnknown,
+    ) -> windows_core::Result<windows_core::IUnknown>;
+    /// A property store holding only the given keys.
+    ///
+    /// The `Ok` value is `ppv`.
+    ///
+    /// `cKeys` is the length of `rgKeys`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riid` asks for (`E_NOINTERFACE` when it has none such).
+    fn GetPropertyStoreForKeys(
+        &self,
+        rgKeys: &[super::wtypes::PROPERTYKEY],
+        flags: super::propsys::GETPROPERTYSTOREFLAGS,
+    ) -> windows_core::Result<windows_core::IUnknown>;
+    /// The property description list named by a list property of the item.
+    ///
+    /// The `Ok` value is `ppv`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riid` asks for (`E_NOINTERFACE` when it has none such).
+    fn GetPropertyDescriptionList(
+        &self,
+        keyType: &super::wtypes::PROPERTYKEY,
+    ) -> windows_core::Result<windows_core::IUnknown>;
+    /// Refreshes the item's properties.
+    fn Update(&self, pbc: Option<&super::objidl::IBindCtx>) -> windows_core::Result<()>;
+    /// A property value.
+    ///
+    /// `ppropvar` is passed raw: the IDL gives no safe reading of it.
+    fn GetProperty(
+        &self,
+        key: &super::wtypes::PROPERTYKEY,
+        ppropvar: *mut super::propidlbase::PROPVARIANT,
+    ) -> windows_core::Result<()>;
+    /// A property value as a CLSID.
+    ///
+    /// The `Ok` value is `pclsid`.
+    fn GetCLSID(
+        &self,
+        key: &super::wtypes::PROPERTYKEY,
+    ) -> windows_core::Result<windows_core::GUID>;
+    /// A property value as a FILETIME.
+    ///
+    /// The `Ok` value is `pft`.
+    fn GetFileTime(
+        &self,
+        key: &super::wtypes::PROPERTYKEY,
+    ) -> windows_core::Result<super::wtypesbase::FILETIME>;
+    /// A property value as a 32-bit signed integer.
+    ///
+    /// The `Ok` value is `pi`.
+    fn GetInt32(&self, key: &super::wtypes::PROPERTYKEY) -> windows_core::Result<i32>;
+    /// A property value as a string; free it with CoTaskMemFree.
+    ///
+    /// The `Ok` value is `ppsz`.
+    ///
+    /// `ppsz` is returned as a `String`, handed to the caller in task memory.
+    fn GetString(
+        &self,
+        key: &super::wtypes::PROPERTYKEY,
+    ) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// A property value as a 32-bit unsigned integer.
+    ///
+    /// The `Ok` value is `pui`.
+    fn GetUInt32(&self, key: &super::wtypes::PROPERTYKEY) -> windows_core::Result<u32>;
+    /// A property value as a 64-bit unsigned integer.
+    ///
+    /// The `Ok` value is `pull`.
+    fn GetUInt64(&self, key: &super::wtypes::PROPERTYKEY) -> windows_core::Result<u64>;
+    /// A property value as a BOOL.
+    ///
+    /// The `Ok` value is `pf`.
+    fn GetBool(&self, key: &super::wtypes::PROPERTYKEY) -> windows_core::Result<bool>;
+}
+impl IShellItem2_Vtbl {
+    /// `IShellItem2`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IShellItem2_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn GetPropertyStore<
+            C: IShellItem2_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            flags: super::propsys::GETPROPERTYSTOREFLAGS,
+            riid: *const windows_core::GUID,
+            ppv: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem2::GetPropertyStore",
+                || unsafe {
+                    comidl_runtime::thunk::required(riid)?;
+                    comidl_runtime::thunk::cleared_out(ppv)?;
+                    let ppv__ = <C as IShellItem2_Impl>::GetPropertyStore(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        flags,
+                    )?;
+                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetPropertyStoreWithCreateObject<
+            C: IShellItem2_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            flags: super::propsys::GETPROPERTYSTOREFLAGS,
+            punkCreateObject: *mut core::ffi::c_void,
+            riid: *const windows_core::GUID,
+            ppv: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem2::GetPropertyStoreWithCreateObject",
+                || unsafe {
+                    comidl_runtime::thunk::required(riid)?;
+                    comidl_runtime::thunk::cleared_out(ppv)?;
+                    let ppv__ = <C as IShellItem2_Impl>::GetPropertyStoreWithCreateObject(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        flags,
+                        comidl_runtime::thunk::interface::<
+                            windows_core::IUnknown,
+                        >(&punkCreateObject)?,
+                    )?;
+                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetPropertyStoreForKeys<
+            C: IShellItem2_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            rgKeys: *const super::wtypes::PROPERTYKEY,
+            cKeys: u32,
+            flags: super::propsys::GETPROPERTYSTOREFLAGS,
+            riid: *const windows_core::GUID,
+            ppv: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem2::GetPropertyStoreForKeys",
+                || unsafe {
+                    comidl_runtime::thunk::required(riid)?;
+                    comidl_runtime::thunk::cleared_out(ppv)?;
+                    let ppv__ = <C as IShellItem2_Impl>::GetPropertyStoreForKeys(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::slice(
+                            rgKeys,
+                            comidl_runtime::thunk::len(cKeys)?,
+                        )?,
+                        flags,
+                    )?;
+                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetPropertyDescriptionList<
+            C: IShellItem2_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            keyType: *const super::wtypes::PROPERTYKEY,
+            riid: *const windows_core::GUID,
+            ppv: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem2::GetPropertyDescriptionList",
+                || unsafe {
+                    comidl_runtime::thunk::required(riid)?;
+                    comidl_runtime::thunk::cleared_out(ppv)?;
+                    let ppv__ = <C as IShellItem2_Impl>::GetPropertyDescriptionList(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(keyType)?,
+                    )?;
+                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Update<
+            C: IShellItem2_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pbc: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem2::Update",
+                || unsafe {
+                    <C as IShellItem2_Impl>::Update(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <super::objidl::IBindCtx as windows_core::Interface>::from_raw_borrowed(
+                            &pbc,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetProperty<
+            C: IShellItem2_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            key: *const super::wtypes::PROPERTYKEY,
+            ppropvar: *mut super::propidlbase::PROPVARIANT,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem2::GetProperty",
+                || unsafe {
+                    <C as IShellItem2_Impl>::GetProperty(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(key)?,
+                        ppropvar,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetCLSID<
+            C: IShellItem2_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            key: *const super::wtypes::PROPERTYKEY,
+            pclsid: *mut windows_core::GUID,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem2::GetCLSID",
+                || unsafe {
+                    comidl_runtime::thunk::out(pclsid)?;
+                    let pclsid__ = <C as IShellItem2_Impl>::GetCLSID(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(key)?,
+                    )?;
+                    pclsid.write(pclsid__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetFileTime<
+            C: IShellItem2_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            key: *const super::wtypes::PROPERTYKEY,
+            pft: *mut super::wtypesbase::FILETIME,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem2::GetFileTime",
+                || unsafe {
+                    comidl_runtime::thunk::out(pft)?;
+                    let pft__ = <C as IShellItem2_Impl>::GetFileTime(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(key)?,
+                    )?;
+                    pft.write(pft__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetInt32<
+            C: IShellItem2_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            key: *const super::wtypes::PROPERTYKEY,
+            pi: *mut i32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem2::GetInt32",
+                || unsafe {
+                    comidl_runtime::thunk::out(pi)?;
+                    let pi__ = <C as IShellItem2_Impl>::GetInt32(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(key)?,
+                    )?;
+                    pi.write(pi__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetString<
+            C: IShellItem2_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            key: *const super::wtypes::PROPERTYKEY,
+            ppsz: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem2::GetString",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppsz)?;
+                    let ppsz__ = <C as IShellItem2_Impl>::GetString(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(key)?,
+                    )?;
+                    let ppsz__ = comidl_runtime::thunk::wide_out(&ppsz__)?;
+                    ppsz.write(comidl_runtime::PWSTR(ppsz__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetUInt32<
+            C: IShellItem2_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            key: *const super::wtypes::PROPERTYKEY,
+            pui: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem2::GetUInt32",
+                || unsafe {
+                    comidl_runtime::thunk::out(pui)?;
+                    let pui__ = <C as IShellItem2_Impl>::GetUInt32(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(key)?,
+                    )?;
+                    pui.write(pui__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetUInt64<
+            C: IShellItem2_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            key: *const super::wtypes::PROPERTYKEY,
+            pull: *mut u64,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem2::GetUInt64",
+                || unsafe {
+                    comidl_runtime::thunk::out(pull)?;
+                    let pull__ = <C as IShellItem2_Impl>::GetUInt64(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(key)?,
+                    )?;
+                    pull.write(pull__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetBool<
+            C: IShellItem2_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            key: *const super::wtypes::PROPERTYKEY,
+            pf: *mut windows_core::BOOL,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IShellItem2::GetBool",
+                || unsafe {
+                    comidl_runtime::thunk::out(pf)?;
+                    let pf__ = <C as IShellItem2_Impl>::GetBool(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(key)?,
+                    )?;
+                    pf.write(pf__.into());
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: IShellItem_Vtbl::new::<C, SLOT>(),
+            GetPropertyStore: GetPropertyStore::<C, SLOT>,
+            GetPropertyStoreWithCreateObject: GetPropertyStoreWithCreateObject::<
+                C,
+                SLOT,
+            >,
+            GetPropertyStoreForKeys: GetPropertyStoreForKeys::<C, SLOT>,
+            GetPropertyDescriptionList: GetPropertyDescriptionList::<C, SLOT>,
+            Update: Update::<C, SLOT>,
+            GetProperty: GetProperty::<C, SLOT>,
+            GetCLSID: GetCLSID::<C, SLOT>,
+            GetFileTime: GetFileTime::<C, SLOT>,
+            GetInt32: GetInt32::<C, SLOT>,
+            GetString: GetString::<C, SLOT>,
+            GetUInt32: GetUInt32::<C, SLOT>,
+            GetUInt64: GetUInt64::<C, SLOT>,
+            GetBool: GetBool::<C, SLOT>,
+        }
+    }
+    /// Whether `IShellItem2`'s vtable answers a `QueryInterface` for `iid`: `IShellItem2` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IShellItem2 as windows_core::Interface>::IID
+            || IShellItem_Vtbl::matches(iid)
+    }
 }

@@ -190,6 +190,88 @@ pub struct ISyncMgrHandlerCollection_Vtbl {
         *mut *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrHandlerCollection`] from a Rust object (list `ISyncMgrHandlerCollection` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrHandlerCollection_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrHandlerCollection_Impl for {Self}`",
+    note = "add `impl ISyncMgrHandlerCollection_Impl for {Self}` with every method of `ISyncMgrHandlerCollection` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrHandlerCollection_Impl {
+    /// Enumerates the IDs of the handlers in the collection.
+    ///
+    /// The `Ok` value is `ppenum`.
+    fn GetHandlerEnumerator(
+        &self,
+    ) -> windows_core::Result<super::objidlbase::IEnumString>;
+    /// Creates the handler with the given ID and returns interface riid on it (normally ISyncMgrHandler).
+    ///
+    /// The `Ok` value is `ppv`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riid` asks for (`E_NOINTERFACE` when it has none such).
+    fn BindToHandler(
+        &self,
+        pszHandlerID: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<windows_core::IUnknown>;
+}
+impl ISyncMgrHandlerCollection_Vtbl {
+    /// `ISyncMgrHandlerCollection`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrHandlerCollection_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn GetHandlerEnumerator<
+            C: ISyncMgrHandlerCollection_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppenum: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandlerCollection::GetHandlerEnumerator",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppenum)?;
+                    let ppenum__ = <C as ISyncMgrHandlerCollection_Impl>::GetHandlerEnumerator(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn BindToHandler<
+            C: ISyncMgrHandlerCollection_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszHandlerID: comidl_runtime::PCWSTR,
+            riid: *const windows_core::GUID,
+            ppv: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandlerCollection::BindToHandler",
+                || unsafe {
+                    comidl_runtime::thunk::required(riid)?;
+                    comidl_runtime::thunk::cleared_out(ppv)?;
+                    let ppv__ = <C as ISyncMgrHandlerCollection_Impl>::BindToHandler(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                    )?;
+                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetHandlerEnumerator: GetHandlerEnumerator::<C, SLOT>,
+            BindToHandler: BindToHandler::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrHandlerCollection`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrHandlerCollection` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrHandlerCollection as windows_core::Interface>::IID
+    }
+}
 /// A sync handler: the partnership that Sync Center shows and synchronizes.
 ///
 /// IID `{04ec2e43-ac77-49f9-9b98-0307ef7a72a2}`
@@ -359,6 +441,244 @@ pub struct ISyncMgrHandler_Vtbl {
         *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrHandler`] from a Rust object (list `ISyncMgrHandler` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrHandler_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrHandler_Impl for {Self}`",
+    note = "add `impl ISyncMgrHandler_Impl for {Self}` with every method of `ISyncMgrHandler` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrHandler_Impl {
+    /// The display name of the handler; free it with CoTaskMemFree.
+    ///
+    /// The `Ok` value is `ppszName`.
+    ///
+    /// `ppszName` is returned as a `String`, handed to the caller in task memory.
+    fn GetName(&self) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// Type, comment, last sync time and state of the handler.
+    ///
+    /// The `Ok` value is `ppHandlerInfo`.
+    fn GetHandlerInfo(&self) -> windows_core::Result<ISyncMgrHandlerInfo>;
+    /// Returns a helper object for a SYNCMGR_OBJECTID_* GUID (icon, event store, conflict store, ...), as announced by GetCapabilities.
+    ///
+    /// The `Ok` value is `ppv`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riid` asks for (`E_NOINTERFACE` when it has none such).
+    fn GetObject(
+        &self,
+        rguidObjectID: &windows_core::GUID,
+    ) -> windows_core::Result<windows_core::IUnknown>;
+    /// What the handler can do (SYNCMGR_HCM_* flags).
+    ///
+    /// The `Ok` value is `pmCapabilities`.
+    fn GetCapabilities(&self) -> windows_core::Result<SYNCMGR_HANDLER_CAPABILITIES>;
+    /// What the user may not do with the handler (SYNCMGR_HPM_* flags).
+    ///
+    /// The `Ok` value is `pmPolicies`.
+    fn GetPolicies(&self) -> windows_core::Result<SYNCMGR_HANDLER_POLICIES>;
+    /// Moves the handler between the Sync Setup folder (FALSE) and the Sync Center folder (TRUE).
+    fn Activate(&self, fActivate: bool) -> windows_core::Result<()>;
+    /// Enables or disables the handler.
+    fn Enable(&self, fEnable: bool) -> windows_core::Result<()>;
+    /// Synchronizes the given items, reporting through an ISyncMgrSyncCallback made by pSessionCreator.
+    ///
+    /// `cItems` is the length of `ppszItemIDs`.
+    fn Synchronize(
+        &self,
+        ppszItemIDs: &[&comidl_runtime::WideStr],
+        hwndOwner: super::wtypes::HWND,
+        pSessionCreator: &ISyncMgrSessionCreator,
+        punk: Option<&windows_core::IUnknown>,
+    ) -> windows_core::Result<()>;
+}
+impl ISyncMgrHandler_Vtbl {
+    /// `ISyncMgrHandler`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: ISyncMgrHandler_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn GetName<
+            C: ISyncMgrHandler_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppszName: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandler::GetName",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppszName)?;
+                    let ppszName__ = <C as ISyncMgrHandler_Impl>::GetName(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppszName__ = comidl_runtime::thunk::wide_out(&ppszName__)?;
+                    ppszName.write(comidl_runtime::PWSTR(ppszName__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetHandlerInfo<
+            C: ISyncMgrHandler_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppHandlerInfo: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandler::GetHandlerInfo",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppHandlerInfo)?;
+                    let ppHandlerInfo__ = <C as ISyncMgrHandler_Impl>::GetHandlerInfo(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppHandlerInfo
+                        .write(windows_core::Interface::into_raw(ppHandlerInfo__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetObject<
+            C: ISyncMgrHandler_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            rguidObjectID: *const windows_core::GUID,
+            riid: *const windows_core::GUID,
+            ppv: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandler::GetObject",
+                || unsafe {
+                    comidl_runtime::thunk::required(riid)?;
+                    comidl_runtime::thunk::cleared_out(ppv)?;
+                    let ppv__ = <C as ISyncMgrHandler_Impl>::GetObject(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(rguidObjectID)?,
+                    )?;
+                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetCapabilities<
+            C: ISyncMgrHandler_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pmCapabilities: *mut SYNCMGR_HANDLER_CAPABILITIES,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandler::GetCapabilities",
+                || unsafe {
+                    comidl_runtime::thunk::out(pmCapabilities)?;
+                    let pmCapabilities__ = <C as ISyncMgrHandler_Impl>::GetCapabilities(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pmCapabilities.write(pmCapabilities__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetPolicies<
+            C: ISyncMgrHandler_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pmPolicies: *mut SYNCMGR_HANDLER_POLICIES,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandler::GetPolicies",
+                || unsafe {
+                    comidl_runtime::thunk::out(pmPolicies)?;
+                    let pmPolicies__ = <C as ISyncMgrHandler_Impl>::GetPolicies(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pmPolicies.write(pmPolicies__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Activate<
+            C: ISyncMgrHandler_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            fActivate: windows_core::BOOL,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandler::Activate",
+                || unsafe {
+                    <C as ISyncMgrHandler_Impl>::Activate(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        fActivate.as_bool(),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Enable<
+            C: ISyncMgrHandler_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            fEnable: windows_core::BOOL,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandler::Enable",
+                || unsafe {
+                    <C as ISyncMgrHandler_Impl>::Enable(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        fEnable.as_bool(),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Synchronize<
+            C: ISyncMgrHandler_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppszItemIDs: *mut comidl_runtime::PCWSTR,
+            cItems: u32,
+            hwndOwner: super::wtypes::HWND,
+            pSessionCreator: *mut core::ffi::c_void,
+            punk: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandler::Synchronize",
+                || unsafe {
+                    <C as ISyncMgrHandler_Impl>::Synchronize(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        &comidl_runtime::thunk::wide_strs(
+                            ppszItemIDs.cast::<*const u16>(),
+                            comidl_runtime::thunk::len(cItems)?,
+                        )?,
+                        hwndOwner,
+                        comidl_runtime::thunk::interface::<
+                            ISyncMgrSessionCreator,
+                        >(&pSessionCreator)?,
+                        <windows_core::IUnknown as windows_core::Interface>::from_raw_borrowed(
+                            &punk,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetName: GetName::<C, SLOT>,
+            GetHandlerInfo: GetHandlerInfo::<C, SLOT>,
+            GetObject: GetObject::<C, SLOT>,
+            GetCapabilities: GetCapabilities::<C, SLOT>,
+            GetPolicies: GetPolicies::<C, SLOT>,
+            Activate: Activate::<C, SLOT>,
+            Enable: Enable::<C, SLOT>,
+            Synchronize: Synchronize::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrHandler`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrHandler` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrHandler as windows_core::Interface>::IID
+    }
+}
 /// The kind of partner a handler syncs with.
 #[repr(transparent)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -493,6 +813,209 @@ pub struct ISyncMgrHandlerInfo_Vtbl {
         *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrHandlerInfo`] from a Rust object (list `ISyncMgrHandlerInfo` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrHandlerInfo_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrHandlerInfo_Impl for {Self}`",
+    note = "add `impl ISyncMgrHandlerInfo_Impl for {Self}` with every method of `ISyncMgrHandlerInfo` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrHandlerInfo_Impl {
+    /// The kind of partner the handler syncs with.
+    ///
+    /// The `Ok` value is `pnType`.
+    fn GetType(&self) -> windows_core::Result<SYNCMGR_HANDLER_TYPE>;
+    /// A label for the handler type, shown in Sync Center; free it with CoTaskMemFree.
+    ///
+    /// The `Ok` value is `ppszTypeLabel`.
+    ///
+    /// `ppszTypeLabel` is returned as a `String`, handed to the caller in task memory.
+    fn GetTypeLabel(&self) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// A comment shown for the handler; free it with CoTaskMemFree.
+    ///
+    /// The `Ok` value is `ppszComment`.
+    ///
+    /// `ppszComment` is returned as a `String`, handed to the caller in task memory.
+    fn GetComment(&self) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// When the handler last synchronized.
+    ///
+    /// The `Ok` value is `pftLastSync`.
+    fn GetLastSyncTime(&self) -> windows_core::Result<super::wtypesbase::FILETIME>;
+    /// S_OK when the handler is active, S_FALSE when not; E_NOTIMPL lets Sync Center keep track.
+    ///
+    /// The answer is the success code: `Ok(true)` gives `S_OK`, `Ok(false)` `S_FALSE`.
+    fn IsActive(&self) -> windows_core::Result<bool>;
+    /// S_OK when the handler is enabled, S_FALSE when not.
+    ///
+    /// The answer is the success code: `Ok(true)` gives `S_OK`, `Ok(false)` `S_FALSE`.
+    fn IsEnabled(&self) -> windows_core::Result<bool>;
+    /// S_OK when the handler is connected, S_FALSE when not.
+    ///
+    /// The answer is the success code: `Ok(true)` gives `S_OK`, `Ok(false)` `S_FALSE`.
+    fn IsConnected(&self) -> windows_core::Result<bool>;
+}
+impl ISyncMgrHandlerInfo_Vtbl {
+    /// `ISyncMgrHandlerInfo`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrHandlerInfo_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn GetType<
+            C: ISyncMgrHandlerInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pnType: *mut SYNCMGR_HANDLER_TYPE,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandlerInfo::GetType",
+                || unsafe {
+                    comidl_runtime::thunk::out(pnType)?;
+                    let pnType__ = <C as ISyncMgrHandlerInfo_Impl>::GetType(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pnType.write(pnType__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetTypeLabel<
+            C: ISyncMgrHandlerInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppszTypeLabel: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandlerInfo::GetTypeLabel",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppszTypeLabel)?;
+                    let ppszTypeLabel__ = <C as ISyncMgrHandlerInfo_Impl>::GetTypeLabel(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppszTypeLabel__ = comidl_runtime::thunk::wide_out(
+                        &ppszTypeLabel__,
+                    )?;
+                    ppszTypeLabel
+                        .write(comidl_runtime::PWSTR(ppszTypeLabel__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetComment<
+            C: ISyncMgrHandlerInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppszComment: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandlerInfo::GetComment",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppszComment)?;
+                    let ppszComment__ = <C as ISyncMgrHandlerInfo_Impl>::GetComment(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppszComment__ = comidl_runtime::thunk::wide_out(&ppszComment__)?;
+                    ppszComment.write(comidl_runtime::PWSTR(ppszComment__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetLastSyncTime<
+            C: ISyncMgrHandlerInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pftLastSync: *mut super::wtypesbase::FILETIME,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandlerInfo::GetLastSyncTime",
+                || unsafe {
+                    comidl_runtime::thunk::out(pftLastSync)?;
+                    let pftLastSync__ = <C as ISyncMgrHandlerInfo_Impl>::GetLastSyncTime(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pftLastSync.write(pftLastSync__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn IsActive<
+            C: ISyncMgrHandlerInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandlerInfo::IsActive",
+                || unsafe {
+                    let __answer = <C as ISyncMgrHandlerInfo_Impl>::IsActive(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(
+                        if __answer {
+                            comidl_runtime::hresult::S_OK
+                        } else {
+                            comidl_runtime::hresult::S_FALSE
+                        },
+                    )
+                },
+            )
+        }
+        unsafe extern "system" fn IsEnabled<
+            C: ISyncMgrHandlerInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandlerInfo::IsEnabled",
+                || unsafe {
+                    let __answer = <C as ISyncMgrHandlerInfo_Impl>::IsEnabled(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(
+                        if __answer {
+                            comidl_runtime::hresult::S_OK
+                        } else {
+                            comidl_runtime::hresult::S_FALSE
+                        },
+                    )
+                },
+            )
+        }
+        unsafe extern "system" fn IsConnected<
+            C: ISyncMgrHandlerInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrHandlerInfo::IsConnected",
+                || unsafe {
+                    let __answer = <C as ISyncMgrHandlerInfo_Impl>::IsConnected(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(
+                        if __answer {
+                            comidl_runtime::hresult::S_OK
+                        } else {
+                            comidl_runtime::hresult::S_FALSE
+                        },
+                    )
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetType: GetType::<C, SLOT>,
+            GetTypeLabel: GetTypeLabel::<C, SLOT>,
+            GetComment: GetComment::<C, SLOT>,
+            GetLastSyncTime: GetLastSyncTime::<C, SLOT>,
+            IsActive: IsActive::<C, SLOT>,
+            IsEnabled: IsEnabled::<C, SLOT>,
+            IsConnected: IsConnected::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrHandlerInfo`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrHandlerInfo` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrHandlerInfo as windows_core::Interface>::IID
+    }
+}
 /// The sync items of a handler.
 ///
 /// IID `{90701133-be32-4129-a65c-99e616cafff4}`
@@ -572,6 +1095,103 @@ pub struct ISyncMgrSyncItemContainer_Vtbl {
         *mut core::ffi::c_void,
         *mut u32,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`ISyncMgrSyncItemContainer`] from a Rust object (list `ISyncMgrSyncItemContainer` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrSyncItemContainer_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrSyncItemContainer_Impl for {Self}`",
+    note = "add `impl ISyncMgrSyncItemContainer_Impl for {Self}` with every method of `ISyncMgrSyncItemContainer` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrSyncItemContainer_Impl {
+    /// The item with the given ID.
+    ///
+    /// The `Ok` value is `ppItem`.
+    fn GetSyncItem(
+        &self,
+        pszItemID: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<ISyncMgrSyncItem>;
+    /// Enumerates the items.
+    ///
+    /// The `Ok` value is `ppenum`.
+    fn GetSyncItemEnumerator(&self) -> windows_core::Result<IEnumSyncMgrSyncItems>;
+    /// How many items there are.
+    ///
+    /// The `Ok` value is `pcItems`.
+    fn GetSyncItemCount(&self) -> windows_core::Result<u32>;
+}
+impl ISyncMgrSyncItemContainer_Vtbl {
+    /// `ISyncMgrSyncItemContainer`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrSyncItemContainer_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn GetSyncItem<
+            C: ISyncMgrSyncItemContainer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszItemID: comidl_runtime::PCWSTR,
+            ppItem: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncItemContainer::GetSyncItem",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppItem)?;
+                    let ppItem__ = <C as ISyncMgrSyncItemContainer_Impl>::GetSyncItem(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszItemID.0)?,
+                    )?;
+                    ppItem.write(windows_core::Interface::into_raw(ppItem__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetSyncItemEnumerator<
+            C: ISyncMgrSyncItemContainer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppenum: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncItemContainer::GetSyncItemEnumerator",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppenum)?;
+                    let ppenum__ = <C as ISyncMgrSyncItemContainer_Impl>::GetSyncItemEnumerator(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetSyncItemCount<
+            C: ISyncMgrSyncItemContainer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, pcItems: *mut u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncItemContainer::GetSyncItemCount",
+                || unsafe {
+                    comidl_runtime::thunk::out(pcItems)?;
+                    let pcItems__ = <C as ISyncMgrSyncItemContainer_Impl>::GetSyncItemCount(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pcItems.write(pcItems__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetSyncItem: GetSyncItem::<C, SLOT>,
+            GetSyncItemEnumerator: GetSyncItemEnumerator::<C, SLOT>,
+            GetSyncItemCount: GetSyncItemCount::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrSyncItemContainer`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrSyncItemContainer` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrSyncItemContainer as windows_core::Interface>::IID
+    }
 }
 /// What an item can do (ISyncMgrSyncItem::GetCapabilities); combinable.
 #[repr(transparent)]
@@ -820,6 +1440,226 @@ pub struct ISyncMgrSyncItem_Vtbl {
         *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrSyncItem`] from a Rust object (list `ISyncMgrSyncItem` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrSyncItem_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrSyncItem_Impl for {Self}`",
+    note = "add `impl ISyncMgrSyncItem_Impl for {Self}` with every method of `ISyncMgrSyncItem` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrSyncItem_Impl {
+    /// The ID of the item, unique within its handler; free it with CoTaskMemFree.
+    ///
+    /// The `Ok` value is `ppszItemID`.
+    ///
+    /// `ppszItemID` is returned as a `String`, handed to the caller in task memory.
+    fn GetItemID(&self) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// The display name of the item; free it with CoTaskMemFree.
+    ///
+    /// The `Ok` value is `ppszName`.
+    ///
+    /// `ppszName` is returned as a `String`, handed to the caller in task memory.
+    fn GetName(&self) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// Type label, comment, last sync time and state of the item.
+    ///
+    /// The `Ok` value is `ppItemInfo`.
+    fn GetItemInfo(&self) -> windows_core::Result<ISyncMgrSyncItemInfo>;
+    /// Returns a helper object for a SYNCMGR_OBJECTID_* GUID, as announced by GetCapabilities.
+    ///
+    /// The `Ok` value is `ppv`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riid` asks for (`E_NOINTERFACE` when it has none such).
+    fn GetObject(
+        &self,
+        rguidObjectID: &windows_core::GUID,
+    ) -> windows_core::Result<windows_core::IUnknown>;
+    /// What the item can do (SYNCMGR_ICM_* flags).
+    ///
+    /// The `Ok` value is `pmCapabilities`.
+    fn GetCapabilities(&self) -> windows_core::Result<SYNCMGR_ITEM_CAPABILITIES>;
+    /// What the user may not do with the item (SYNCMGR_IPM_* flags).
+    ///
+    /// The `Ok` value is `pmPolicies`.
+    fn GetPolicies(&self) -> windows_core::Result<SYNCMGR_ITEM_POLICIES>;
+    /// Enables or disables the item.
+    fn Enable(&self, fEnable: bool) -> windows_core::Result<()>;
+    /// Deletes the item.
+    fn Delete(&self) -> windows_core::Result<()>;
+}
+impl ISyncMgrSyncItem_Vtbl {
+    /// `ISyncMgrSyncItem`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn GetItemID<
+            C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppszItemID: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncItem::GetItemID",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppszItemID)?;
+                    let ppszItemID__ = <C as ISyncMgrSyncItem_Impl>::GetItemID(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppszItemID__ = comidl_runtime::thunk::wide_out(&ppszItemID__)?;
+                    ppszItemID.write(comidl_runtime::PWSTR(ppszItemID__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetName<
+            C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppszName: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncItem::GetName",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppszName)?;
+                    let ppszName__ = <C as ISyncMgrSyncItem_Impl>::GetName(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppszName__ = comidl_runtime::thunk::wide_out(&ppszName__)?;
+                    ppszName.write(comidl_runtime::PWSTR(ppszName__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetItemInfo<
+            C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppItemInfo: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncItem::GetItemInfo",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppItemInfo)?;
+                    let ppItemInfo__ = <C as ISyncMgrSyncItem_Impl>::GetItemInfo(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppItemInfo.write(windows_core::Interface::into_raw(ppItemInfo__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetObject<
+            C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            rguidObjectID: *const windows_core::GUID,
+            riid: *const windows_core::GUID,
+            ppv: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncItem::GetObject",
+                || unsafe {
+                    comidl_runtime::thunk::required(riid)?;
+                    comidl_runtime::thunk::cleared_out(ppv)?;
+                    let ppv__ = <C as ISyncMgrSyncItem_Impl>::GetObject(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(rguidObjectID)?,
+                    )?;
+                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetCapabilities<
+            C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pmCapabilities: *mut SYNCMGR_ITEM_CAPABILITIES,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncItem::GetCapabilities",
+                || unsafe {
+                    comidl_runtime::thunk::out(pmCapabilities)?;
+                    let pmCapabilities__ = <C as ISyncMgrSyncItem_Impl>::GetCapabilities(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pmCapabilities.write(pmCapabilities__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetPolicies<
+            C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pmPolicies: *mut SYNCMGR_ITEM_POLICIES,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncItem::GetPolicies",
+                || unsafe {
+                    comidl_runtime::thunk::out(pmPolicies)?;
+                    let pmPolicies__ = <C as ISyncMgrSyncItem_Impl>::GetPolicies(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pmPolicies.write(pmPolicies__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Enable<
+            C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            fEnable: windows_core::BOOL,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncItem::Enable",
+                || unsafe {
+                    <C as ISyncMgrSyncItem_Impl>::Enable(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        fEnable.as_bool(),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Delete<
+            C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncItem::Delete",
+                || unsafe {
+                    <C as ISyncMgrSyncItem_Impl>::Delete(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetItemID: GetItemID::<C, SLOT>,
+            GetName: GetName::<C, SLOT>,
+            GetItemInfo: GetItemInfo::<C, SLOT>,
+            GetObject: GetObject::<C, SLOT>,
+            GetCapabilities: GetCapabilities::<C, SLOT>,
+            GetPolicies: GetPolicies::<C, SLOT>,
+            Enable: Enable::<C, SLOT>,
+            Delete: Delete::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrSyncItem`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrSyncItem` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrSyncItem as windows_core::Interface>::IID
+    }
+}
 /// Details and state of a sync item. The Is* methods answer S_OK for yes and S_FALSE for no.
 ///
 /// IID `{e7fd9502-be0c-4464-90a1-2b5277031232}`
@@ -912,6 +1752,160 @@ pub struct ISyncMgrSyncItemInfo_Vtbl {
         *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrSyncItemInfo`] from a Rust object (list `ISyncMgrSyncItemInfo` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrSyncItemInfo_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrSyncItemInfo_Impl for {Self}`",
+    note = "add `impl ISyncMgrSyncItemInfo_Impl for {Self}` with every method of `ISyncMgrSyncItemInfo` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrSyncItemInfo_Impl {
+    /// A label for the item type; free it with CoTaskMemFree.
+    ///
+    /// The `Ok` value is `ppszTypeLabel`.
+    ///
+    /// `ppszTypeLabel` is returned as a `String`, handed to the caller in task memory.
+    fn GetTypeLabel(&self) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// A comment shown for the item; free it with CoTaskMemFree.
+    ///
+    /// The `Ok` value is `ppszComment`.
+    ///
+    /// `ppszComment` is returned as a `String`, handed to the caller in task memory.
+    fn GetComment(&self) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// When the item last synchronized.
+    ///
+    /// The `Ok` value is `pftLastSync`.
+    fn GetLastSyncTime(&self) -> windows_core::Result<super::wtypesbase::FILETIME>;
+    /// S_OK when the item is enabled, S_FALSE when not.
+    ///
+    /// The answer is the success code: `Ok(true)` gives `S_OK`, `Ok(false)` `S_FALSE`.
+    fn IsEnabled(&self) -> windows_core::Result<bool>;
+    /// S_OK when the item is connected, S_FALSE when not.
+    ///
+    /// The answer is the success code: `Ok(true)` gives `S_OK`, `Ok(false)` `S_FALSE`.
+    fn IsConnected(&self) -> windows_core::Result<bool>;
+}
+impl ISyncMgrSyncItemInfo_Vtbl {
+    /// `ISyncMgrSyncItemInfo`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrSyncItemInfo_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn GetTypeLabel<
+            C: ISyncMgrSyncItemInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppszTypeLabel: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncItemInfo::GetTypeLabel",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppszTypeLabel)?;
+                    let ppszTypeLabel__ = <C as ISyncMgrSyncItemInfo_Impl>::GetTypeLabel(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppszTypeLabel__ = comidl_runtime::thunk::wide_out(
+                        &ppszTypeLabel__,
+                    )?;
+                    ppszTypeLabel
+                        .write(comidl_runtime::PWSTR(ppszTypeLabel__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetComment<
+            C: ISyncMgrSyncItemInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppszComment: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncItemInfo::GetComment",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppszComment)?;
+                    let ppszComment__ = <C as ISyncMgrSyncItemInfo_Impl>::GetComment(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppszComment__ = comidl_runtime::thunk::wide_out(&ppszComment__)?;
+                    ppszComment.write(comidl_runtime::PWSTR(ppszComment__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetLastSyncTime<
+            C: ISyncMgrSyncItemInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pftLastSync: *mut super::wtypesbase::FILETIME,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncItemInfo::GetLastSyncTime",
+                || unsafe {
+                    comidl_runtime::thunk::out(pftLastSync)?;
+                    let pftLastSync__ = <C as ISyncMgrSyncItemInfo_Impl>::GetLastSyncTime(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pftLastSync.write(pftLastSync__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn IsEnabled<
+            C: ISyncMgrSyncItemInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncItemInfo::IsEnabled",
+                || unsafe {
+                    let __answer = <C as ISyncMgrSyncItemInfo_Impl>::IsEnabled(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(
+                        if __answer {
+                            comidl_runtime::hresult::S_OK
+                        } else {
+                            comidl_runtime::hresult::S_FALSE
+                        },
+                    )
+                },
+            )
+        }
+        unsafe extern "system" fn IsConnected<
+            C: ISyncMgrSyncItemInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncItemInfo::IsConnected",
+                || unsafe {
+                    let __answer = <C as ISyncMgrSyncItemInfo_Impl>::IsConnected(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(
+                        if __answer {
+                            comidl_runtime::hresult::S_OK
+                        } else {
+                            comidl_runtime::hresult::S_FALSE
+                        },
+                    )
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetTypeLabel: GetTypeLabel::<C, SLOT>,
+            GetComment: GetComment::<C, SLOT>,
+            GetLastSyncTime: GetLastSyncTime::<C, SLOT>,
+            IsEnabled: IsEnabled::<C, SLOT>,
+            IsConnected: IsConnected::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrSyncItemInfo`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrSyncItemInfo` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrSyncItemInfo as windows_core::Interface>::IID
+    }
+}
 /// Enumerates sync items.
 ///
 /// IID `{54b3abf3-f085-4181-b546-e29c403c726b}`
@@ -1000,6 +1994,126 @@ pub struct IEnumSyncMgrSyncItems_Vtbl {
         *mut *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IEnumSyncMgrSyncItems`] from a Rust object (list `IEnumSyncMgrSyncItems` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IEnumSyncMgrSyncItems_Impl`",
+    label = "listed in `implements`, but has no `impl IEnumSyncMgrSyncItems_Impl for {Self}`",
+    note = "add `impl IEnumSyncMgrSyncItems_Impl for {Self}` with every method of `IEnumSyncMgrSyncItems` (and of its bases' `_Impl` traits)"
+)]
+pub trait IEnumSyncMgrSyncItems_Impl {
+    /// Fetches up to celt items; S_FALSE when fewer were left.
+    ///
+    /// The `Ok` value is `pceltFetched`.
+    ///
+    /// `celt` is the length of `rgelt`.
+    ///
+    /// `pceltFetched` is how many elements of `rgelt` it filled (written only when the caller passes `pceltFetched`); the caller gets `S_FALSE` when that is fewer than `rgelt.len()`.
+    fn Next(&self, rgelt: &mut [Option<ISyncMgrSyncItem>]) -> windows_core::Result<u32>;
+    /// Skips celt items.
+    fn Skip(&self, celt: u32) -> windows_core::Result<()>;
+    /// Goes back to the first item.
+    fn Reset(&self) -> windows_core::Result<()>;
+    /// Copies the enumerator, position included.
+    ///
+    /// The `Ok` value is `ppenum`.
+    fn Clone(&self) -> windows_core::Result<IEnumSyncMgrSyncItems>;
+}
+impl IEnumSyncMgrSyncItems_Vtbl {
+    /// `IEnumSyncMgrSyncItems`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: IEnumSyncMgrSyncItems_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn Next<
+            C: IEnumSyncMgrSyncItems_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            celt: u32,
+            rgelt: *mut *mut core::ffi::c_void,
+            pceltFetched: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumSyncMgrSyncItems::Next",
+                || unsafe {
+                    let rgelt__ = comidl_runtime::thunk::out_slice(
+                        rgelt.cast::<Option<ISyncMgrSyncItem>>(),
+                        comidl_runtime::thunk::len(celt)?,
+                    )?;
+                    let pceltFetched__ = <C as IEnumSyncMgrSyncItems_Impl>::Next(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        rgelt__,
+                    )?;
+                    let __code = comidl_runtime::thunk::fetched(
+                        pceltFetched__,
+                        rgelt__.len(),
+                        pceltFetched,
+                    )?;
+                    Ok(__code)
+                },
+            )
+        }
+        unsafe extern "system" fn Skip<
+            C: IEnumSyncMgrSyncItems_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumSyncMgrSyncItems::Skip",
+                || unsafe {
+                    <C as IEnumSyncMgrSyncItems_Impl>::Skip(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        celt,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Reset<
+            C: IEnumSyncMgrSyncItems_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumSyncMgrSyncItems::Reset",
+                || unsafe {
+                    <C as IEnumSyncMgrSyncItems_Impl>::Reset(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Clone<
+            C: IEnumSyncMgrSyncItems_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppenum: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumSyncMgrSyncItems::Clone",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppenum)?;
+                    let ppenum__ = <C as IEnumSyncMgrSyncItems_Impl>::Clone(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Next: Next::<C, SLOT>,
+            Skip: Skip::<C, SLOT>,
+            Reset: Reset::<C, SLOT>,
+            Clone: Clone::<C, SLOT>,
+        }
+    }
+    /// Whether `IEnumSyncMgrSyncItems`'s vtable answers a `QueryInterface` for `iid`: `IEnumSyncMgrSyncItems` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IEnumSyncMgrSyncItems as windows_core::Interface>::IID
+    }
+}
 /// Starts a sync session, for a handler or for a process that syncs in the background (CLSID_SyncMgrClient).
 ///
 /// IID `{17f48517-f305-4321-a08d-b25a834918fd}`
@@ -1059,6 +2173,68 @@ pub struct ISyncMgrSessionCreator_Vtbl {
         u32,
         *mut *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`ISyncMgrSessionCreator`] from a Rust object (list `ISyncMgrSessionCreator` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrSessionCreator_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrSessionCreator_Impl for {Self}`",
+    note = "add `impl ISyncMgrSessionCreator_Impl for {Self}` with every method of `ISyncMgrSessionCreator` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrSessionCreator_Impl {
+    /// Starts a session for a handler and some of its items (all when none are given) and returns its callback.
+    ///
+    /// The `Ok` value is `ppCallback`.
+    ///
+    /// `cItems` is the length of `ppszItemIDs`.
+    fn CreateSession(
+        &self,
+        pszHandlerID: &comidl_runtime::WideStr,
+        ppszItemIDs: Option<&[&comidl_runtime::WideStr]>,
+    ) -> windows_core::Result<ISyncMgrSyncCallback>;
+}
+impl ISyncMgrSessionCreator_Vtbl {
+    /// `ISyncMgrSessionCreator`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrSessionCreator_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn CreateSession<
+            C: ISyncMgrSessionCreator_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszHandlerID: comidl_runtime::PCWSTR,
+            ppszItemIDs: *mut comidl_runtime::PCWSTR,
+            cItems: u32,
+            ppCallback: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSessionCreator::CreateSession",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppCallback)?;
+                    let ppCallback__ = <C as ISyncMgrSessionCreator_Impl>::CreateSession(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                        comidl_runtime::thunk::optional_wide_strs(
+                                ppszItemIDs.cast::<*const u16>(),
+                                comidl_runtime::thunk::len(cItems)?,
+                            )?
+                            .as_deref(),
+                    )?;
+                    ppCallback.write(windows_core::Interface::into_raw(ppCallback__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            CreateSession: CreateSession::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrSessionCreator`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrSessionCreator` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrSessionCreator as windows_core::Interface>::IID
+    }
 }
 /// The state of an item during and after a sync.
 #[repr(transparent)]
@@ -1366,6 +2542,321 @@ pub struct ISyncMgrSyncCallback_Vtbl {
         *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrSyncCallback`] from a Rust object (list `ISyncMgrSyncCallback` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrSyncCallback_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrSyncCallback_Impl for {Self}`",
+    note = "add `impl ISyncMgrSyncCallback_Impl for {Self}` with every method of `ISyncMgrSyncCallback` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrSyncCallback_Impl {
+    /// Reports the progress of one item; pnCancelRequest receives any cancel request.
+    fn ReportProgress(
+        &self,
+        pszItemID: &comidl_runtime::WideStr,
+        pszProgressText: Option<&comidl_runtime::WideStr>,
+        nStatus: SYNCMGR_PROGRESS_STATUS,
+        uCurrentStep: u32,
+        uMaxStep: u32,
+        pnCancelRequest: Option<&mut SYNCMGR_CANCEL_REQUEST>,
+    ) -> windows_core::Result<()>;
+    /// Sets the progress text of the whole handler; pnCancelRequest receives any cancel request.
+    fn SetHandlerProgressText(
+        &self,
+        pszProgressText: &comidl_runtime::WideStr,
+        pnCancelRequest: Option<&mut SYNCMGR_CANCEL_REQUEST>,
+    ) -> windows_core::Result<()>;
+    /// Records an event (information, warning or error) and returns its ID.
+    ///
+    /// The `Ok` value is `pguidEventID`.
+    fn ReportEvent(
+        &self,
+        pszItemID: Option<&comidl_runtime::WideStr>,
+        nLevel: SYNCMGR_EVENT_LEVEL,
+        nFlags: SYNCMGR_EVENT_FLAGS,
+        pszName: &comidl_runtime::WideStr,
+        pszDescription: &comidl_runtime::WideStr,
+        pszLinkText: Option<&comidl_runtime::WideStr>,
+        pszLinkReference: Option<&comidl_runtime::WideStr>,
+        pszContext: Option<&comidl_runtime::WideStr>,
+    ) -> windows_core::Result<windows_core::GUID>;
+    /// S_OK to go on synchronizing the item, S_FALSE when cancel was requested.
+    ///
+    /// The answer is the success code: `Ok(true)` gives `S_OK`, `Ok(false)` `S_FALSE`.
+    fn CanContinue(
+        &self,
+        pszItemID: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<bool>;
+    /// Item IDs and objects added to the session after it started.
+    ///
+    /// The `Ok` value is (`ppenumItemIDs`, `ppenumPunks`).
+    fn QueryForAdditionalItems(
+        &self,
+    ) -> windows_core::Result<
+        (super::objidlbase::IEnumString, super::objidlbase::IEnumUnknown),
+    >;
+    /// Adds an item to the running session.
+    fn AddItemToSession(
+        &self,
+        pszItemID: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<()>;
+    /// Adds an object to the running session.
+    fn AddIUnknownToSession(
+        &self,
+        punk: &windows_core::IUnknown,
+    ) -> windows_core::Result<()>;
+    /// Offers a new item found during synchronization.
+    fn ProposeItem(&self, pNewItem: &ISyncMgrSyncItem) -> windows_core::Result<()>;
+    /// Confirms an item offered with ProposeItem.
+    fn CommitItem(
+        &self,
+        pszItemID: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<()>;
+    /// Says that the session was started by the user.
+    fn ReportManualSync(&self) -> windows_core::Result<()>;
+}
+impl ISyncMgrSyncCallback_Vtbl {
+    /// `ISyncMgrSyncCallback`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn ReportProgress<
+            C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszItemID: comidl_runtime::PCWSTR,
+            pszProgressText: comidl_runtime::PCWSTR,
+            nStatus: SYNCMGR_PROGRESS_STATUS,
+            uCurrentStep: u32,
+            uMaxStep: u32,
+            pnCancelRequest: *mut SYNCMGR_CANCEL_REQUEST,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncCallback::ReportProgress",
+                || unsafe {
+                    <C as ISyncMgrSyncCallback_Impl>::ReportProgress(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszItemID.0)?,
+                        comidl_runtime::WideStr::from_ptr(pszProgressText.0),
+                        nStatus,
+                        uCurrentStep,
+                        uMaxStep,
+                        pnCancelRequest.as_mut(),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetHandlerProgressText<
+            C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszProgressText: comidl_runtime::PCWSTR,
+            pnCancelRequest: *mut SYNCMGR_CANCEL_REQUEST,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncCallback::SetHandlerProgressText",
+                || unsafe {
+                    <C as ISyncMgrSyncCallback_Impl>::SetHandlerProgressText(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszProgressText.0)?,
+                        pnCancelRequest.as_mut(),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn ReportEvent<
+            C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszItemID: comidl_runtime::PCWSTR,
+            nLevel: SYNCMGR_EVENT_LEVEL,
+            nFlags: SYNCMGR_EVENT_FLAGS,
+            pszName: comidl_runtime::PCWSTR,
+            pszDescription: comidl_runtime::PCWSTR,
+            pszLinkText: comidl_runtime::PCWSTR,
+            pszLinkReference: comidl_runtime::PCWSTR,
+            pszContext: comidl_runtime::PCWSTR,
+            pguidEventID: *mut windows_core::GUID,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncCallback::ReportEvent",
+                || unsafe {
+                    comidl_runtime::thunk::out(pguidEventID)?;
+                    let pguidEventID__ = <C as ISyncMgrSyncCallback_Impl>::ReportEvent(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::WideStr::from_ptr(pszItemID.0),
+                        nLevel,
+                        nFlags,
+                        comidl_runtime::thunk::wide(pszName.0)?,
+                        comidl_runtime::thunk::wide(pszDescription.0)?,
+                        comidl_runtime::WideStr::from_ptr(pszLinkText.0),
+                        comidl_runtime::WideStr::from_ptr(pszLinkReference.0),
+                        comidl_runtime::WideStr::from_ptr(pszContext.0),
+                    )?;
+                    pguidEventID.write(pguidEventID__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn CanContinue<
+            C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszItemID: comidl_runtime::PCWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncCallback::CanContinue",
+                || unsafe {
+                    let __answer = <C as ISyncMgrSyncCallback_Impl>::CanContinue(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszItemID.0)?,
+                    )?;
+                    Ok(
+                        if __answer {
+                            comidl_runtime::hresult::S_OK
+                        } else {
+                            comidl_runtime::hresult::S_FALSE
+                        },
+                    )
+                },
+            )
+        }
+        unsafe extern "system" fn QueryForAdditionalItems<
+            C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppenumItemIDs: *mut *mut core::ffi::c_void,
+            ppenumPunks: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncCallback::QueryForAdditionalItems",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppenumItemIDs)?;
+                    comidl_runtime::thunk::cleared_out(ppenumPunks)?;
+                    let (ppenumItemIDs__, ppenumPunks__) = <C as ISyncMgrSyncCallback_Impl>::QueryForAdditionalItems(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppenumItemIDs
+                        .write(windows_core::Interface::into_raw(ppenumItemIDs__));
+                    ppenumPunks.write(windows_core::Interface::into_raw(ppenumPunks__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn AddItemToSession<
+            C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszItemID: comidl_runtime::PCWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncCallback::AddItemToSession",
+                || unsafe {
+                    <C as ISyncMgrSyncCallback_Impl>::AddItemToSession(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszItemID.0)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn AddIUnknownToSession<
+            C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            punk: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncCallback::AddIUnknownToSession",
+                || unsafe {
+                    <C as ISyncMgrSyncCallback_Impl>::AddIUnknownToSession(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::interface::<
+                            windows_core::IUnknown,
+                        >(&punk)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn ProposeItem<
+            C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pNewItem: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncCallback::ProposeItem",
+                || unsafe {
+                    <C as ISyncMgrSyncCallback_Impl>::ProposeItem(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::interface::<ISyncMgrSyncItem>(&pNewItem)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn CommitItem<
+            C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszItemID: comidl_runtime::PCWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncCallback::CommitItem",
+                || unsafe {
+                    <C as ISyncMgrSyncCallback_Impl>::CommitItem(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszItemID.0)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn ReportManualSync<
+            C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncCallback::ReportManualSync",
+                || unsafe {
+                    <C as ISyncMgrSyncCallback_Impl>::ReportManualSync(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            ReportProgress: ReportProgress::<C, SLOT>,
+            SetHandlerProgressText: SetHandlerProgressText::<C, SLOT>,
+            ReportEvent: ReportEvent::<C, SLOT>,
+            CanContinue: CanContinue::<C, SLOT>,
+            QueryForAdditionalItems: QueryForAdditionalItems::<C, SLOT>,
+            AddItemToSession: AddItemToSession::<C, SLOT>,
+            AddIUnknownToSession: AddIUnknownToSession::<C, SLOT>,
+            ProposeItem: ProposeItem::<C, SLOT>,
+            CommitItem: CommitItem::<C, SLOT>,
+            ReportManualSync: ReportManualSync::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrSyncCallback`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrSyncCallback` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrSyncCallback as windows_core::Interface>::IID
+    }
+}
 /// A piece of user interface that Sync Center runs for a handler or item.
 ///
 /// IID `{fc7cfa47-dfe1-45b5-a049-8cfd82bec271}`
@@ -1401,6 +2892,50 @@ pub struct ISyncMgrUIOperation_Vtbl {
         *mut core::ffi::c_void,
         super::wtypes::HWND,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`ISyncMgrUIOperation`] from a Rust object (list `ISyncMgrUIOperation` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrUIOperation_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrUIOperation_Impl for {Self}`",
+    note = "add `impl ISyncMgrUIOperation_Impl for {Self}` with every method of `ISyncMgrUIOperation` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrUIOperation_Impl {
+    /// Shows the user interface, owned by hwndOwner.
+    fn Run(&self, hwndOwner: super::wtypes::HWND) -> windows_core::Result<()>;
+}
+impl ISyncMgrUIOperation_Vtbl {
+    /// `ISyncMgrUIOperation`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrUIOperation_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn Run<
+            C: ISyncMgrUIOperation_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            hwndOwner: super::wtypes::HWND,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrUIOperation::Run",
+                || unsafe {
+                    <C as ISyncMgrUIOperation_Impl>::Run(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        hwndOwner,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Run: Run::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrUIOperation`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrUIOperation` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrUIOperation as windows_core::Interface>::IID
+    }
 }
 /// The user interface that runs when the user clicks the link of an event.
 ///
@@ -1455,6 +2990,57 @@ pub struct ISyncMgrEventLinkUIOperation_Vtbl {
         *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrEventLinkUIOperation`] from a Rust object (list `ISyncMgrEventLinkUIOperation` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrEventLinkUIOperation_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrEventLinkUIOperation_Impl for {Self}`",
+    note = "add `impl ISyncMgrEventLinkUIOperation_Impl for {Self}` with every method of `ISyncMgrEventLinkUIOperation` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrEventLinkUIOperation_Impl: ISyncMgrUIOperation_Impl {
+    /// Tells the operation which event it is for.
+    fn Init(
+        &self,
+        rguidEventID: &windows_core::GUID,
+        pEvent: &ISyncMgrEvent,
+    ) -> windows_core::Result<()>;
+}
+impl ISyncMgrEventLinkUIOperation_Vtbl {
+    /// `ISyncMgrEventLinkUIOperation`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrEventLinkUIOperation_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn Init<
+            C: ISyncMgrEventLinkUIOperation_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            rguidEventID: *const windows_core::GUID,
+            pEvent: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEventLinkUIOperation::Init",
+                || unsafe {
+                    <C as ISyncMgrEventLinkUIOperation_Impl>::Init(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(rguidEventID)?,
+                        comidl_runtime::thunk::interface::<ISyncMgrEvent>(&pEvent)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: ISyncMgrUIOperation_Vtbl::new::<C, SLOT>(),
+            Init: Init::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrEventLinkUIOperation`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrEventLinkUIOperation` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrEventLinkUIOperation as windows_core::Interface>::IID
+            || ISyncMgrUIOperation_Vtbl::matches(iid)
+    }
+}
 /// The sync schedule wizard of a handler.
 ///
 /// IID `{459a6c84-21d2-4ddc-8a53-f023a46066f2}`
@@ -1502,6 +3088,54 @@ pub struct ISyncMgrScheduleWizardUIOperation_Vtbl {
         comidl_runtime::PCWSTR,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrScheduleWizardUIOperation`] from a Rust object (list `ISyncMgrScheduleWizardUIOperation` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrScheduleWizardUIOperation_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrScheduleWizardUIOperation_Impl for {Self}`",
+    note = "add `impl ISyncMgrScheduleWizardUIOperation_Impl for {Self}` with every method of `ISyncMgrScheduleWizardUIOperation` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrScheduleWizardUIOperation_Impl: ISyncMgrUIOperation_Impl {
+    /// Tells the wizard which handler it schedules.
+    fn InitWizard(
+        &self,
+        pszHandlerID: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<()>;
+}
+impl ISyncMgrScheduleWizardUIOperation_Vtbl {
+    /// `ISyncMgrScheduleWizardUIOperation`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrScheduleWizardUIOperation_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn InitWizard<
+            C: ISyncMgrScheduleWizardUIOperation_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszHandlerID: comidl_runtime::PCWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrScheduleWizardUIOperation::InitWizard",
+                || unsafe {
+                    <C as ISyncMgrScheduleWizardUIOperation_Impl>::InitWizard(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: ISyncMgrUIOperation_Vtbl::new::<C, SLOT>(),
+            InitWizard: InitWizard::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrScheduleWizardUIOperation`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrScheduleWizardUIOperation` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrScheduleWizardUIOperation as windows_core::Interface>::IID
+            || ISyncMgrUIOperation_Vtbl::matches(iid)
+    }
+}
 /// Receives the result of a sync started through ISyncMgrControl.
 ///
 /// IID `{2b90f17e-5a3e-4b33-bb7f-1bc48056b94d}`
@@ -1546,6 +3180,59 @@ pub struct ISyncMgrSyncResult_Vtbl {
         u32,
         u32,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`ISyncMgrSyncResult`] from a Rust object (list `ISyncMgrSyncResult` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrSyncResult_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrSyncResult_Impl for {Self}`",
+    note = "add `impl ISyncMgrSyncResult_Impl for {Self}` with every method of `ISyncMgrSyncResult` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrSyncResult_Impl {
+    /// The final status and the counts of errors and conflicts.
+    fn Result(
+        &self,
+        nStatus: SYNCMGR_PROGRESS_STATUS,
+        cError: u32,
+        cConflicts: u32,
+    ) -> windows_core::Result<()>;
+}
+impl ISyncMgrSyncResult_Vtbl {
+    /// `ISyncMgrSyncResult`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrSyncResult_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn Result<
+            C: ISyncMgrSyncResult_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            nStatus: SYNCMGR_PROGRESS_STATUS,
+            cError: u32,
+            cConflicts: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrSyncResult::Result",
+                || unsafe {
+                    <C as ISyncMgrSyncResult_Impl>::Result(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        nStatus,
+                        cError,
+                        cConflicts,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Result: Result::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrSyncResult`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrSyncResult` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrSyncResult as windows_core::Interface>::IID
+    }
 }
 /// Whether an ISyncMgrControl request waits, and whether it may show UI.
 #[repr(transparent)]
@@ -2023,6 +3710,491 @@ pub struct ISyncMgrControl_Vtbl {
         SYNCMGR_CONTROL_FLAGS,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrControl`] from a Rust object (list `ISyncMgrControl` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrControl_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrControl_Impl for {Self}`",
+    note = "add `impl ISyncMgrControl_Impl for {Self}` with every method of `ISyncMgrControl` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrControl_Impl {
+    /// Starts synchronizing a whole handler.
+    fn StartHandlerSync(
+        &self,
+        pszHandlerID: &comidl_runtime::WideStr,
+        hwndOwner: super::wtypes::HWND,
+        punk: Option<&windows_core::IUnknown>,
+        nSyncControlFlags: SYNCMGR_SYNC_CONTROL_FLAGS,
+        pResult: Option<&ISyncMgrSyncResult>,
+    ) -> windows_core::Result<()>;
+    /// Starts synchronizing some items of a handler.
+    ///
+    /// `cItems` is the length of `ppszItemIDs`.
+    fn StartItemSync(
+        &self,
+        pszHandlerID: &comidl_runtime::WideStr,
+        ppszItemIDs: &[&comidl_runtime::WideStr],
+        hwndOwner: super::wtypes::HWND,
+        punk: Option<&windows_core::IUnknown>,
+        nSyncControlFlags: SYNCMGR_SYNC_CONTROL_FLAGS,
+        pResult: Option<&ISyncMgrSyncResult>,
+    ) -> windows_core::Result<()>;
+    /// Starts synchronizing every handler.
+    fn StartSyncAll(&self, hwndOwner: super::wtypes::HWND) -> windows_core::Result<()>;
+    /// Stops the sync of a handler.
+    fn StopHandlerSync(
+        &self,
+        pszHandlerID: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<()>;
+    /// Stops the sync of some items of a handler.
+    ///
+    /// `cItems` is the length of `ppszItemIDs`.
+    fn StopItemSync(
+        &self,
+        pszHandlerID: &comidl_runtime::WideStr,
+        ppszItemIDs: &[&comidl_runtime::WideStr],
+    ) -> windows_core::Result<()>;
+    /// Stops every sync.
+    fn StopSyncAll(&self) -> windows_core::Result<()>;
+    /// Makes Sync Center enumerate a handler collection again.
+    fn UpdateHandlerCollection(
+        &self,
+        rclsidCollectionID: &windows_core::GUID,
+        nControlFlags: SYNCMGR_CONTROL_FLAGS,
+    ) -> windows_core::Result<()>;
+    /// Makes Sync Center read a handler again.
+    fn UpdateHandler(
+        &self,
+        pszHandlerID: &comidl_runtime::WideStr,
+        nControlFlags: SYNCMGR_CONTROL_FLAGS,
+    ) -> windows_core::Result<()>;
+    /// Makes Sync Center read an item again.
+    fn UpdateItem(
+        &self,
+        pszHandlerID: &comidl_runtime::WideStr,
+        pszItemID: &comidl_runtime::WideStr,
+        nControlFlags: SYNCMGR_CONTROL_FLAGS,
+    ) -> windows_core::Result<()>;
+    /// Makes Sync Center read the events of a handler or item again.
+    fn UpdateEvents(
+        &self,
+        pszHandlerID: &comidl_runtime::WideStr,
+        pszItemID: Option<&comidl_runtime::WideStr>,
+        nControlFlags: SYNCMGR_CONTROL_FLAGS,
+    ) -> windows_core::Result<()>;
+    /// Reports that a conflict was added, changed or removed.
+    fn UpdateConflict(
+        &self,
+        pszHandlerID: &comidl_runtime::WideStr,
+        pszItemID: Option<&comidl_runtime::WideStr>,
+        pConflict: &ISyncMgrConflict,
+        nReason: SYNCMGR_UPDATE_REASON,
+    ) -> windows_core::Result<()>;
+    /// Makes Sync Center read the conflicts of a handler or item again.
+    fn UpdateConflicts(
+        &self,
+        pszHandlerID: &comidl_runtime::WideStr,
+        pszItemID: Option<&comidl_runtime::WideStr>,
+        nControlFlags: SYNCMGR_CONTROL_FLAGS,
+    ) -> windows_core::Result<()>;
+    /// Activates or deactivates a handler.
+    fn ActivateHandler(
+        &self,
+        fActivate: bool,
+        pszHandlerID: &comidl_runtime::WideStr,
+        hwndOwner: super::wtypes::HWND,
+        nControlFlags: SYNCMGR_CONTROL_FLAGS,
+    ) -> windows_core::Result<()>;
+    /// Enables or disables a handler.
+    fn EnableHandler(
+        &self,
+        fEnable: bool,
+        pszHandlerID: &comidl_runtime::WideStr,
+        hwndOwner: super::wtypes::HWND,
+        nControlFlags: SYNCMGR_CONTROL_FLAGS,
+    ) -> windows_core::Result<()>;
+    /// Enables or disables an item.
+    fn EnableItem(
+        &self,
+        fEnable: bool,
+        pszHandlerID: &comidl_runtime::WideStr,
+        pszItemID: &comidl_runtime::WideStr,
+        hwndOwner: super::wtypes::HWND,
+        nControlFlags: SYNCMGR_CONTROL_FLAGS,
+    ) -> windows_core::Result<()>;
+}
+impl ISyncMgrControl_Vtbl {
+    /// `ISyncMgrControl`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: ISyncMgrControl_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn StartHandlerSync<
+            C: ISyncMgrControl_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszHandlerID: comidl_runtime::PCWSTR,
+            hwndOwner: super::wtypes::HWND,
+            punk: *mut core::ffi::c_void,
+            nSyncControlFlags: SYNCMGR_SYNC_CONTROL_FLAGS,
+            pResult: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrControl::StartHandlerSync",
+                || unsafe {
+                    <C as ISyncMgrControl_Impl>::StartHandlerSync(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                        hwndOwner,
+                        <windows_core::IUnknown as windows_core::Interface>::from_raw_borrowed(
+                            &punk,
+                        ),
+                        nSyncControlFlags,
+                        <ISyncMgrSyncResult as windows_core::Interface>::from_raw_borrowed(
+                            &pResult,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn StartItemSync<
+            C: ISyncMgrControl_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszHandlerID: comidl_runtime::PCWSTR,
+            ppszItemIDs: *mut comidl_runtime::PCWSTR,
+            cItems: u32,
+            hwndOwner: super::wtypes::HWND,
+            punk: *mut core::ffi::c_void,
+            nSyncControlFlags: SYNCMGR_SYNC_CONTROL_FLAGS,
+            pResult: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrControl::StartItemSync",
+                || unsafe {
+                    <C as ISyncMgrControl_Impl>::StartItemSync(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                        &comidl_runtime::thunk::wide_strs(
+                            ppszItemIDs.cast::<*const u16>(),
+                            comidl_runtime::thunk::len(cItems)?,
+                        )?,
+                        hwndOwner,
+                        <windows_core::IUnknown as windows_core::Interface>::from_raw_borrowed(
+                            &punk,
+                        ),
+                        nSyncControlFlags,
+                        <ISyncMgrSyncResult as windows_core::Interface>::from_raw_borrowed(
+                            &pResult,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn StartSyncAll<
+            C: ISyncMgrControl_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            hwndOwner: super::wtypes::HWND,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrControl::StartSyncAll",
+                || unsafe {
+                    <C as ISyncMgrControl_Impl>::StartSyncAll(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        hwndOwner,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn StopHandlerSync<
+            C: ISyncMgrControl_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszHandlerID: comidl_runtime::PCWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrControl::StopHandlerSync",
+                || unsafe {
+                    <C as ISyncMgrControl_Impl>::StopHandlerSync(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn StopItemSync<
+            C: ISyncMgrControl_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszHandlerID: comidl_runtime::PCWSTR,
+            ppszItemIDs: *mut comidl_runtime::PCWSTR,
+            cItems: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrControl::StopItemSync",
+                || unsafe {
+                    <C as ISyncMgrControl_Impl>::StopItemSync(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                        &comidl_runtime::thunk::wide_strs(
+                            ppszItemIDs.cast::<*const u16>(),
+                            comidl_runtime::thunk::len(cItems)?,
+                        )?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn StopSyncAll<
+            C: ISyncMgrControl_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrControl::StopSyncAll",
+                || unsafe {
+                    <C as ISyncMgrControl_Impl>::StopSyncAll(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn UpdateHandlerCollection<
+            C: ISyncMgrControl_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            rclsidCollectionID: *const windows_core::GUID,
+            nControlFlags: SYNCMGR_CONTROL_FLAGS,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrControl::UpdateHandlerCollection",
+                || unsafe {
+                    <C as ISyncMgrControl_Impl>::UpdateHandlerCollection(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(rclsidCollectionID)?,
+                        nControlFlags,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn UpdateHandler<
+            C: ISyncMgrControl_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszHandlerID: comidl_runtime::PCWSTR,
+            nControlFlags: SYNCMGR_CONTROL_FLAGS,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrControl::UpdateHandler",
+                || unsafe {
+                    <C as ISyncMgrControl_Impl>::UpdateHandler(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                        nControlFlags,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn UpdateItem<
+            C: ISyncMgrControl_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszHandlerID: comidl_runtime::PCWSTR,
+            pszItemID: comidl_runtime::PCWSTR,
+            nControlFlags: SYNCMGR_CONTROL_FLAGS,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrControl::UpdateItem",
+                || unsafe {
+                    <C as ISyncMgrControl_Impl>::UpdateItem(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                        comidl_runtime::thunk::wide(pszItemID.0)?,
+                        nControlFlags,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn UpdateEvents<
+            C: ISyncMgrControl_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszHandlerID: comidl_runtime::PCWSTR,
+            pszItemID: comidl_runtime::PCWSTR,
+            nControlFlags: SYNCMGR_CONTROL_FLAGS,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrControl::UpdateEvents",
+                || unsafe {
+                    <C as ISyncMgrControl_Impl>::UpdateEvents(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                        comidl_runtime::WideStr::from_ptr(pszItemID.0),
+                        nControlFlags,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn UpdateConflict<
+            C: ISyncMgrControl_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszHandlerID: comidl_runtime::PCWSTR,
+            pszItemID: comidl_runtime::PCWSTR,
+            pConflict: *mut core::ffi::c_void,
+            nReason: SYNCMGR_UPDATE_REASON,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrControl::UpdateConflict",
+                || unsafe {
+                    <C as ISyncMgrControl_Impl>::UpdateConflict(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                        comidl_runtime::WideStr::from_ptr(pszItemID.0),
+                        comidl_runtime::thunk::interface::<
+                            ISyncMgrConflict,
+                        >(&pConflict)?,
+                        nReason,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn UpdateConflicts<
+            C: ISyncMgrControl_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszHandlerID: comidl_runtime::PCWSTR,
+            pszItemID: comidl_runtime::PCWSTR,
+            nControlFlags: SYNCMGR_CONTROL_FLAGS,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrControl::UpdateConflicts",
+                || unsafe {
+                    <C as ISyncMgrControl_Impl>::UpdateConflicts(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                        comidl_runtime::WideStr::from_ptr(pszItemID.0),
+                        nControlFlags,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn ActivateHandler<
+            C: ISyncMgrControl_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            fActivate: windows_core::BOOL,
+            pszHandlerID: comidl_runtime::PCWSTR,
+            hwndOwner: super::wtypes::HWND,
+            nControlFlags: SYNCMGR_CONTROL_FLAGS,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrControl::ActivateHandler",
+                || unsafe {
+                    <C as ISyncMgrControl_Impl>::ActivateHandler(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        fActivate.as_bool(),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                        hwndOwner,
+                        nControlFlags,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn EnableHandler<
+            C: ISyncMgrControl_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            fEnable: windows_core::BOOL,
+            pszHandlerID: comidl_runtime::PCWSTR,
+            hwndOwner: super::wtypes::HWND,
+            nControlFlags: SYNCMGR_CONTROL_FLAGS,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrControl::EnableHandler",
+                || unsafe {
+                    <C as ISyncMgrControl_Impl>::EnableHandler(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        fEnable.as_bool(),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                        hwndOwner,
+                        nControlFlags,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn EnableItem<
+            C: ISyncMgrControl_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            fEnable: windows_core::BOOL,
+            pszHandlerID: comidl_runtime::PCWSTR,
+            pszItemID: comidl_runtime::PCWSTR,
+            hwndOwner: super::wtypes::HWND,
+            nControlFlags: SYNCMGR_CONTROL_FLAGS,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrControl::EnableItem",
+                || unsafe {
+                    <C as ISyncMgrControl_Impl>::EnableItem(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        fEnable.as_bool(),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                        comidl_runtime::thunk::wide(pszItemID.0)?,
+                        hwndOwner,
+                        nControlFlags,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            StartHandlerSync: StartHandlerSync::<C, SLOT>,
+            StartItemSync: StartItemSync::<C, SLOT>,
+            StartSyncAll: StartSyncAll::<C, SLOT>,
+            StopHandlerSync: StopHandlerSync::<C, SLOT>,
+            StopItemSync: StopItemSync::<C, SLOT>,
+            StopSyncAll: StopSyncAll::<C, SLOT>,
+            UpdateHandlerCollection: UpdateHandlerCollection::<C, SLOT>,
+            UpdateHandler: UpdateHandler::<C, SLOT>,
+            UpdateItem: UpdateItem::<C, SLOT>,
+            UpdateEvents: UpdateEvents::<C, SLOT>,
+            UpdateConflict: UpdateConflict::<C, SLOT>,
+            UpdateConflicts: UpdateConflicts::<C, SLOT>,
+            ActivateHandler: ActivateHandler::<C, SLOT>,
+            EnableHandler: EnableHandler::<C, SLOT>,
+            EnableItem: EnableItem::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrControl`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrControl` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrControl as windows_core::Interface>::IID
+    }
+}
 /// The events a handler keeps for Sync Center to show.
 ///
 /// IID `{37e412f9-016e-44c2-81ff-db3add774266}`
@@ -2121,6 +4293,133 @@ pub struct ISyncMgrEventStore_Vtbl {
         *mut windows_core::GUID,
         u32,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`ISyncMgrEventStore`] from a Rust object (list `ISyncMgrEventStore` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrEventStore_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrEventStore_Impl for {Self}`",
+    note = "add `impl ISyncMgrEventStore_Impl for {Self}` with every method of `ISyncMgrEventStore` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrEventStore_Impl {
+    /// Enumerates the events.
+    ///
+    /// The `Ok` value is `ppenum`.
+    fn GetEventEnumerator(&self) -> windows_core::Result<IEnumSyncMgrEvents>;
+    /// How many events there are.
+    ///
+    /// The `Ok` value is `pcEvents`.
+    fn GetEventCount(&self) -> windows_core::Result<u32>;
+    /// The event with the given ID.
+    ///
+    /// The `Ok` value is `ppEvent`.
+    fn GetEvent(
+        &self,
+        rguidEventID: &windows_core::GUID,
+    ) -> windows_core::Result<ISyncMgrEvent>;
+    /// Removes events, by ID.
+    ///
+    /// `cEvents` is the length of `pguidEventIDs`.
+    fn RemoveEvent(
+        &self,
+        pguidEventIDs: &[windows_core::GUID],
+    ) -> windows_core::Result<()>;
+}
+impl ISyncMgrEventStore_Vtbl {
+    /// `ISyncMgrEventStore`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrEventStore_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn GetEventEnumerator<
+            C: ISyncMgrEventStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppenum: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEventStore::GetEventEnumerator",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppenum)?;
+                    let ppenum__ = <C as ISyncMgrEventStore_Impl>::GetEventEnumerator(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetEventCount<
+            C: ISyncMgrEventStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, pcEvents: *mut u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEventStore::GetEventCount",
+                || unsafe {
+                    comidl_runtime::thunk::out(pcEvents)?;
+                    let pcEvents__ = <C as ISyncMgrEventStore_Impl>::GetEventCount(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pcEvents.write(pcEvents__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetEvent<
+            C: ISyncMgrEventStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            rguidEventID: *const windows_core::GUID,
+            ppEvent: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEventStore::GetEvent",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppEvent)?;
+                    let ppEvent__ = <C as ISyncMgrEventStore_Impl>::GetEvent(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(rguidEventID)?,
+                    )?;
+                    ppEvent.write(windows_core::Interface::into_raw(ppEvent__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn RemoveEvent<
+            C: ISyncMgrEventStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pguidEventIDs: *mut windows_core::GUID,
+            cEvents: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEventStore::RemoveEvent",
+                || unsafe {
+                    <C as ISyncMgrEventStore_Impl>::RemoveEvent(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::slice(
+                            pguidEventIDs,
+                            comidl_runtime::thunk::len(cEvents)?,
+                        )?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetEventEnumerator: GetEventEnumerator::<C, SLOT>,
+            GetEventCount: GetEventCount::<C, SLOT>,
+            GetEvent: GetEvent::<C, SLOT>,
+            RemoveEvent: RemoveEvent::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrEventStore`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrEventStore` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrEventStore as windows_core::Interface>::IID
+    }
 }
 /// One event recorded during synchronization. Strings are freed with CoTaskMemFree.
 ///
@@ -2298,6 +4597,322 @@ pub struct ISyncMgrEvent_Vtbl {
         *mut comidl_runtime::PWSTR,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrEvent`] from a Rust object (list `ISyncMgrEvent` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrEvent_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrEvent_Impl for {Self}`",
+    note = "add `impl ISyncMgrEvent_Impl for {Self}` with every method of `ISyncMgrEvent` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrEvent_Impl {
+    /// The ID of the event.
+    ///
+    /// The `Ok` value is `pguidEventID`.
+    fn GetEventID(&self) -> windows_core::Result<windows_core::GUID>;
+    /// The ID of the handler that recorded the event.
+    ///
+    /// The `Ok` value is `ppszHandlerID`.
+    ///
+    /// `ppszHandlerID` is returned as a `String`, handed to the caller in task memory.
+    fn GetHandlerID(&self) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// The ID of the item the event is about.
+    ///
+    /// The `Ok` value is `ppszItemID`.
+    ///
+    /// `ppszItemID` is returned as a `String`, handed to the caller in task memory.
+    fn GetItemID(&self) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// Information, warning or error.
+    ///
+    /// The `Ok` value is `pnLevel`.
+    fn GetLevel(&self) -> windows_core::Result<SYNCMGR_EVENT_LEVEL>;
+    /// The event flags.
+    ///
+    /// The `Ok` value is `pnFlags`.
+    fn GetFlags(&self) -> windows_core::Result<SYNCMGR_EVENT_FLAGS>;
+    /// When the event was recorded.
+    ///
+    /// The `Ok` value is `pfCreationTime`.
+    fn GetTime(&self) -> windows_core::Result<super::wtypesbase::FILETIME>;
+    /// The name of the event.
+    ///
+    /// The `Ok` value is `ppszName`.
+    ///
+    /// `ppszName` is returned as a `String`, handed to the caller in task memory.
+    fn GetName(&self) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// The description of the event.
+    ///
+    /// The `Ok` value is `ppszDescription`.
+    ///
+    /// `ppszDescription` is returned as a `String`, handed to the caller in task memory.
+    fn GetDescription(&self) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// The text of the event link.
+    ///
+    /// The `Ok` value is `ppszLinkText`.
+    ///
+    /// `ppszLinkText` is returned as a `String`, handed to the caller in task memory.
+    fn GetLinkText(&self) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// Where the event link leads.
+    ///
+    /// The `Ok` value is `ppszLinkReference`.
+    ///
+    /// `ppszLinkReference` is returned as a `String`, handed to the caller in task memory.
+    fn GetLinkReference(&self) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// Handler-defined context data.
+    ///
+    /// The `Ok` value is `ppszContext`.
+    ///
+    /// `ppszContext` is returned as a `String`, handed to the caller in task memory.
+    fn GetContext(&self) -> windows_core::Result<comidl_runtime::thunk::String>;
+}
+impl ISyncMgrEvent_Vtbl {
+    /// `ISyncMgrEvent`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: ISyncMgrEvent_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn GetEventID<
+            C: ISyncMgrEvent_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pguidEventID: *mut windows_core::GUID,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEvent::GetEventID",
+                || unsafe {
+                    comidl_runtime::thunk::out(pguidEventID)?;
+                    let pguidEventID__ = <C as ISyncMgrEvent_Impl>::GetEventID(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pguidEventID.write(pguidEventID__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetHandlerID<
+            C: ISyncMgrEvent_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppszHandlerID: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEvent::GetHandlerID",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppszHandlerID)?;
+                    let ppszHandlerID__ = <C as ISyncMgrEvent_Impl>::GetHandlerID(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppszHandlerID__ = comidl_runtime::thunk::wide_out(
+                        &ppszHandlerID__,
+                    )?;
+                    ppszHandlerID
+                        .write(comidl_runtime::PWSTR(ppszHandlerID__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetItemID<
+            C: ISyncMgrEvent_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppszItemID: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEvent::GetItemID",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppszItemID)?;
+                    let ppszItemID__ = <C as ISyncMgrEvent_Impl>::GetItemID(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppszItemID__ = comidl_runtime::thunk::wide_out(&ppszItemID__)?;
+                    ppszItemID.write(comidl_runtime::PWSTR(ppszItemID__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetLevel<
+            C: ISyncMgrEvent_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pnLevel: *mut SYNCMGR_EVENT_LEVEL,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEvent::GetLevel",
+                || unsafe {
+                    comidl_runtime::thunk::out(pnLevel)?;
+                    let pnLevel__ = <C as ISyncMgrEvent_Impl>::GetLevel(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pnLevel.write(pnLevel__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetFlags<
+            C: ISyncMgrEvent_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pnFlags: *mut SYNCMGR_EVENT_FLAGS,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEvent::GetFlags",
+                || unsafe {
+                    comidl_runtime::thunk::out(pnFlags)?;
+                    let pnFlags__ = <C as ISyncMgrEvent_Impl>::GetFlags(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pnFlags.write(pnFlags__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetTime<
+            C: ISyncMgrEvent_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pfCreationTime: *mut super::wtypesbase::FILETIME,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEvent::GetTime",
+                || unsafe {
+                    comidl_runtime::thunk::out(pfCreationTime)?;
+                    let pfCreationTime__ = <C as ISyncMgrEvent_Impl>::GetTime(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pfCreationTime.write(pfCreationTime__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetName<
+            C: ISyncMgrEvent_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppszName: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEvent::GetName",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppszName)?;
+                    let ppszName__ = <C as ISyncMgrEvent_Impl>::GetName(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppszName__ = comidl_runtime::thunk::wide_out(&ppszName__)?;
+                    ppszName.write(comidl_runtime::PWSTR(ppszName__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetDescription<
+            C: ISyncMgrEvent_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppszDescription: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEvent::GetDescription",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppszDescription)?;
+                    let ppszDescription__ = <C as ISyncMgrEvent_Impl>::GetDescription(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppszDescription__ = comidl_runtime::thunk::wide_out(
+                        &ppszDescription__,
+                    )?;
+                    ppszDescription
+                        .write(comidl_runtime::PWSTR(ppszDescription__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetLinkText<
+            C: ISyncMgrEvent_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppszLinkText: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEvent::GetLinkText",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppszLinkText)?;
+                    let ppszLinkText__ = <C as ISyncMgrEvent_Impl>::GetLinkText(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppszLinkText__ = comidl_runtime::thunk::wide_out(
+                        &ppszLinkText__,
+                    )?;
+                    ppszLinkText.write(comidl_runtime::PWSTR(ppszLinkText__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetLinkReference<
+            C: ISyncMgrEvent_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppszLinkReference: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEvent::GetLinkReference",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppszLinkReference)?;
+                    let ppszLinkReference__ = <C as ISyncMgrEvent_Impl>::GetLinkReference(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppszLinkReference__ = comidl_runtime::thunk::wide_out(
+                        &ppszLinkReference__,
+                    )?;
+                    ppszLinkReference
+                        .write(comidl_runtime::PWSTR(ppszLinkReference__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetContext<
+            C: ISyncMgrEvent_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppszContext: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrEvent::GetContext",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppszContext)?;
+                    let ppszContext__ = <C as ISyncMgrEvent_Impl>::GetContext(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let ppszContext__ = comidl_runtime::thunk::wide_out(&ppszContext__)?;
+                    ppszContext.write(comidl_runtime::PWSTR(ppszContext__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetEventID: GetEventID::<C, SLOT>,
+            GetHandlerID: GetHandlerID::<C, SLOT>,
+            GetItemID: GetItemID::<C, SLOT>,
+            GetLevel: GetLevel::<C, SLOT>,
+            GetFlags: GetFlags::<C, SLOT>,
+            GetTime: GetTime::<C, SLOT>,
+            GetName: GetName::<C, SLOT>,
+            GetDescription: GetDescription::<C, SLOT>,
+            GetLinkText: GetLinkText::<C, SLOT>,
+            GetLinkReference: GetLinkReference::<C, SLOT>,
+            GetContext: GetContext::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrEvent`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrEvent` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrEvent as windows_core::Interface>::IID
+    }
+}
 /// Enumerates events.
 ///
 /// IID `{c81a1d4e-8cf7-4683-80e0-bcae88d677b6}`
@@ -2385,6 +5000,126 @@ pub struct IEnumSyncMgrEvents_Vtbl {
         *mut core::ffi::c_void,
         *mut *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`IEnumSyncMgrEvents`] from a Rust object (list `IEnumSyncMgrEvents` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IEnumSyncMgrEvents_Impl`",
+    label = "listed in `implements`, but has no `impl IEnumSyncMgrEvents_Impl for {Self}`",
+    note = "add `impl IEnumSyncMgrEvents_Impl for {Self}` with every method of `IEnumSyncMgrEvents` (and of its bases' `_Impl` traits)"
+)]
+pub trait IEnumSyncMgrEvents_Impl {
+    /// Fetches up to celt events; S_FALSE when fewer were left.
+    ///
+    /// The `Ok` value is `pceltFetched`.
+    ///
+    /// `celt` is the length of `rgelt`.
+    ///
+    /// `pceltFetched` is how many elements of `rgelt` it filled (written only when the caller passes `pceltFetched`); the caller gets `S_FALSE` when that is fewer than `rgelt.len()`.
+    fn Next(&self, rgelt: &mut [Option<ISyncMgrEvent>]) -> windows_core::Result<u32>;
+    /// Skips celt events.
+    fn Skip(&self, celt: u32) -> windows_core::Result<()>;
+    /// Goes back to the first event.
+    fn Reset(&self) -> windows_core::Result<()>;
+    /// Copies the enumerator, position included.
+    ///
+    /// The `Ok` value is `ppenum`.
+    fn Clone(&self) -> windows_core::Result<IEnumSyncMgrEvents>;
+}
+impl IEnumSyncMgrEvents_Vtbl {
+    /// `IEnumSyncMgrEvents`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: IEnumSyncMgrEvents_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn Next<
+            C: IEnumSyncMgrEvents_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            celt: u32,
+            rgelt: *mut *mut core::ffi::c_void,
+            pceltFetched: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumSyncMgrEvents::Next",
+                || unsafe {
+                    let rgelt__ = comidl_runtime::thunk::out_slice(
+                        rgelt.cast::<Option<ISyncMgrEvent>>(),
+                        comidl_runtime::thunk::len(celt)?,
+                    )?;
+                    let pceltFetched__ = <C as IEnumSyncMgrEvents_Impl>::Next(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        rgelt__,
+                    )?;
+                    let __code = comidl_runtime::thunk::fetched(
+                        pceltFetched__,
+                        rgelt__.len(),
+                        pceltFetched,
+                    )?;
+                    Ok(__code)
+                },
+            )
+        }
+        unsafe extern "system" fn Skip<
+            C: IEnumSyncMgrEvents_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumSyncMgrEvents::Skip",
+                || unsafe {
+                    <C as IEnumSyncMgrEvents_Impl>::Skip(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        celt,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Reset<
+            C: IEnumSyncMgrEvents_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumSyncMgrEvents::Reset",
+                || unsafe {
+                    <C as IEnumSyncMgrEvents_Impl>::Reset(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Clone<
+            C: IEnumSyncMgrEvents_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppenum: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumSyncMgrEvents::Clone",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppenum)?;
+                    let ppenum__ = <C as IEnumSyncMgrEvents_Impl>::Clone(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Next: Next::<C, SLOT>,
+            Skip: Skip::<C, SLOT>,
+            Reset: Reset::<C, SLOT>,
+            Clone: Clone::<C, SLOT>,
+        }
+    }
+    /// Whether `IEnumSyncMgrEvents`'s vtable answers a `QueryInterface` for `iid`: `IEnumSyncMgrEvents` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IEnumSyncMgrEvents as windows_core::Interface>::IID
+    }
 }
 /// Identifies a conflict: an opaque ID blob and optional extra data.
 #[repr(C)]
@@ -2539,6 +5274,156 @@ pub struct ISyncMgrConflictStore_Vtbl {
         *mut u32,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrConflictStore`] from a Rust object (list `ISyncMgrConflictStore` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrConflictStore_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrConflictStore_Impl for {Self}`",
+    note = "add `impl ISyncMgrConflictStore_Impl for {Self}` with every method of `ISyncMgrConflictStore` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrConflictStore_Impl {
+    /// Enumerates the conflicts of a handler or of one of its items.
+    ///
+    /// The `Ok` value is `ppEnum`.
+    fn EnumConflicts(
+        &self,
+        pszHandlerID: &comidl_runtime::WideStr,
+        pszItemID: Option<&comidl_runtime::WideStr>,
+    ) -> windows_core::Result<IEnumSyncMgrConflict>;
+    /// The conflict with the given ID.
+    ///
+    /// The `Ok` value is `ppv`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riid` asks for (`E_NOINTERFACE` when it has none such).
+    fn BindToConflict(
+        &self,
+        pConflictIdInfo: &SYNCMGR_CONFLICT_ID_INFO,
+    ) -> windows_core::Result<windows_core::IUnknown>;
+    /// Removes conflicts, by ID.
+    ///
+    /// `cConflicts` is the length of `rgConflictIdInfo`.
+    fn RemoveConflicts(
+        &self,
+        rgConflictIdInfo: &[SYNCMGR_CONFLICT_ID_INFO],
+    ) -> windows_core::Result<()>;
+    /// How many conflicts a handler or item has.
+    ///
+    /// The `Ok` value is `pnConflicts`.
+    fn GetCount(
+        &self,
+        pszHandlerID: &comidl_runtime::WideStr,
+        pszItemID: Option<&comidl_runtime::WideStr>,
+    ) -> windows_core::Result<u32>;
+}
+impl ISyncMgrConflictStore_Vtbl {
+    /// `ISyncMgrConflictStore`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrConflictStore_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn EnumConflicts<
+            C: ISyncMgrConflictStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszHandlerID: comidl_runtime::PCWSTR,
+            pszItemID: comidl_runtime::PCWSTR,
+            ppEnum: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictStore::EnumConflicts",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppEnum)?;
+                    let ppEnum__ = <C as ISyncMgrConflictStore_Impl>::EnumConflicts(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                        comidl_runtime::WideStr::from_ptr(pszItemID.0),
+                    )?;
+                    ppEnum.write(windows_core::Interface::into_raw(ppEnum__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn BindToConflict<
+            C: ISyncMgrConflictStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pConflictIdInfo: *const SYNCMGR_CONFLICT_ID_INFO,
+            riid: *const windows_core::GUID,
+            ppv: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictStore::BindToConflict",
+                || unsafe {
+                    comidl_runtime::thunk::required(riid)?;
+                    comidl_runtime::thunk::cleared_out(ppv)?;
+                    let ppv__ = <C as ISyncMgrConflictStore_Impl>::BindToConflict(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(pConflictIdInfo)?,
+                    )?;
+                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn RemoveConflicts<
+            C: ISyncMgrConflictStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            rgConflictIdInfo: *const SYNCMGR_CONFLICT_ID_INFO,
+            cConflicts: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictStore::RemoveConflicts",
+                || unsafe {
+                    <C as ISyncMgrConflictStore_Impl>::RemoveConflicts(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::slice(
+                            rgConflictIdInfo,
+                            comidl_runtime::thunk::len(cConflicts)?,
+                        )?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetCount<
+            C: ISyncMgrConflictStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pszHandlerID: comidl_runtime::PCWSTR,
+            pszItemID: comidl_runtime::PCWSTR,
+            pnConflicts: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictStore::GetCount",
+                || unsafe {
+                    comidl_runtime::thunk::out(pnConflicts)?;
+                    let pnConflicts__ = <C as ISyncMgrConflictStore_Impl>::GetCount(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
+                        comidl_runtime::WideStr::from_ptr(pszItemID.0),
+                    )?;
+                    pnConflicts.write(pnConflicts__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            EnumConflicts: EnumConflicts::<C, SLOT>,
+            BindToConflict: BindToConflict::<C, SLOT>,
+            RemoveConflicts: RemoveConflicts::<C, SLOT>,
+            GetCount: GetCount::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrConflictStore`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrConflictStore` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrConflictStore as windows_core::Interface>::IID
+    }
+}
 /// Enumerates conflicts.
 ///
 /// IID `{82705914-dda3-4893-ba99-49de6c8c8036}`
@@ -2626,6 +5511,126 @@ pub struct IEnumSyncMgrConflict_Vtbl {
         *mut core::ffi::c_void,
         *mut *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`IEnumSyncMgrConflict`] from a Rust object (list `IEnumSyncMgrConflict` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IEnumSyncMgrConflict_Impl`",
+    label = "listed in `implements`, but has no `impl IEnumSyncMgrConflict_Impl for {Self}`",
+    note = "add `impl IEnumSyncMgrConflict_Impl for {Self}` with every method of `IEnumSyncMgrConflict` (and of its bases' `_Impl` traits)"
+)]
+pub trait IEnumSyncMgrConflict_Impl {
+    /// Fetches up to celt conflicts; S_FALSE when fewer were left.
+    ///
+    /// The `Ok` value is `pceltFetched`.
+    ///
+    /// `celt` is the length of `rgelt`.
+    ///
+    /// `pceltFetched` is how many elements of `rgelt` it filled (written only when the caller passes `pceltFetched`); the caller gets `S_FALSE` when that is fewer than `rgelt.len()`.
+    fn Next(&self, rgelt: &mut [Option<ISyncMgrConflict>]) -> windows_core::Result<u32>;
+    /// Skips celt conflicts.
+    fn Skip(&self, celt: u32) -> windows_core::Result<()>;
+    /// Goes back to the first conflict.
+    fn Reset(&self) -> windows_core::Result<()>;
+    /// Copies the enumerator, position included.
+    ///
+    /// The `Ok` value is `ppenum`.
+    fn Clone(&self) -> windows_core::Result<IEnumSyncMgrConflict>;
+}
+impl IEnumSyncMgrConflict_Vtbl {
+    /// `IEnumSyncMgrConflict`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: IEnumSyncMgrConflict_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn Next<
+            C: IEnumSyncMgrConflict_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            celt: u32,
+            rgelt: *mut *mut core::ffi::c_void,
+            pceltFetched: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumSyncMgrConflict::Next",
+                || unsafe {
+                    let rgelt__ = comidl_runtime::thunk::out_slice(
+                        rgelt.cast::<Option<ISyncMgrConflict>>(),
+                        comidl_runtime::thunk::len(celt)?,
+                    )?;
+                    let pceltFetched__ = <C as IEnumSyncMgrConflict_Impl>::Next(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        rgelt__,
+                    )?;
+                    let __code = comidl_runtime::thunk::fetched(
+                        pceltFetched__,
+                        rgelt__.len(),
+                        pceltFetched,
+                    )?;
+                    Ok(__code)
+                },
+            )
+        }
+        unsafe extern "system" fn Skip<
+            C: IEnumSyncMgrConflict_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumSyncMgrConflict::Skip",
+                || unsafe {
+                    <C as IEnumSyncMgrConflict_Impl>::Skip(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        celt,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Reset<
+            C: IEnumSyncMgrConflict_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumSyncMgrConflict::Reset",
+                || unsafe {
+                    <C as IEnumSyncMgrConflict_Impl>::Reset(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Clone<
+            C: IEnumSyncMgrConflict_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppenum: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IEnumSyncMgrConflict::Clone",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppenum)?;
+                    let ppenum__ = <C as IEnumSyncMgrConflict_Impl>::Clone(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Next: Next::<C, SLOT>,
+            Skip: Skip::<C, SLOT>,
+            Reset: Reset::<C, SLOT>,
+            Clone: Clone::<C, SLOT>,
+        }
+    }
+    /// Whether `IEnumSyncMgrConflict`'s vtable answers a `QueryInterface` for `iid`: `IEnumSyncMgrConflict` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IEnumSyncMgrConflict as windows_core::Interface>::IID
+    }
 }
 /// One conflict between versions of an item.
 ///
@@ -2739,6 +5744,165 @@ pub struct ISyncMgrConflict_Vtbl {
         *const windows_core::GUID,
         *mut *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`ISyncMgrConflict`] from a Rust object (list `ISyncMgrConflict` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrConflict_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrConflict_Impl for {Self}`",
+    note = "add `impl ISyncMgrConflict_Impl for {Self}` with every method of `ISyncMgrConflict` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrConflict_Impl {
+    /// A property of the conflict.
+    ///
+    /// `ppropvar` is passed raw: the IDL gives no safe reading of it.
+    fn GetProperty(
+        &self,
+        propkey: &super::wtypes::PROPERTYKEY,
+        ppropvar: *mut super::propidlbase::PROPVARIANT,
+    ) -> windows_core::Result<()>;
+    /// The ID of the conflict.
+    ///
+    /// The `Ok` value is `pConflictIdInfo`.
+    fn GetConflictIdInfo(&self) -> windows_core::Result<SYNCMGR_CONFLICT_ID_INFO>;
+    /// The conflicting versions.
+    ///
+    /// The `Ok` value is `ppArray`.
+    fn GetItemsArray(&self) -> windows_core::Result<ISyncMgrConflictItems>;
+    /// Resolves the conflict as the presenter decided.
+    fn Resolve(
+        &self,
+        pResolveInfo: &ISyncMgrConflictResolveInfo,
+    ) -> windows_core::Result<()>;
+    /// The object that carries out resolutions (ISyncMgrResolutionHandler).
+    ///
+    /// The `Ok` value is `ppvResolutionHandler`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riid` asks for (`E_NOINTERFACE` when it has none such).
+    fn GetResolutionHandler(&self) -> windows_core::Result<windows_core::IUnknown>;
+}
+impl ISyncMgrConflict_Vtbl {
+    /// `ISyncMgrConflict`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrConflict_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn GetProperty<
+            C: ISyncMgrConflict_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            propkey: *const super::wtypes::PROPERTYKEY,
+            ppropvar: *mut super::propidlbase::PROPVARIANT,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflict::GetProperty",
+                || unsafe {
+                    <C as ISyncMgrConflict_Impl>::GetProperty(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(propkey)?,
+                        ppropvar,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetConflictIdInfo<
+            C: ISyncMgrConflict_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pConflictIdInfo: *mut SYNCMGR_CONFLICT_ID_INFO,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflict::GetConflictIdInfo",
+                || unsafe {
+                    comidl_runtime::thunk::out(pConflictIdInfo)?;
+                    let pConflictIdInfo__ = <C as ISyncMgrConflict_Impl>::GetConflictIdInfo(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pConflictIdInfo.write(pConflictIdInfo__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetItemsArray<
+            C: ISyncMgrConflict_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            ppArray: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflict::GetItemsArray",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(ppArray)?;
+                    let ppArray__ = <C as ISyncMgrConflict_Impl>::GetItemsArray(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    ppArray.write(windows_core::Interface::into_raw(ppArray__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Resolve<
+            C: ISyncMgrConflict_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pResolveInfo: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflict::Resolve",
+                || unsafe {
+                    <C as ISyncMgrConflict_Impl>::Resolve(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::interface::<
+                            ISyncMgrConflictResolveInfo,
+                        >(&pResolveInfo)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetResolutionHandler<
+            C: ISyncMgrConflict_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            riid: *const windows_core::GUID,
+            ppvResolutionHandler: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflict::GetResolutionHandler",
+                || unsafe {
+                    comidl_runtime::thunk::required(riid)?;
+                    comidl_runtime::thunk::cleared_out(ppvResolutionHandler)?;
+                    let ppvResolutionHandler__ = <C as ISyncMgrConflict_Impl>::GetResolutionHandler(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    comidl_runtime::thunk::query_out(
+                            &ppvResolutionHandler__,
+                            riid,
+                            ppvResolutionHandler,
+                        )
+                        .ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetProperty: GetProperty::<C, SLOT>,
+            GetConflictIdInfo: GetConflictIdInfo::<C, SLOT>,
+            GetItemsArray: GetItemsArray::<C, SLOT>,
+            Resolve: Resolve::<C, SLOT>,
+            GetResolutionHandler: GetResolutionHandler::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrConflict`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrConflict` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrConflict as windows_core::Interface>::IID
+    }
 }
 /// The resolutions a resolution handler offers; combinable.
 #[repr(transparent)]
@@ -2915,6 +6079,163 @@ pub struct ISyncMgrResolutionHandler_Vtbl {
         *mut SYNCMGR_RESOLUTION_FEEDBACK,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrResolutionHandler`] from a Rust object (list `ISyncMgrResolutionHandler` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrResolutionHandler_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrResolutionHandler_Impl for {Self}`",
+    note = "add `impl ISyncMgrResolutionHandler_Impl for {Self}` with every method of `ISyncMgrResolutionHandler` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrResolutionHandler_Impl {
+    /// Which resolutions are offered (SYNCMGR_RA_* flags).
+    ///
+    /// The `Ok` value is `pdwAbilities`.
+    fn QueryAbilities(&self) -> windows_core::Result<u32>;
+    /// Keeps the given version.
+    ///
+    /// The `Ok` value is `pFeedback`.
+    fn KeepOther(
+        &self,
+        psiOther: &super::shobjidl_core::IShellItem,
+    ) -> windows_core::Result<SYNCMGR_RESOLUTION_FEEDBACK>;
+    /// Keeps the most recent version.
+    ///
+    /// The `Ok` value is `pFeedback`.
+    fn KeepRecent(&self) -> windows_core::Result<SYNCMGR_RESOLUTION_FEEDBACK>;
+    /// Removes the item from the sync partnership.
+    ///
+    /// The `Ok` value is `pFeedback`.
+    fn RemoveFromSyncSet(&self) -> windows_core::Result<SYNCMGR_RESOLUTION_FEEDBACK>;
+    /// Keeps the chosen versions.
+    ///
+    /// The `Ok` value is `pFeedback`.
+    fn KeepItems(
+        &self,
+        pArray: &ISyncMgrConflictResolutionItems,
+    ) -> windows_core::Result<SYNCMGR_RESOLUTION_FEEDBACK>;
+}
+impl ISyncMgrResolutionHandler_Vtbl {
+    /// `ISyncMgrResolutionHandler`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrResolutionHandler_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn QueryAbilities<
+            C: ISyncMgrResolutionHandler_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pdwAbilities: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrResolutionHandler::QueryAbilities",
+                || unsafe {
+                    comidl_runtime::thunk::out(pdwAbilities)?;
+                    let pdwAbilities__ = <C as ISyncMgrResolutionHandler_Impl>::QueryAbilities(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pdwAbilities.write(pdwAbilities__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn KeepOther<
+            C: ISyncMgrResolutionHandler_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            psiOther: *mut core::ffi::c_void,
+            pFeedback: *mut SYNCMGR_RESOLUTION_FEEDBACK,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrResolutionHandler::KeepOther",
+                || unsafe {
+                    comidl_runtime::thunk::out(pFeedback)?;
+                    let pFeedback__ = <C as ISyncMgrResolutionHandler_Impl>::KeepOther(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::interface::<
+                            super::shobjidl_core::IShellItem,
+                        >(&psiOther)?,
+                    )?;
+                    pFeedback.write(pFeedback__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn KeepRecent<
+            C: ISyncMgrResolutionHandler_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pFeedback: *mut SYNCMGR_RESOLUTION_FEEDBACK,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrResolutionHandler::KeepRecent",
+                || unsafe {
+                    comidl_runtime::thunk::out(pFeedback)?;
+                    let pFeedback__ = <C as ISyncMgrResolutionHandler_Impl>::KeepRecent(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pFeedback.write(pFeedback__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn RemoveFromSyncSet<
+            C: ISyncMgrResolutionHandler_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pFeedback: *mut SYNCMGR_RESOLUTION_FEEDBACK,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrResolutionHandler::RemoveFromSyncSet",
+                || unsafe {
+                    comidl_runtime::thunk::out(pFeedback)?;
+                    let pFeedback__ = <C as ISyncMgrResolutionHandler_Impl>::RemoveFromSyncSet(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pFeedback.write(pFeedback__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn KeepItems<
+            C: ISyncMgrResolutionHandler_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pArray: *mut core::ffi::c_void,
+            pFeedback: *mut SYNCMGR_RESOLUTION_FEEDBACK,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrResolutionHandler::KeepItems",
+                || unsafe {
+                    comidl_runtime::thunk::out(pFeedback)?;
+                    let pFeedback__ = <C as ISyncMgrResolutionHandler_Impl>::KeepItems(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::interface::<
+                            ISyncMgrConflictResolutionItems,
+                        >(&pArray)?,
+                    )?;
+                    pFeedback.write(pFeedback__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            QueryAbilities: QueryAbilities::<C, SLOT>,
+            KeepOther: KeepOther::<C, SLOT>,
+            KeepRecent: KeepRecent::<C, SLOT>,
+            RemoveFromSyncSet: RemoveFromSyncSet::<C, SLOT>,
+            KeepItems: KeepItems::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrResolutionHandler`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrResolutionHandler` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrResolutionHandler as windows_core::Interface>::IID
+    }
+}
 /// Shows a conflict to the user and records the choice.
 ///
 /// IID `{0b4f5353-fd2b-42cd-8763-4779f2d508a3}`
@@ -2962,6 +6283,60 @@ pub struct ISyncMgrConflictPresenter_Vtbl {
         *mut core::ffi::c_void,
         *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`ISyncMgrConflictPresenter`] from a Rust object (list `ISyncMgrConflictPresenter` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrConflictPresenter_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrConflictPresenter_Impl for {Self}`",
+    note = "add `impl ISyncMgrConflictPresenter_Impl for {Self}` with every method of `ISyncMgrConflictPresenter` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrConflictPresenter_Impl {
+    /// Shows the conflict and records the decision in pResolveInfo.
+    fn PresentConflict(
+        &self,
+        pConflict: &ISyncMgrConflict,
+        pResolveInfo: &ISyncMgrConflictResolveInfo,
+    ) -> windows_core::Result<()>;
+}
+impl ISyncMgrConflictPresenter_Vtbl {
+    /// `ISyncMgrConflictPresenter`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrConflictPresenter_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn PresentConflict<
+            C: ISyncMgrConflictPresenter_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pConflict: *mut core::ffi::c_void,
+            pResolveInfo: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictPresenter::PresentConflict",
+                || unsafe {
+                    <C as ISyncMgrConflictPresenter_Impl>::PresentConflict(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::interface::<
+                            ISyncMgrConflict,
+                        >(&pConflict)?,
+                        comidl_runtime::thunk::interface::<
+                            ISyncMgrConflictResolveInfo,
+                        >(&pResolveInfo)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            PresentConflict: PresentConflict::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrConflictPresenter`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrConflictPresenter` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrConflictPresenter as windows_core::Interface>::IID
+    }
 }
 /// What happens after a conflict was presented.
 #[repr(transparent)]
@@ -3175,6 +6550,244 @@ pub struct ISyncMgrConflictResolveInfo_Vtbl {
         u32,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrConflictResolveInfo`] from a Rust object (list `ISyncMgrConflictResolveInfo` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrConflictResolveInfo_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrConflictResolveInfo_Impl for {Self}`",
+    note = "add `impl ISyncMgrConflictResolveInfo_Impl for {Self}` with every method of `ISyncMgrConflictResolveInfo` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrConflictResolveInfo_Impl {
+    /// Index of this conflict, total count, and how many remain for "apply to all".
+    ///
+    /// The `Ok` value is (`pnCurrentConflict`, `pcConflicts`, `pcRemainingForApplyToAll`).
+    fn GetIterationInfo(&self) -> windows_core::Result<(u32, u32, u32)>;
+    /// What happens after this conflict.
+    ///
+    /// The `Ok` value is `pnPresenterNextStep`.
+    fn GetPresenterNextStep(&self) -> windows_core::Result<SYNCMGR_PRESENTER_NEXT_STEP>;
+    /// The choice made, and whether it applies to all remaining conflicts.
+    ///
+    /// The `Ok` value is (`pnPresenterChoice`, `pfApplyToAll`).
+    fn GetPresenterChoice(
+        &self,
+    ) -> windows_core::Result<(SYNCMGR_PRESENTER_CHOICE, bool)>;
+    /// How many versions were chosen to keep.
+    ///
+    /// The `Ok` value is `pcChoices`.
+    fn GetItemChoiceCount(&self) -> windows_core::Result<u32>;
+    /// The index of a chosen version.
+    ///
+    /// The `Ok` value is `piChoiceIndex`.
+    fn GetItemChoice(&self, iChoice: u32) -> windows_core::Result<u32>;
+    /// Sets what happens after this conflict.
+    fn SetPresenterNextStep(
+        &self,
+        nPresenterNextStep: SYNCMGR_PRESENTER_NEXT_STEP,
+    ) -> windows_core::Result<()>;
+    /// Records the choice, and whether it applies to all remaining conflicts.
+    fn SetPresenterChoice(
+        &self,
+        nPresenterChoice: SYNCMGR_PRESENTER_CHOICE,
+        fApplyToAll: bool,
+    ) -> windows_core::Result<()>;
+    /// Records the indexes of the versions to keep.
+    ///
+    /// `cChoices` is the length of `prgiConflictItemIndexes`.
+    fn SetItemChoices(
+        &self,
+        prgiConflictItemIndexes: &[u32],
+    ) -> windows_core::Result<()>;
+}
+impl ISyncMgrConflictResolveInfo_Vtbl {
+    /// `ISyncMgrConflictResolveInfo`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn GetIterationInfo<
+            C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pnCurrentConflict: *mut u32,
+            pcConflicts: *mut u32,
+            pcRemainingForApplyToAll: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictResolveInfo::GetIterationInfo",
+                || unsafe {
+                    comidl_runtime::thunk::out(pnCurrentConflict)?;
+                    comidl_runtime::thunk::out(pcConflicts)?;
+                    comidl_runtime::thunk::out(pcRemainingForApplyToAll)?;
+                    let (
+                        pnCurrentConflict__,
+                        pcConflicts__,
+                        pcRemainingForApplyToAll__,
+                    ) = <C as ISyncMgrConflictResolveInfo_Impl>::GetIterationInfo(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pnCurrentConflict.write(pnCurrentConflict__);
+                    pcConflicts.write(pcConflicts__);
+                    pcRemainingForApplyToAll.write(pcRemainingForApplyToAll__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetPresenterNextStep<
+            C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pnPresenterNextStep: *mut SYNCMGR_PRESENTER_NEXT_STEP,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictResolveInfo::GetPresenterNextStep",
+                || unsafe {
+                    comidl_runtime::thunk::out(pnPresenterNextStep)?;
+                    let pnPresenterNextStep__ = <C as ISyncMgrConflictResolveInfo_Impl>::GetPresenterNextStep(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pnPresenterNextStep.write(pnPresenterNextStep__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetPresenterChoice<
+            C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pnPresenterChoice: *mut SYNCMGR_PRESENTER_CHOICE,
+            pfApplyToAll: *mut windows_core::BOOL,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictResolveInfo::GetPresenterChoice",
+                || unsafe {
+                    comidl_runtime::thunk::out(pnPresenterChoice)?;
+                    comidl_runtime::thunk::out(pfApplyToAll)?;
+                    let (pnPresenterChoice__, pfApplyToAll__) = <C as ISyncMgrConflictResolveInfo_Impl>::GetPresenterChoice(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pnPresenterChoice.write(pnPresenterChoice__);
+                    pfApplyToAll.write(pfApplyToAll__.into());
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetItemChoiceCount<
+            C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, pcChoices: *mut u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictResolveInfo::GetItemChoiceCount",
+                || unsafe {
+                    comidl_runtime::thunk::out(pcChoices)?;
+                    let pcChoices__ = <C as ISyncMgrConflictResolveInfo_Impl>::GetItemChoiceCount(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pcChoices.write(pcChoices__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetItemChoice<
+            C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            iChoice: u32,
+            piChoiceIndex: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictResolveInfo::GetItemChoice",
+                || unsafe {
+                    comidl_runtime::thunk::out(piChoiceIndex)?;
+                    let piChoiceIndex__ = <C as ISyncMgrConflictResolveInfo_Impl>::GetItemChoice(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        iChoice,
+                    )?;
+                    piChoiceIndex.write(piChoiceIndex__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetPresenterNextStep<
+            C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            nPresenterNextStep: SYNCMGR_PRESENTER_NEXT_STEP,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictResolveInfo::SetPresenterNextStep",
+                || unsafe {
+                    <C as ISyncMgrConflictResolveInfo_Impl>::SetPresenterNextStep(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        nPresenterNextStep,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetPresenterChoice<
+            C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            nPresenterChoice: SYNCMGR_PRESENTER_CHOICE,
+            fApplyToAll: windows_core::BOOL,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictResolveInfo::SetPresenterChoice",
+                || unsafe {
+                    <C as ISyncMgrConflictResolveInfo_Impl>::SetPresenterChoice(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        nPresenterChoice,
+                        fApplyToAll.as_bool(),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetItemChoices<
+            C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            prgiConflictItemIndexes: *mut u32,
+            cChoices: u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictResolveInfo::SetItemChoices",
+                || unsafe {
+                    <C as ISyncMgrConflictResolveInfo_Impl>::SetItemChoices(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::slice(
+                            prgiConflictItemIndexes,
+                            comidl_runtime::thunk::len(cChoices)?,
+                        )?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetIterationInfo: GetIterationInfo::<C, SLOT>,
+            GetPresenterNextStep: GetPresenterNextStep::<C, SLOT>,
+            GetPresenterChoice: GetPresenterChoice::<C, SLOT>,
+            GetItemChoiceCount: GetItemChoiceCount::<C, SLOT>,
+            GetItemChoice: GetItemChoice::<C, SLOT>,
+            SetPresenterNextStep: SetPresenterNextStep::<C, SLOT>,
+            SetPresenterChoice: SetPresenterChoice::<C, SLOT>,
+            SetItemChoices: SetItemChoices::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrConflictResolveInfo`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrConflictResolveInfo` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrConflictResolveInfo as windows_core::Interface>::IID
+    }
+}
 /// The shell folder that shows conflicts.
 ///
 /// IID `{59287f5e-bc81-4fca-a7f1-e5a8ecdb1d69}`
@@ -3219,6 +6832,60 @@ pub struct ISyncMgrConflictFolder_Vtbl {
         *mut core::ffi::c_void,
         *mut *mut super::shtypes::ITEMIDLIST,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`ISyncMgrConflictFolder`] from a Rust object (list `ISyncMgrConflictFolder` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrConflictFolder_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrConflictFolder_Impl for {Self}`",
+    note = "add `impl ISyncMgrConflictFolder_Impl for {Self}` with every method of `ISyncMgrConflictFolder` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrConflictFolder_Impl {
+    /// The PIDL of a conflict within the folder.
+    ///
+    /// `ppidlConflict` is passed raw: the IDL gives no safe reading of it.
+    fn GetConflictIDList(
+        &self,
+        pConflict: &ISyncMgrConflict,
+        ppidlConflict: *mut *mut super::shtypes::ITEMIDLIST,
+    ) -> windows_core::Result<()>;
+}
+impl ISyncMgrConflictFolder_Vtbl {
+    /// `ISyncMgrConflictFolder`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrConflictFolder_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn GetConflictIDList<
+            C: ISyncMgrConflictFolder_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pConflict: *mut core::ffi::c_void,
+            ppidlConflict: *mut *mut super::shtypes::ITEMIDLIST,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictFolder::GetConflictIDList",
+                || unsafe {
+                    <C as ISyncMgrConflictFolder_Impl>::GetConflictIDList(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::interface::<
+                            ISyncMgrConflict,
+                        >(&pConflict)?,
+                        ppidlConflict,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetConflictIDList: GetConflictIDList::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrConflictFolder`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrConflictFolder` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrConflictFolder as windows_core::Interface>::IID
+    }
 }
 /// What happened to one version of a conflicting item.
 #[repr(transparent)]
@@ -3306,6 +6973,79 @@ pub struct ISyncMgrConflictItems_Vtbl {
         *mut CONFIRM_CONFLICT_ITEM,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ISyncMgrConflictItems`] from a Rust object (list `ISyncMgrConflictItems` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrConflictItems_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrConflictItems_Impl for {Self}`",
+    note = "add `impl ISyncMgrConflictItems_Impl for {Self}` with every method of `ISyncMgrConflictItems` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrConflictItems_Impl {
+    /// How many versions there are.
+    ///
+    /// The `Ok` value is `pCount`.
+    fn GetCount(&self) -> windows_core::Result<u32>;
+    /// Describes a version (free it with FreeConfirmConflictItem).
+    ///
+    /// `pItemInfo` is passed raw: the IDL gives no safe reading of it.
+    fn GetItem(
+        &self,
+        iIndex: u32,
+        pItemInfo: *mut CONFIRM_CONFLICT_ITEM,
+    ) -> windows_core::Result<()>;
+}
+impl ISyncMgrConflictItems_Vtbl {
+    /// `ISyncMgrConflictItems`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrConflictItems_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn GetCount<
+            C: ISyncMgrConflictItems_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, pCount: *mut u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictItems::GetCount",
+                || unsafe {
+                    comidl_runtime::thunk::out(pCount)?;
+                    let pCount__ = <C as ISyncMgrConflictItems_Impl>::GetCount(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pCount.write(pCount__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetItem<
+            C: ISyncMgrConflictItems_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            iIndex: u32,
+            pItemInfo: *mut CONFIRM_CONFLICT_ITEM,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictItems::GetItem",
+                || unsafe {
+                    <C as ISyncMgrConflictItems_Impl>::GetItem(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        iIndex,
+                        pItemInfo,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetCount: GetCount::<C, SLOT>,
+            GetItem: GetItem::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrConflictItems`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrConflictItems` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrConflictItems as windows_core::Interface>::IID
+    }
+}
 /// A version kept by a resolution, with its new name.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -3379,6 +7119,76 @@ pub struct ISyncMgrConflictResolutionItems_Vtbl {
         u32,
         *mut CONFIRM_CONFLICT_RESULT_INFO,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`ISyncMgrConflictResolutionItems`] from a Rust object (list `ISyncMgrConflictResolutionItems` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISyncMgrConflictResolutionItems_Impl`",
+    label = "listed in `implements`, but has no `impl ISyncMgrConflictResolutionItems_Impl for {Self}`",
+    note = "add `impl ISyncMgrConflictResolutionItems_Impl for {Self}` with every method of `ISyncMgrConflictResolutionItems` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISyncMgrConflictResolutionItems_Impl {
+    /// How many versions there are.
+    ///
+    /// The `Ok` value is `pCount`.
+    fn GetCount(&self) -> windows_core::Result<u32>;
+    /// Describes a kept version.
+    ///
+    /// The `Ok` value is `pItemInfo`.
+    fn GetItem(&self, iIndex: u32) -> windows_core::Result<CONFIRM_CONFLICT_RESULT_INFO>;
+}
+impl ISyncMgrConflictResolutionItems_Vtbl {
+    /// `ISyncMgrConflictResolutionItems`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<
+        C: ISyncMgrConflictResolutionItems_Impl + comidl_runtime::Class,
+        const SLOT: usize,
+    >() -> Self {
+        unsafe extern "system" fn GetCount<
+            C: ISyncMgrConflictResolutionItems_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, pCount: *mut u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictResolutionItems::GetCount",
+                || unsafe {
+                    comidl_runtime::thunk::out(pCount)?;
+                    let pCount__ = <C as ISyncMgrConflictResolutionItems_Impl>::GetCount(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pCount.write(pCount__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetItem<
+            C: ISyncMgrConflictResolutionItems_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            iIndex: u32,
+            pItemInfo: *mut CONFIRM_CONFLICT_RESULT_INFO,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISyncMgrConflictResolutionItems::GetItem",
+                || unsafe {
+                    comidl_runtime::thunk::out(pItemInfo)?;
+                    let pItemInfo__ = <C as ISyncMgrConflictResolutionItems_Impl>::GetItem(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        iIndex,
+                    )?;
+                    pItemInfo.write(pItemInfo__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetCount: GetCount::<C, SLOT>,
+            GetItem: GetItem::<C, SLOT>,
+        }
+    }
+    /// Whether `ISyncMgrConflictResolutionItems`'s vtable answers a `QueryInterface` for `iid`: `ISyncMgrConflictResolutionItems` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISyncMgrConflictResolutionItems as windows_core::Interface>::IID
+    }
 }
 /// The Sync Center objects (the type library is not registered).
 ///

@@ -12,7 +12,7 @@ use std::vec::Vec;
 
 use windows_core::{GUID, HRESULT, IUnknown, Interface, Result};
 
-use crate::hresult::{E_FAIL, E_INVALIDARG, E_OUTOFMEMORY, E_POINTER, E_UNEXPECTED};
+use crate::hresult::{E_FAIL, E_INVALIDARG, E_OUTOFMEMORY, E_POINTER, E_UNEXPECTED, S_FALSE, S_OK};
 use crate::task_mem::TaskMem;
 use crate::wide::{WideStr, task_mem_wide};
 
@@ -280,10 +280,73 @@ pub unsafe fn query_out(object: &IUnknown, iid: *const GUID, out: *mut *mut c_vo
     unsafe { (object.vtable().QueryInterface)(object.as_raw(), iid, out) }
 }
 
+// Added for the generated `_Vtbl::new` thunks.
+
+/// What generated traits return for `[out, string]` results, by this path:
+/// generated modules may live in `no_std` crates, whose prelude has no `String`.
+pub use std::string::String;
+
+/// The length an `[in]` count gives its array; a count no `usize` holds (a
+/// negative one) is `E_INVALIDARG`.
+pub fn len<N: TryInto<usize>>(count: N) -> Result<usize> {
+    count.try_into().map_err(|_| E_INVALIDARG.into())
+}
+
+/// An `[in, out, unique] size_is(len)` array; null is `None`.
+///
+/// # Safety
+///
+/// As [`slice_mut`].
+pub unsafe fn optional_slice_mut<'a, T>(pointer: *mut T, len: usize) -> Option<&'a mut [T]> {
+    // SAFETY: by the caller's promise.
+    (!pointer.is_null()).then(|| unsafe { core::slice::from_raw_parts_mut(pointer, len) })
+}
+
+/// Checks a required `[out]` pointer as [`out`] does, then clears what it
+/// points to: a pointer-typed result reads null until it is written, as COM
+/// requires when the call fails.
+///
+/// # Safety
+///
+/// A non-null `pointer` is writable, and all zero bytes is a valid `T`.
+pub unsafe fn cleared_out<T>(pointer: *mut T) -> Result<()> {
+    out(pointer)?;
+    // SAFETY: by the caller's promise; the old contents are the caller's
+    // garbage, not to be dropped.
+    unsafe { pointer.write_bytes(0, 1) };
+    Ok(())
+}
+
+/// Ends a method that fills an `[out] size_is(len), length_is(*out)` array
+/// (`IEnum*::Next`): writes the count `fetched` to `out` unless `out` is
+/// null (callers asking for one element may pass null), and answers
+/// `S_FALSE` when fewer than `len` elements were fetched. More than `len` is
+/// `E_UNEXPECTED`: the caller would read past its buffer.
+///
+/// # Safety
+///
+/// A non-null `out` is writable.
+pub unsafe fn fetched<N: Copy + TryInto<usize>>(
+    fetched: N,
+    len: usize,
+    out: *mut N,
+) -> Result<HRESULT> {
+    let count = fetched
+        .try_into()
+        .ok()
+        .filter(|&count| count <= len)
+        .ok_or(E_UNEXPECTED)?;
+    if !out.is_null() {
+        // SAFETY: by the caller's promise.
+        unsafe { out.write(fetched) };
+    }
+    Ok(if count < len { S_FALSE } else { S_OK })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hresult::{E_NOTIMPL, S_FALSE};
+    use crate::hresult::E_NOTIMPL;
 
     #[test]
     fn results_become_codes() {
@@ -328,5 +391,52 @@ mod tests {
         // SAFETY: as above, one null.
         let error = unsafe { wide_strs(with_null.as_ptr(), 2) }.unwrap_err();
         assert_eq!(error.code(), E_INVALIDARG);
+    }
+
+    #[test]
+    fn counts_become_lengths() {
+        assert_eq!(len(3u32).unwrap(), 3);
+        assert_eq!(len(-1i32).unwrap_err().code(), E_INVALIDARG);
+        let mut buffer = [1u8, 2];
+        // SAFETY: null, then two writable bytes.
+        unsafe {
+            assert!(optional_slice_mut::<u8>(core::ptr::null_mut(), 2).is_none());
+            optional_slice_mut(buffer.as_mut_ptr(), 2).unwrap()[1] = 7;
+        }
+        assert_eq!(buffer, [1, 7]);
+    }
+
+    #[test]
+    fn cleared_outs_are_zero_before_the_call() {
+        let mut slot = 5u64;
+        // SAFETY: a writable u64, for which zero is valid; then null.
+        unsafe {
+            cleared_out(&mut slot).unwrap();
+            assert_eq!(
+                cleared_out::<u64>(core::ptr::null_mut())
+                    .unwrap_err()
+                    .code(),
+                E_POINTER
+            );
+        }
+        assert_eq!(slot, 0);
+    }
+
+    #[test]
+    fn fetched_counts_answer_s_false_when_short() {
+        let mut written = 9u32;
+        // SAFETY: a writable u32, or null.
+        unsafe {
+            assert_eq!(fetched(2u32, 2, &mut written).unwrap(), S_OK);
+            assert_eq!(written, 2);
+            assert_eq!(fetched(1u32, 2, &mut written).unwrap(), S_FALSE);
+            assert_eq!(written, 1);
+            assert_eq!(fetched(0u32, 2, core::ptr::null_mut()).unwrap(), S_FALSE);
+            assert_eq!(
+                fetched(3u32, 2, &mut written).unwrap_err().code(),
+                E_UNEXPECTED
+            );
+        }
+        assert_eq!(written, 1);
     }
 }

@@ -758,6 +758,9 @@ impl<'a> Builder<'a> {
                 iid_is: None,
                 size_is: None,
                 length_is: None,
+                sized: ["size_is", "max_is", "length_is", "first_is", "last_is"]
+                    .iter()
+                    .any(|a| attributes.has(a)),
             });
             written.push(attributes);
         }
@@ -836,10 +839,12 @@ impl<'a> Builder<'a> {
                     );
                 }
             }
-            let extent = args.iter().find_map(|arg| match arg {
-                AttrArg::Expr(expr) => extent(expr, params),
+            // The outermost dimension only: `size_is(, n)` sizes what the
+            // pointer points to, not the pointer.
+            let extent = match args.first() {
+                Some(AttrArg::Expr(expr)) => extent(expr, params),
                 _ => None,
-            });
+            };
             match name {
                 "iid_is" => params[index].iid_is = extent.filter(|e| !e.deref).map(|e| e.param),
                 "size_is" | "max_is" => params[index].size_is = extent,

@@ -166,6 +166,9 @@ pub struct Param {
     pub size_is: Option<Extent>,
     /// `length_is(n)`, same forms.
     pub length_is: Option<Extent>,
+    /// Any array attribute (`size_is`, `max_is`, `length_is`, `first_is`,
+    /// `last_is`), of any dimension and extent: it points to several values.
+    pub sized: bool,
 }
 
 /// A run-time array extent that names another parameter.

@@ -29,6 +29,9 @@ pub mod flags;
 #[path = "../../golden/iid_is/mod.rs"]
 pub mod iid_is;
 #[rustfmt::skip]
+#[path = "../../golden/implement/mod.rs"]
+pub mod implement;
+#[rustfmt::skip]
 #[path = "../../golden/inheritance/mod.rs"]
 pub mod inheritance;
 #[rustfmt::skip]

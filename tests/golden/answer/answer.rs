@@ -60,3 +60,91 @@ pub struct IDoor_Vtbl {
     /// Slot 5: `HRESULT Open()`
     pub Open: unsafe extern "system" fn(*mut core::ffi::c_void) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IDoor`] from a Rust object (list `IDoor` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IDoor_Impl`",
+    label = "listed in `implements`, but has no `impl IDoor_Impl for {Self}`",
+    note = "add `impl IDoor_Impl for {Self}` with every method of `IDoor` (and of its bases' `_Impl` traits)"
+)]
+pub trait IDoor_Impl {
+    /// The answer is the success code: `Ok(true)` gives `S_OK`, `Ok(false)` `S_FALSE`.
+    fn IsOpen(&self) -> windows_core::Result<bool>;
+    /// The answer is the success code: `Ok(true)` gives `S_OK`, `Ok(false)` `S_FALSE`.
+    fn CanOpen(&self, user: u32, force: bool) -> windows_core::Result<bool>;
+    fn Open(&self) -> windows_core::Result<()>;
+}
+impl IDoor_Vtbl {
+    /// `IDoor`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IDoor_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn IsOpen<
+            C: IDoor_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IDoor::IsOpen",
+                || unsafe {
+                    let __answer = <C as IDoor_Impl>::IsOpen(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(
+                        if __answer {
+                            comidl_runtime::hresult::S_OK
+                        } else {
+                            comidl_runtime::hresult::S_FALSE
+                        },
+                    )
+                },
+            )
+        }
+        unsafe extern "system" fn CanOpen<
+            C: IDoor_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            user: u32,
+            force: windows_core::BOOL,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IDoor::CanOpen",
+                || unsafe {
+                    let __answer = <C as IDoor_Impl>::CanOpen(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        user,
+                        force.as_bool(),
+                    )?;
+                    Ok(
+                        if __answer {
+                            comidl_runtime::hresult::S_OK
+                        } else {
+                            comidl_runtime::hresult::S_FALSE
+                        },
+                    )
+                },
+            )
+        }
+        unsafe extern "system" fn Open<
+            C: IDoor_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IDoor::Open",
+                || unsafe {
+                    <C as IDoor_Impl>::Open(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            IsOpen: IsOpen::<C, SLOT>,
+            CanOpen: CanOpen::<C, SLOT>,
+            Open: Open::<C, SLOT>,
+        }
+    }
+    /// Whether `IDoor`'s vtable answers a `QueryInterface` for `iid`: `IDoor` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IDoor as windows_core::Interface>::IID
+    }
+}

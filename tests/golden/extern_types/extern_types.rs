@@ -93,7 +93,104 @@ pub struct ICanvas_Vtbl {
         *mut *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`ICanvas`] from a Rust object (list `ICanvas` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ICanvas_Impl`",
+    label = "listed in `implements`, but has no `impl ICanvas_Impl for {Self}`",
+    note = "add `impl ICanvas_Impl for {Self}` with every method of `ICanvas` (and of its bases' `_Impl` traits)"
+)]
+pub trait ICanvas_Impl {
+    fn Draw(
+        &self,
+        shape: &crate::external::IShape,
+        at: crate::external::Point,
+    ) -> windows_core::Result<()>;
+    fn Line(&self, segment: &SEGMENT) -> windows_core::Result<()>;
+    /// The `Ok` value is `shape`.
+    fn Hit(
+        &self,
+        at: crate::external::Point,
+    ) -> windows_core::Result<crate::external::IShape>;
+}
+impl ICanvas_Vtbl {
+    /// `ICanvas`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: ICanvas_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn Draw<
+            C: ICanvas_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            shape: *mut core::ffi::c_void,
+            at: crate::external::Point,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ICanvas::Draw",
+                || unsafe {
+                    <C as ICanvas_Impl>::Draw(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::interface::<
+                            crate::external::IShape,
+                        >(&shape)?,
+                        at,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Line<
+            C: ICanvas_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            segment: *const SEGMENT,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ICanvas::Line",
+                || unsafe {
+                    <C as ICanvas_Impl>::Line(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(segment)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Hit<
+            C: ICanvas_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            at: crate::external::Point,
+            shape: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ICanvas::Hit",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(shape)?;
+                    let shape__ = <C as ICanvas_Impl>::Hit(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        at,
+                    )?;
+                    shape.write(windows_core::Interface::into_raw(shape__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Draw: Draw::<C, SLOT>,
+            Line: Line::<C, SLOT>,
+            Hit: Hit::<C, SLOT>,
+        }
+    }
+    /// Whether `ICanvas`'s vtable answers a `QueryInterface` for `iid`: `ICanvas` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ICanvas as windows_core::Interface>::IID
+    }
+}
 /// IID `{2c3d4e5f-6071-4829-9a3b-4c5d6e7f8091}`
+///
+/// No `ICircle_Impl`: its base `IShape` is mapped to an outside type.
 #[repr(transparent)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ICircle(windows_core::IUnknown);

@@ -121,3 +121,137 @@ pub struct IProvider_Vtbl {
         *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IProvider`] from a Rust object (list `IProvider` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IProvider_Impl`",
+    label = "listed in `implements`, but has no `impl IProvider_Impl for {Self}`",
+    note = "add `impl IProvider_Impl for {Self}` with every method of `IProvider` (and of its bases' `_Impl` traits)"
+)]
+pub trait IProvider_Impl {
+    /// The `Ok` value is `ppv`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riid` asks for (`E_NOINTERFACE` when it has none such).
+    fn GetObject(&self) -> windows_core::Result<windows_core::IUnknown>;
+    /// The `Ok` value is `ppv`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riid` asks for (`E_NOINTERFACE` when it has none such).
+    fn GetNamedObject(
+        &self,
+        name: &comidl_runtime::WideStr,
+        flags: u32,
+    ) -> windows_core::Result<windows_core::IUnknown>;
+    /// The `Ok` value is `ppunk`.
+    ///
+    /// The object is returned as `IUnknown`; the caller gets the interface `riid` asks for (`E_NOINTERFACE` when it has none such).
+    fn GetUnknown(&self) -> windows_core::Result<windows_core::IUnknown>;
+    fn Register(
+        &self,
+        riid: &windows_core::GUID,
+        punk: &windows_core::IUnknown,
+    ) -> windows_core::Result<()>;
+}
+impl IProvider_Vtbl {
+    /// `IProvider`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IProvider_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn GetObject<
+            C: IProvider_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            riid: *const windows_core::GUID,
+            ppv: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IProvider::GetObject",
+                || unsafe {
+                    comidl_runtime::thunk::required(riid)?;
+                    comidl_runtime::thunk::cleared_out(ppv)?;
+                    let ppv__ = <C as IProvider_Impl>::GetObject(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetNamedObject<
+            C: IProvider_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            riid: *const windows_core::GUID,
+            name: comidl_runtime::PCWSTR,
+            flags: u32,
+            ppv: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IProvider::GetNamedObject",
+                || unsafe {
+                    comidl_runtime::thunk::required(riid)?;
+                    comidl_runtime::thunk::cleared_out(ppv)?;
+                    let ppv__ = <C as IProvider_Impl>::GetNamedObject(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(name.0)?,
+                        flags,
+                    )?;
+                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetUnknown<
+            C: IProvider_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            riid: *const windows_core::GUID,
+            ppunk: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IProvider::GetUnknown",
+                || unsafe {
+                    comidl_runtime::thunk::required(riid)?;
+                    comidl_runtime::thunk::cleared_out(ppunk)?;
+                    let ppunk__ = <C as IProvider_Impl>::GetUnknown(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    comidl_runtime::thunk::query_out(&ppunk__, riid, ppunk).ok()?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Register<
+            C: IProvider_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            riid: *const windows_core::GUID,
+            punk: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IProvider::Register",
+                || unsafe {
+                    <C as IProvider_Impl>::Register(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(riid)?,
+                        comidl_runtime::thunk::interface::<
+                            windows_core::IUnknown,
+                        >(&punk)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetObject: GetObject::<C, SLOT>,
+            GetNamedObject: GetNamedObject::<C, SLOT>,
+            GetUnknown: GetUnknown::<C, SLOT>,
+            Register: Register::<C, SLOT>,
+        }
+    }
+    /// Whether `IProvider`'s vtable answers a `QueryInterface` for `iid`: `IProvider` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IProvider as windows_core::Interface>::IID
+    }
+}

@@ -39,6 +39,43 @@ pub struct IAnimal_Vtbl {
         u32,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IAnimal`] from a Rust object (list `IAnimal` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IAnimal_Impl`",
+    label = "listed in `implements`, but has no `impl IAnimal_Impl for {Self}`",
+    note = "add `impl IAnimal_Impl for {Self}` with every method of `IAnimal` (and of its bases' `_Impl` traits)"
+)]
+pub trait IAnimal_Impl {
+    fn Eat(&self, grams: u32) -> windows_core::Result<()>;
+}
+impl IAnimal_Vtbl {
+    /// `IAnimal`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IAnimal_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn Eat<
+            C: IAnimal_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, grams: u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IAnimal::Eat",
+                || unsafe {
+                    <C as IAnimal_Impl>::Eat(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        grams,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Eat: Eat::<C, SLOT>,
+        }
+    }
+    /// Whether `IAnimal`'s vtable answers a `QueryInterface` for `iid`: `IAnimal` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IAnimal as windows_core::Interface>::IID
+    }
+}
 /// IID `{22222222-3333-4444-8555-666666666666}`
 #[repr(transparent)]
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,6 +110,42 @@ pub struct IMammal_Vtbl {
     pub Nurse: unsafe extern "system" fn(
         *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`IMammal`] from a Rust object (list `IMammal` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IMammal_Impl`",
+    label = "listed in `implements`, but has no `impl IMammal_Impl for {Self}`",
+    note = "add `impl IMammal_Impl for {Self}` with every method of `IMammal` (and of its bases' `_Impl` traits)"
+)]
+pub trait IMammal_Impl: IAnimal_Impl {
+    fn Nurse(&self) -> windows_core::Result<()>;
+}
+impl IMammal_Vtbl {
+    /// `IMammal`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IMammal_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn Nurse<
+            C: IMammal_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IMammal::Nurse",
+                || unsafe {
+                    <C as IMammal_Impl>::Nurse(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: IAnimal_Vtbl::new::<C, SLOT>(),
+            Nurse: Nurse::<C, SLOT>,
+        }
+    }
+    /// Whether `IMammal`'s vtable answers a `QueryInterface` for `iid`: `IMammal` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IMammal as windows_core::Interface>::IID || IAnimal_Vtbl::matches(iid)
+    }
 }
 /// The third level.
 ///
@@ -127,6 +200,63 @@ pub struct IDog_Vtbl {
         *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IDog`] from a Rust object (list `IDog` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IDog_Impl`",
+    label = "listed in `implements`, but has no `impl IDog_Impl for {Self}`",
+    note = "add `impl IDog_Impl for {Self}` with every method of `IDog` (and of its bases' `_Impl` traits)"
+)]
+pub trait IDog_Impl: IMammal_Impl {
+    fn Bark(&self, times: u32) -> windows_core::Result<()>;
+    fn Fetch(&self, toy: &IAnimal) -> windows_core::Result<()>;
+}
+impl IDog_Vtbl {
+    /// `IDog`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IDog_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn Bark<
+            C: IDog_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, times: u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IDog::Bark",
+                || unsafe {
+                    <C as IDog_Impl>::Bark(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        times,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Fetch<
+            C: IDog_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            toy: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IDog::Fetch",
+                || unsafe {
+                    <C as IDog_Impl>::Fetch(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::interface::<IAnimal>(&toy)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: IMammal_Vtbl::new::<C, SLOT>(),
+            Bark: Bark::<C, SLOT>,
+            Fetch: Fetch::<C, SLOT>,
+        }
+    }
+    /// Whether `IDog`'s vtable answers a `QueryInterface` for `iid`: `IDog` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IDog as windows_core::Interface>::IID || IMammal_Vtbl::matches(iid)
+    }
+}
 /// IID `{44444444-5555-4666-8777-888888888888}`
 #[repr(transparent)]
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -167,4 +297,45 @@ pub struct IPersistDog_Vtbl {
         *mut core::ffi::c_void,
         *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`IPersistDog`] from a Rust object (list `IPersistDog` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IPersistDog_Impl`",
+    label = "listed in `implements`, but has no `impl IPersistDog_Impl for {Self}`",
+    note = "add `impl IPersistDog_Impl for {Self}` with every method of `IPersistDog` (and of its bases' `_Impl` traits)"
+)]
+pub trait IPersistDog_Impl: super::objidl::IPersist_Impl {
+    fn Save(&self, dog: &IDog) -> windows_core::Result<()>;
+}
+impl IPersistDog_Vtbl {
+    /// `IPersistDog`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IPersistDog_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn Save<
+            C: IPersistDog_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            dog: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IPersistDog::Save",
+                || unsafe {
+                    <C as IPersistDog_Impl>::Save(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::interface::<IDog>(&dog)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: super::objidl::IPersist_Vtbl::new::<C, SLOT>(),
+            Save: Save::<C, SLOT>,
+        }
+    }
+    /// Whether `IPersistDog`'s vtable answers a `QueryInterface` for `iid`: `IPersistDog` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IPersistDog as windows_core::Interface>::IID
+            || super::objidl::IPersist_Vtbl::matches(iid)
+    }
 }

@@ -41,3 +41,47 @@ pub struct IPersist_Vtbl {
         *mut windows_core::GUID,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IPersist`] from a Rust object (list `IPersist` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IPersist_Impl`",
+    label = "listed in `implements`, but has no `impl IPersist_Impl for {Self}`",
+    note = "add `impl IPersist_Impl for {Self}` with every method of `IPersist` (and of its bases' `_Impl` traits)"
+)]
+pub trait IPersist_Impl {
+    /// The CLSID of the code that can load the object's saved state.
+    ///
+    /// The `Ok` value is `pClassID`.
+    fn GetClassID(&self) -> windows_core::Result<windows_core::GUID>;
+}
+impl IPersist_Vtbl {
+    /// `IPersist`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IPersist_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn GetClassID<
+            C: IPersist_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pClassID: *mut windows_core::GUID,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IPersist::GetClassID",
+                || unsafe {
+                    comidl_runtime::thunk::out(pClassID)?;
+                    let pClassID__ = <C as IPersist_Impl>::GetClassID(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    pClassID.write(pClassID__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            GetClassID: GetClassID::<C, SLOT>,
+        }
+    }
+    /// Whether `IPersist`'s vtable answers a `QueryInterface` for `iid`: `IPersist` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IPersist as windows_core::Interface>::IID
+    }
+}

@@ -226,3 +226,307 @@ pub struct IThermometer_Vtbl {
     /// Slot 16: `ULONG Count()`
     pub Count: unsafe extern "system" fn(*mut core::ffi::c_void) -> u32,
 }
+/// Implement this to serve [`IThermometer`] from a Rust object (list `IThermometer` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IThermometer_Impl`",
+    label = "listed in `implements`, but has no `impl IThermometer_Impl for {Self}`",
+    note = "add `impl IThermometer_Impl for {Self}` with every method of `IThermometer` (and of its bases' `_Impl` traits)"
+)]
+pub trait IThermometer_Impl {
+    /// The `Ok` value is `value`.
+    fn get_Celsius(&self) -> windows_core::Result<i32>;
+    fn put_Celsius(&self, value: i32) -> windows_core::Result<()>;
+    /// The `Ok` value is `calibrated`.
+    fn get_Calibrated(&self) -> windows_core::Result<bool>;
+    /// The `Ok` value is `label`.
+    fn get_Label(&self) -> windows_core::Result<comidl_runtime::BSTR>;
+    /// The `Ok` value is `id`.
+    fn GetId(&self) -> windows_core::Result<windows_core::GUID>;
+    /// The `Ok` value is `scale`.
+    fn GetScale(&self) -> windows_core::Result<SCALE>;
+    /// The `Ok` value is `reading`.
+    fn GetReading(&self) -> windows_core::Result<READING>;
+    /// The `Ok` value is `text`.
+    ///
+    /// `text` is returned as a `String`, handed to the caller in task memory.
+    fn Describe(&self) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// The `Ok` value is `copy`.
+    fn Clone(&self) -> windows_core::Result<IThermometer>;
+    /// Only the last [out] is returned.
+    ///
+    /// The `Ok` value is (`low`, `high`).
+    fn GetRange(&self) -> windows_core::Result<(i32, i32)>;
+    fn Adjust(&self, value: &mut i32) -> windows_core::Result<()>;
+    /// `buffer` is passed raw: the IDL gives no safe reading of it.
+    fn GetBuffer(&self, buffer: *mut *mut core::ffi::c_void) -> windows_core::Result<()>;
+    fn Reset(&self) -> windows_core::Result<()>;
+    fn Count(&self) -> u32;
+}
+impl IThermometer_Vtbl {
+    /// `IThermometer`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IThermometer_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn get_Celsius<
+            C: IThermometer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, value: *mut i32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IThermometer::get_Celsius",
+                || unsafe {
+                    comidl_runtime::thunk::out(value)?;
+                    let value__ = <C as IThermometer_Impl>::get_Celsius(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    value.write(value__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn put_Celsius<
+            C: IThermometer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, value: i32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IThermometer::put_Celsius",
+                || unsafe {
+                    <C as IThermometer_Impl>::put_Celsius(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        value,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn get_Calibrated<
+            C: IThermometer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            calibrated: *mut windows_core::BOOL,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IThermometer::get_Calibrated",
+                || unsafe {
+                    comidl_runtime::thunk::out(calibrated)?;
+                    let calibrated__ = <C as IThermometer_Impl>::get_Calibrated(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    calibrated.write(calibrated__.into());
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn get_Label<
+            C: IThermometer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            label: *mut comidl_runtime::BSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IThermometer::get_Label",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(label)?;
+                    let label__ = <C as IThermometer_Impl>::get_Label(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    label.write(label__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetId<
+            C: IThermometer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            id: *mut windows_core::GUID,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IThermometer::GetId",
+                || unsafe {
+                    comidl_runtime::thunk::out(id)?;
+                    let id__ = <C as IThermometer_Impl>::GetId(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    id.write(id__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetScale<
+            C: IThermometer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, scale: *mut SCALE) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IThermometer::GetScale",
+                || unsafe {
+                    comidl_runtime::thunk::out(scale)?;
+                    let scale__ = <C as IThermometer_Impl>::GetScale(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    scale.write(scale__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetReading<
+            C: IThermometer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, reading: *mut READING) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IThermometer::GetReading",
+                || unsafe {
+                    comidl_runtime::thunk::out(reading)?;
+                    let reading__ = <C as IThermometer_Impl>::GetReading(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    reading.write(reading__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Describe<
+            C: IThermometer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            text: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IThermometer::Describe",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(text)?;
+                    let text__ = <C as IThermometer_Impl>::Describe(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let text__ = comidl_runtime::thunk::wide_out(&text__)?;
+                    text.write(comidl_runtime::PWSTR(text__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Clone<
+            C: IThermometer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            copy: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IThermometer::Clone",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(copy)?;
+                    let copy__ = <C as IThermometer_Impl>::Clone(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    copy.write(windows_core::Interface::into_raw(copy__));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetRange<
+            C: IThermometer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            low: *mut i32,
+            high: *mut i32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IThermometer::GetRange",
+                || unsafe {
+                    comidl_runtime::thunk::out(low)?;
+                    comidl_runtime::thunk::out(high)?;
+                    let (low__, high__) = <C as IThermometer_Impl>::GetRange(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    low.write(low__);
+                    high.write(high__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Adjust<
+            C: IThermometer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, value: *mut i32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IThermometer::Adjust",
+                || unsafe {
+                    <C as IThermometer_Impl>::Adjust(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::in_out(value)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetBuffer<
+            C: IThermometer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            buffer: *mut *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IThermometer::GetBuffer",
+                || unsafe {
+                    <C as IThermometer_Impl>::GetBuffer(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        buffer,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Reset<
+            C: IThermometer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IThermometer::Reset",
+                || unsafe {
+                    <C as IThermometer_Impl>::Reset(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Count<
+            C: IThermometer_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void) -> u32 {
+            comidl_runtime::thunk::call_or(
+                "IThermometer::Count",
+                unsafe { core::mem::zeroed() },
+                || unsafe {
+                    <C as IThermometer_Impl>::Count(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            get_Celsius: get_Celsius::<C, SLOT>,
+            put_Celsius: put_Celsius::<C, SLOT>,
+            get_Calibrated: get_Calibrated::<C, SLOT>,
+            get_Label: get_Label::<C, SLOT>,
+            GetId: GetId::<C, SLOT>,
+            GetScale: GetScale::<C, SLOT>,
+            GetReading: GetReading::<C, SLOT>,
+            Describe: Describe::<C, SLOT>,
+            Clone: Clone::<C, SLOT>,
+            GetRange: GetRange::<C, SLOT>,
+            Adjust: Adjust::<C, SLOT>,
+            GetBuffer: GetBuffer::<C, SLOT>,
+            Reset: Reset::<C, SLOT>,
+            Count: Count::<C, SLOT>,
+        }
+    }
+    /// Whether `IThermometer`'s vtable answers a `QueryInterface` for `iid`: `IThermometer` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IThermometer as windows_core::Interface>::IID
+    }
+}

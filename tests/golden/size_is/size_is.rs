@@ -233,3 +233,240 @@ pub struct IStore_Vtbl {
         *mut u8,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IStore`] from a Rust object (list `IStore` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IStore_Impl`",
+    label = "listed in `implements`, but has no `impl IStore_Impl for {Self}`",
+    note = "add `impl IStore_Impl for {Self}` with every method of `IStore` (and of its bases' `_Impl` traits)"
+)]
+pub trait IStore_Impl {
+    /// `count` is the length of `data`.
+    fn Write(&self, data: &[u8]) -> windows_core::Result<()>;
+    /// The `Ok` value is `read`.
+    ///
+    /// `max` is the length of `data`.
+    ///
+    /// `read` is how many elements of `data` it filled (written only when the caller passes `read`); the caller gets `S_FALSE` when that is fewer than `data.len()`.
+    fn Read(&self, data: &mut [u8]) -> windows_core::Result<u32>;
+    /// `count` is the length of `values`.
+    fn Fill(&self, values: &mut [u32]) -> windows_core::Result<()>;
+    /// `cells` is passed raw: the IDL gives no safe reading of it.
+    fn SetGrid(&self, rows: u32, cells: *const i32) -> windows_core::Result<()>;
+    /// The `Ok` value is `fetched`.
+    ///
+    /// `celt` is the length of `items`.
+    ///
+    /// `fetched` is how many elements of `items` it filled (written only when the caller passes `fetched`); the caller gets `S_FALSE` when that is fewer than `items.len()`.
+    fn Next(
+        &self,
+        items: &mut [Option<windows_core::IUnknown>],
+    ) -> windows_core::Result<u32>;
+    /// The `Ok` value is `count`.
+    ///
+    /// `data` is passed raw: the IDL gives no safe reading of it.
+    fn Take(&self, data: *mut *mut u8) -> windows_core::Result<u32>;
+    fn Put(&self, buffer: &BUFFER) -> windows_core::Result<()>;
+    /// `count` is the length of `data`.
+    fn Exchange(&self, data: Option<&mut [u8]>) -> windows_core::Result<()>;
+}
+impl IStore_Vtbl {
+    /// `IStore`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IStore_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn Write<
+            C: IStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            count: u32,
+            data: *const u8,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStore::Write",
+                || unsafe {
+                    <C as IStore_Impl>::Write(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::slice(
+                            data,
+                            comidl_runtime::thunk::len(count)?,
+                        )?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Read<
+            C: IStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            max: u32,
+            data: *mut u8,
+            read: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStore::Read",
+                || unsafe {
+                    let data__ = comidl_runtime::thunk::out_slice(
+                        data,
+                        comidl_runtime::thunk::len(max)?,
+                    )?;
+                    let read__ = <C as IStore_Impl>::Read(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        data__,
+                    )?;
+                    let __code = comidl_runtime::thunk::fetched(
+                        read__,
+                        data__.len(),
+                        read,
+                    )?;
+                    Ok(__code)
+                },
+            )
+        }
+        unsafe extern "system" fn Fill<
+            C: IStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            count: u32,
+            values: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStore::Fill",
+                || unsafe {
+                    let values__ = comidl_runtime::thunk::out_slice(
+                        values,
+                        comidl_runtime::thunk::len(count)?,
+                    )?;
+                    <C as IStore_Impl>::Fill(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        values__,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetGrid<
+            C: IStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            rows: u32,
+            cells: *const i32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStore::SetGrid",
+                || unsafe {
+                    <C as IStore_Impl>::SetGrid(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        rows,
+                        cells,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Next<
+            C: IStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            celt: u32,
+            items: *mut *mut core::ffi::c_void,
+            fetched: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStore::Next",
+                || unsafe {
+                    let items__ = comidl_runtime::thunk::out_slice(
+                        items.cast::<Option<windows_core::IUnknown>>(),
+                        comidl_runtime::thunk::len(celt)?,
+                    )?;
+                    let fetched__ = <C as IStore_Impl>::Next(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        items__,
+                    )?;
+                    let __code = comidl_runtime::thunk::fetched(
+                        fetched__,
+                        items__.len(),
+                        fetched,
+                    )?;
+                    Ok(__code)
+                },
+            )
+        }
+        unsafe extern "system" fn Take<
+            C: IStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            count: *mut u32,
+            data: *mut *mut u8,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStore::Take",
+                || unsafe {
+                    comidl_runtime::thunk::out(count)?;
+                    let count__ = <C as IStore_Impl>::Take(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        data,
+                    )?;
+                    count.write(count__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Put<
+            C: IStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, buffer: *const BUFFER) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStore::Put",
+                || unsafe {
+                    <C as IStore_Impl>::Put(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(buffer)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Exchange<
+            C: IStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            count: u32,
+            data: *mut u8,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IStore::Exchange",
+                || unsafe {
+                    <C as IStore_Impl>::Exchange(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::optional_slice_mut(
+                            data,
+                            comidl_runtime::thunk::len(count)?,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Write: Write::<C, SLOT>,
+            Read: Read::<C, SLOT>,
+            Fill: Fill::<C, SLOT>,
+            SetGrid: SetGrid::<C, SLOT>,
+            Next: Next::<C, SLOT>,
+            Take: Take::<C, SLOT>,
+            Put: Put::<C, SLOT>,
+            Exchange: Exchange::<C, SLOT>,
+        }
+    }
+    /// Whether `IStore`'s vtable answers a `QueryInterface` for `iid`: `IStore` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IStore as windows_core::Interface>::IID
+    }
+}

@@ -194,3 +194,219 @@ pub struct IText_Vtbl {
         *mut comidl_runtime::PWSTR,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IText`] from a Rust object (list `IText` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IText_Impl`",
+    label = "listed in `implements`, but has no `impl IText_Impl for {Self}`",
+    note = "add `impl IText_Impl for {Self}` with every method of `IText` (and of its bases' `_Impl` traits)"
+)]
+pub trait IText_Impl {
+    fn SetName(&self, name: &comidl_runtime::WideStr) -> windows_core::Result<()>;
+    fn SetOleName(&self, name: &comidl_runtime::WideStr) -> windows_core::Result<()>;
+    fn SetAnsiName(&self, name: &core::ffi::CStr) -> windows_core::Result<()>;
+    fn SetWideChars(&self, name: &comidl_runtime::WideStr) -> windows_core::Result<()>;
+    fn SetMutable(&self, name: &comidl_runtime::WideStr) -> windows_core::Result<()>;
+    fn SetCaption(&self, caption: &comidl_runtime::BSTR) -> windows_core::Result<()>;
+    /// The `Ok` value is `name`.
+    ///
+    /// `name` is returned as a `String`, handed to the caller in task memory.
+    fn GetName(&self) -> windows_core::Result<comidl_runtime::thunk::String>;
+    /// The `Ok` value is `caption`.
+    fn GetCaption(&self) -> windows_core::Result<comidl_runtime::BSTR>;
+    /// The `Ok` value is `result`.
+    ///
+    /// `result` is returned as a `String`, handed to the caller in task memory.
+    fn Format(
+        &self,
+        format: &comidl_runtime::WideStr,
+        argument: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<comidl_runtime::thunk::String>;
+}
+impl IText_Vtbl {
+    /// `IText`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IText_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn SetName<
+            C: IText_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            name: comidl_runtime::PCWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IText::SetName",
+                || unsafe {
+                    <C as IText_Impl>::SetName(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(name.0)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetOleName<
+            C: IText_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            name: comidl_runtime::PCWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IText::SetOleName",
+                || unsafe {
+                    <C as IText_Impl>::SetOleName(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(name.0)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetAnsiName<
+            C: IText_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            name: comidl_runtime::PCSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IText::SetAnsiName",
+                || unsafe {
+                    <C as IText_Impl>::SetAnsiName(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required_ansi(
+                            name.0.cast::<core::ffi::c_char>(),
+                        )?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetWideChars<
+            C: IText_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, name: *const u16) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IText::SetWideChars",
+                || unsafe {
+                    <C as IText_Impl>::SetWideChars(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(name)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetMutable<
+            C: IText_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            name: comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IText::SetMutable",
+                || unsafe {
+                    <C as IText_Impl>::SetMutable(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(name.0)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetCaption<
+            C: IText_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, caption: *const u16) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IText::SetCaption",
+                || unsafe {
+                    <C as IText_Impl>::SetCaption(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::bstr(&caption),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetName<
+            C: IText_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            name: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IText::GetName",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(name)?;
+                    let name__ = <C as IText_Impl>::GetName(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    let name__ = comidl_runtime::thunk::wide_out(&name__)?;
+                    name.write(comidl_runtime::PWSTR(name__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetCaption<
+            C: IText_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            caption: *mut comidl_runtime::BSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IText::GetCaption",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(caption)?;
+                    let caption__ = <C as IText_Impl>::GetCaption(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                    )?;
+                    caption.write(caption__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Format<
+            C: IText_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            format: comidl_runtime::PCWSTR,
+            argument: comidl_runtime::PCWSTR,
+            result: *mut comidl_runtime::PWSTR,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IText::Format",
+                || unsafe {
+                    comidl_runtime::thunk::cleared_out(result)?;
+                    let result__ = <C as IText_Impl>::Format(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::wide(format.0)?,
+                        comidl_runtime::thunk::wide(argument.0)?,
+                    )?;
+                    let result__ = comidl_runtime::thunk::wide_out(&result__)?;
+                    result.write(comidl_runtime::PWSTR(result__.into_raw()));
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            SetName: SetName::<C, SLOT>,
+            SetOleName: SetOleName::<C, SLOT>,
+            SetAnsiName: SetAnsiName::<C, SLOT>,
+            SetWideChars: SetWideChars::<C, SLOT>,
+            SetMutable: SetMutable::<C, SLOT>,
+            SetCaption: SetCaption::<C, SLOT>,
+            GetName: GetName::<C, SLOT>,
+            GetCaption: GetCaption::<C, SLOT>,
+            Format: Format::<C, SLOT>,
+        }
+    }
+    /// Whether `IText`'s vtable answers a `QueryInterface` for `iid`: `IText` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IText as windows_core::Interface>::IID
+    }
+}

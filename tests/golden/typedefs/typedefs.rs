@@ -146,3 +146,127 @@ pub struct IWidgets_Vtbl {
         *mut core::ffi::c_void,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IWidgets`] from a Rust object (list `IWidgets` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IWidgets_Impl`",
+    label = "listed in `implements`, but has no `impl IWidgets_Impl for {Self}`",
+    note = "add `impl IWidgets_Impl for {Self}` with every method of `IWidgets` (and of its bases' `_Impl` traits)"
+)]
+pub trait IWidgets_Impl {
+    /// The `Ok` value is `count`.
+    fn Measure(&self, area: EXTENT, pArea: &EXTENT) -> windows_core::Result<u32>;
+    fn Fill(&self, pCount: &u32, pExtent: &EXTENT) -> windows_core::Result<()>;
+    /// The `Ok` value is `widget`.
+    fn Open(&self, parent: super::wtypes::HWND) -> windows_core::Result<HWIDGET>;
+    /// `callback` is passed raw: the IDL gives no safe reading of it.
+    fn Watch(
+        &self,
+        widget: HWIDGET,
+        callback: WIDGET_CALLBACK,
+        owner: &windows_core::IUnknown,
+    ) -> windows_core::Result<()>;
+}
+impl IWidgets_Vtbl {
+    /// `IWidgets`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IWidgets_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn Measure<
+            C: IWidgets_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            area: EXTENT,
+            pArea: *mut EXTENT,
+            count: *mut u32,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IWidgets::Measure",
+                || unsafe {
+                    comidl_runtime::thunk::out(count)?;
+                    let count__ = <C as IWidgets_Impl>::Measure(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        area,
+                        comidl_runtime::thunk::required(pArea)?,
+                    )?;
+                    count.write(count__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Fill<
+            C: IWidgets_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            pCount: *mut u32,
+            pExtent: *mut EXTENT,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IWidgets::Fill",
+                || unsafe {
+                    <C as IWidgets_Impl>::Fill(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::required(pCount)?,
+                        comidl_runtime::thunk::required(pExtent)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Open<
+            C: IWidgets_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            parent: super::wtypes::HWND,
+            widget: *mut HWIDGET,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IWidgets::Open",
+                || unsafe {
+                    comidl_runtime::thunk::out(widget)?;
+                    let widget__ = <C as IWidgets_Impl>::Open(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        parent,
+                    )?;
+                    widget.write(widget__);
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Watch<
+            C: IWidgets_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            widget: HWIDGET,
+            callback: WIDGET_CALLBACK,
+            owner: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IWidgets::Watch",
+                || unsafe {
+                    <C as IWidgets_Impl>::Watch(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        widget,
+                        callback,
+                        comidl_runtime::thunk::interface::<
+                            windows_core::IUnknown,
+                        >(&owner)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Measure: Measure::<C, SLOT>,
+            Fill: Fill::<C, SLOT>,
+            Open: Open::<C, SLOT>,
+            Watch: Watch::<C, SLOT>,
+        }
+    }
+    /// Whether `IWidgets`'s vtable answers a `QueryInterface` for `iid`: `IWidgets` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IWidgets as windows_core::Interface>::IID
+    }
+}

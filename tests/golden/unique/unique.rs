@@ -37,6 +37,43 @@ pub struct IListener_Vtbl {
         u32,
     ) -> windows_core::HRESULT,
 }
+/// Implement this to serve [`IListener`] from a Rust object (list `IListener` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `IListener_Impl`",
+    label = "listed in `implements`, but has no `impl IListener_Impl for {Self}`",
+    note = "add `impl IListener_Impl for {Self}` with every method of `IListener` (and of its bases' `_Impl` traits)"
+)]
+pub trait IListener_Impl {
+    fn Notify(&self, code: u32) -> windows_core::Result<()>;
+}
+impl IListener_Vtbl {
+    /// `IListener`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: IListener_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn Notify<
+            C: IListener_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, code: u32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "IListener::Notify",
+                || unsafe {
+                    <C as IListener_Impl>::Notify(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        code,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Notify: Notify::<C, SLOT>,
+        }
+    }
+    /// Whether `IListener`'s vtable answers a `QueryInterface` for `iid`: `IListener` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <IListener as windows_core::Interface>::IID
+    }
+}
 #[repr(C)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LINK {
@@ -175,4 +212,155 @@ pub struct ISubject_Vtbl {
         *mut core::ffi::c_void,
         *mut *mut LINK,
     ) -> windows_core::HRESULT,
+}
+/// Implement this to serve [`ISubject`] from a Rust object (list `ISubject` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not implement `ISubject_Impl`",
+    label = "listed in `implements`, but has no `impl ISubject_Impl for {Self}`",
+    note = "add `impl ISubject_Impl for {Self}` with every method of `ISubject` (and of its bases' `_Impl` traits)"
+)]
+pub trait ISubject_Impl {
+    fn Attach(&self, listener: &IListener) -> windows_core::Result<()>;
+    fn AttachOptional(&self, listener: Option<&IListener>) -> windows_core::Result<()>;
+    fn AttachRef(&self, listener: &IListener) -> windows_core::Result<()>;
+    fn SetLimit(&self, limit: Option<&i32>) -> windows_core::Result<()>;
+    fn Swap(&self, value: Option<&mut i32>) -> windows_core::Result<()>;
+    fn Walk(&self, first: Option<&LINK>) -> windows_core::Result<()>;
+    /// `first` is passed raw: the IDL gives no safe reading of it.
+    fn GetFirst(&self, first: *mut *mut LINK) -> windows_core::Result<()>;
+}
+impl ISubject_Vtbl {
+    /// `ISubject`'s vtable for slot `SLOT` of an object of `C`.
+    pub const fn new<C: ISubject_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        unsafe extern "system" fn Attach<
+            C: ISubject_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            listener: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISubject::Attach",
+                || unsafe {
+                    <C as ISubject_Impl>::Attach(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::interface::<IListener>(&listener)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn AttachOptional<
+            C: ISubject_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            listener: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISubject::AttachOptional",
+                || unsafe {
+                    <C as ISubject_Impl>::AttachOptional(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        <IListener as windows_core::Interface>::from_raw_borrowed(
+                            &listener,
+                        ),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn AttachRef<
+            C: ISubject_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            listener: *mut core::ffi::c_void,
+        ) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISubject::AttachRef",
+                || unsafe {
+                    <C as ISubject_Impl>::AttachRef(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        comidl_runtime::thunk::interface::<IListener>(&listener)?,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn SetLimit<
+            C: ISubject_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, limit: *const i32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISubject::SetLimit",
+                || unsafe {
+                    <C as ISubject_Impl>::SetLimit(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        limit.as_ref(),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Swap<
+            C: ISubject_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, value: *mut i32) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISubject::Swap",
+                || unsafe {
+                    <C as ISubject_Impl>::Swap(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        value.as_mut(),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn Walk<
+            C: ISubject_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, first: *mut LINK) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISubject::Walk",
+                || unsafe {
+                    <C as ISubject_Impl>::Walk(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        first.as_ref(),
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        unsafe extern "system" fn GetFirst<
+            C: ISubject_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(this: *mut core::ffi::c_void, first: *mut *mut LINK) -> windows_core::HRESULT {
+            comidl_runtime::thunk::call(
+                "ISubject::GetFirst",
+                || unsafe {
+                    <C as ISubject_Impl>::GetFirst(
+                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
+                        first,
+                    )?;
+                    Ok(comidl_runtime::hresult::S_OK)
+                },
+            )
+        }
+        Self {
+            base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
+            Attach: Attach::<C, SLOT>,
+            AttachOptional: AttachOptional::<C, SLOT>,
+            AttachRef: AttachRef::<C, SLOT>,
+            SetLimit: SetLimit::<C, SLOT>,
+            Swap: Swap::<C, SLOT>,
+            Walk: Walk::<C, SLOT>,
+            GetFirst: GetFirst::<C, SLOT>,
+        }
+    }
+    /// Whether `ISubject`'s vtable answers a `QueryInterface` for `iid`: `ISubject` or one of its bases (`IUnknown` aside).
+    pub fn matches(iid: &windows_core::GUID) -> bool {
+        *iid == <ISubject as windows_core::Interface>::IID
+    }
 }

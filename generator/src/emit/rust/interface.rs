@@ -7,8 +7,9 @@ use super::types::{Place, ident};
 use super::{Emitter, docs, guid_u128};
 use crate::model::{Direction, Interface, Item, ItemId, Method, Param, PointerKind, Prim, Type};
 
-/// How a parameter appears in a method's Rust signature.
-enum Role {
+/// How a parameter appears in a method's Rust signature (the caller's
+/// view; `implement` reads the `[in]` ones too).
+pub(super) enum Role {
     /// Passed through as its vtable type.
     Raw,
     /// `[in]` interface pointer: `impl Param<I>`.
@@ -17,8 +18,8 @@ enum Role {
     OptionalInterface(ItemId),
     /// `[in]` `LPCWSTR`/`LPCSTR`, or a `[string]` character pointer
     /// (`raw`: its vtable type is the bare pointer): any windows-core
-    /// string parameter.
-    Str { path: TokenStream, raw: bool },
+    /// string parameter. `wide`: UTF-16, not 8-bit.
+    Str { wide: bool, raw: bool },
     /// `[in] BOOL`: `bool`.
     Bool,
     /// `[in] BSTR`: `&BSTR`.
@@ -51,7 +52,6 @@ impl Emitter<'_> {
             }
             lines.push(format!("IID `{{{iid}}}`"));
         }
-        let doc = docs(&lines);
         let iid = match interface.iid {
             Some(iid) => {
                 let value = guid_u128(iid);
@@ -74,6 +74,19 @@ impl Emitter<'_> {
             None if com => quote!(pub base__: windows_core::IUnknown_Vtbl,),
             None => TokenStream::new(),
         };
+        let implementation = if com {
+            match self.implementation(id, item, interface) {
+                Ok(tokens) => tokens,
+                Err(reason) => {
+                    lines.push(String::new());
+                    lines.push(format!("No `{}_Impl`: {reason}.", item.name));
+                    TokenStream::new()
+                }
+            }
+        } else {
+            TokenStream::new()
+        };
+        let doc = docs(&lines);
         let (pointer, unknown, hierarchy) = if com {
             let ancestors = ancestors.iter().map(|&a| self.path(a));
             (
@@ -138,6 +151,7 @@ impl Emitter<'_> {
                 #base_vtbl
                 #(#slots),*
             }
+            #implementation
         }
     }
 
@@ -186,15 +200,10 @@ impl Emitter<'_> {
                 .flatten()
                 .any(|e| e.param == last)
         });
-        if out.dir != Direction::Out || out.size_is.is_some() || counted {
+        if out.dir != Direction::Out || out.sized || counted {
             return roles;
         }
-        // The object's type is the `riid` asked for, whatever the IDL
-        // declares the pointer as (`void **`, `IUnknown **`).
-        if let Some(riid) = out.iid_is
-            && riid != last
-            && (self.is_void_pointer_pointer(&out.ty) || self.out_interface(&out.ty).is_some())
-        {
+        if let Some(riid) = self.iid_pair(params, last) {
             roles[riid] = Role::Iid;
             roles[last] = Role::Object;
         } else if self.returnable(&out.ty) && out.pointer == PointerKind::Ref && !out.optional {
@@ -203,10 +212,21 @@ impl Emitter<'_> {
         roles
     }
 
+    /// For the `[out]` object pointer of an `iid_is(riid)` pair: `riid`'s
+    /// index. The object's type is the `riid` asked for, whatever the IDL
+    /// declares the pointer as (`void **`, `IUnknown **`).
+    pub(super) fn iid_pair(&self, params: &[Param], index: usize) -> Option<usize> {
+        let out = &params[index];
+        let riid = out.iid_is.filter(|&riid| riid != index)?;
+        (out.dir == Direction::Out
+            && (self.is_void_pointer_pointer(&out.ty) || self.out_interface(&out.ty).is_some()))
+        .then_some(riid)
+    }
+
     /// For a parameter `size_is(n)` that can be a slice: `n`'s index. `n`
     /// must be a plain `[in]` integer that sizes nothing else, so the
     /// slice's length can stand for it.
-    fn slice_count(&self, params: &[Param], index: usize) -> Option<usize> {
+    pub(super) fn slice_count(&self, params: &[Param], index: usize) -> Option<usize> {
         let param = &params[index];
         let count = param
             .size_is
@@ -242,7 +262,7 @@ impl Emitter<'_> {
     /// A parameter's Rust name. A parameter may not be named like a struct
     /// or constant of its module (Rust would read it as a pattern):
     /// `AnnoScope AnnoScope` becomes `AnnoScope_`.
-    fn param_ident(&self, name: &str) -> proc_macro2::Ident {
+    pub(super) fn param_ident(&self, name: &str) -> proc_macro2::Ident {
         let shadows = self
             .model
             .lookup(name)
@@ -255,16 +275,23 @@ impl Emitter<'_> {
     }
 
     /// Whether a pointer parameter's vtable type is `*const`.
-    fn is_const_pointer(&self, ty: &Type) -> bool {
+    pub(super) fn is_const_pointer(&self, ty: &Type) -> bool {
         matches!(self.resolved(ty), Type::Pointer { to_const: true, .. })
     }
 
+    /// The element type of an array parameter (a pointer or an array).
+    pub(super) fn array_element<'t>(&'t self, ty: &'t Type) -> Option<&'t Type> {
+        match self.resolved(ty) {
+            Type::Pointer { to, .. } | Type::Array { of: to, .. } => Some(to),
+            _ => None,
+        }
+    }
+
     /// The slice element type of a `size_is` parameter.
-    fn slice_element(&self, ty: &Type) -> TokenStream {
-        let element = match self.resolved(ty) {
-            Type::Pointer { to, .. } | Type::Array { of: to, .. } => &**to,
-            _ => unreachable!("slice_count admits pointers and arrays only"),
-        };
+    pub(super) fn slice_element(&self, ty: &Type) -> TokenStream {
+        let element = self
+            .array_element(ty)
+            .expect("slice_count admits pointers and arrays only");
         match self.interface_pointee(element) {
             Some(interface) => {
                 let path = self.path(interface);
@@ -274,7 +301,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn input_role(&self, param: &Param) -> Role {
+    pub(super) fn input_role(&self, param: &Param) -> Role {
         if param.dir != Direction::In {
             return Role::Raw;
         }
@@ -285,24 +312,22 @@ impl Emitter<'_> {
                 Role::OptionalInterface(interface)
             };
         }
-        for name in ["PCWSTR", "PCSTR"] {
+        for (name, wide) in [("PCWSTR", true), ("PCSTR", false)] {
             if self.is_extern(&param.ty, name) {
-                let path = self.extern_path(name);
-                return Role::Str { path, raw: false };
+                return Role::Str { wide, raw: false };
             }
         }
         if param.string
             && let Type::Pointer { to, .. } = self.resolved(&param.ty)
             && let Type::Prim(element) = self.resolved(to)
         {
-            let name = match element {
-                Prim::WChar | Prim::U16 => Some("PCWSTR"),
-                Prim::I8 | Prim::U8 => Some("PCSTR"),
+            let wide = match element {
+                Prim::WChar | Prim::U16 => Some(true),
+                Prim::I8 | Prim::U8 => Some(false),
                 _ => None,
             };
-            if let Some(name) = name {
-                let path = self.extern_path(name);
-                return Role::Str { path, raw: true };
+            if let Some(wide) = wide {
+                return Role::Str { wide, raw: true };
             }
         }
         if self.is_extern(&param.ty, "BOOL") {
@@ -368,7 +393,8 @@ impl Emitter<'_> {
                         quote!(#arg.map_or(core::ptr::null_mut(), windows_core::Interface::as_raw)),
                     );
                 }
-                Role::Str { path, raw } => {
+                Role::Str { wide, raw } => {
+                    let path = self.extern_path(if *wide { "PCWSTR" } else { "PCSTR" });
                     let generic = format_ident!("P{index}");
                     generics.push(quote!(#generic));
                     bounds.push(quote!(#generic: windows_core::Param<#path>));

@@ -5,6 +5,7 @@
 //! (built in: `GUID`, `HRESULT`, `BOOL`, `IUnknown`, the string pointers; or
 //! given by the user) are referred to, not generated.
 
+mod implement;
 mod interface;
 mod items;
 mod types;

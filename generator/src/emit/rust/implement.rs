@@ -1,0 +1,846 @@
+//! The implementor side of a COM interface `IFoo`: the trait `IFoo_Impl`
+//! that a Rust object implements, with signatures read from the IDL
+//! attributes, and `IFoo_Vtbl::new`, a vtable of thunks that turn the raw
+//! arguments of a call into those of the trait and its result back into an
+//! `HRESULT` and `[out]` parameters (helpers in `comidl_runtime::thunk`).
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::interface::Role;
+use super::types::{Place, ident};
+use super::{Emitter, docs};
+use crate::model::{
+    Direction, Interface, Item, ItemId, ItemKind, Method, Param, PointerKind, Prim, Type,
+};
+
+/// How a parameter appears in an `_Impl` method.
+enum Reading {
+    /// As in the vtable.
+    Raw,
+    /// `[in] BOOL`: `bool`.
+    Bool,
+    /// `[in]` interface pointer: `&I`, `Option<&I>` when it may be null.
+    Interface { id: ItemId, optional: bool },
+    /// `[in]` string: `&WideStr` (`wide`) or `&CStr`, `Option<..>` when it
+    /// may be null. `raw`: the vtable type is the bare pointer.
+    Str {
+        wide: bool,
+        raw: bool,
+        optional: bool,
+    },
+    /// `[in] BSTR`: `&BSTR`.
+    Bstr,
+    /// `[in] T *` to one plain value: `&T`, `Option<&T>` when it may be null.
+    Ref { optional: bool },
+    /// `[in, out] T *` to one plain value: `&mut T`, `Option<..>`.
+    InOut { optional: bool },
+    /// A `size_is(n)` array counted by an `[in]` parameter of its own:
+    /// `&[T]`, `&mut [T]` when `[in, out]` or `[out]` (zero-filled first),
+    /// `Option<..>` when it may be null.
+    Slice { optional: bool },
+    /// An `[in]` array of wide strings: `&[&WideStr]`, `Option<..>`.
+    WideStrs { optional: bool },
+    /// The count of the slice at this index: its length.
+    Count(usize),
+    /// An `[out]` result, part of the `Ok` value.
+    Out(Out),
+    /// The `riid` of an `iid_is` pair: what the object is asked for.
+    Iid,
+    /// The object pointer of an `iid_is` pair with the `riid` at this
+    /// index: an `IUnknown` in the `Ok` value, queried for `riid`.
+    Object(usize),
+    /// The `[out]` count of the `length_is` of the out slice at this index
+    /// (`*pceltFetched`): part of the `Ok` value, written only when the
+    /// caller passes it; fewer than the slice's length is `S_FALSE`.
+    Fetched(usize),
+}
+
+/// What an `[out]` result is returned as.
+enum Out {
+    /// The pointee, as in the vtable.
+    Value,
+    /// `[out] BOOL *`: `bool`.
+    Bool,
+    /// `[out] I **`: `I`.
+    Interface(ItemId),
+    /// `[out] LPWSTR *`: a `String`, handed over in task memory.
+    WideString,
+    /// `[out] BSTR *`: the `BSTR`, handed over as is (the caller frees it).
+    Bstr,
+    /// `[out] T **` to a plain `Copy` struct: a `T`, handed over in task memory.
+    Boxed,
+}
+
+impl Out {
+    /// Pointers are null until written: the caller may read them when the
+    /// call fails.
+    fn is_pointer(&self) -> bool {
+        !matches!(self, Out::Value | Out::Bool)
+    }
+}
+
+/// The pieces of one thunk and its trait method.
+#[derive(Default)]
+struct Thunk {
+    /// The trait method's parameters.
+    params: Vec<TokenStream>,
+    /// Run before the call: out-pointer checks, out slices.
+    checks: Vec<TokenStream>,
+    /// What the trait method is called with, after `this`.
+    args: Vec<TokenStream>,
+    /// The `Ok` value: its types and the locals holding it.
+    oks: Vec<(TokenStream, Ident)>,
+    /// Run after the call: results made ready to write, every failure
+    /// happening here.
+    converts: Vec<TokenStream>,
+    /// Run last: results written. The ones that can fail come first.
+    writes: Vec<TokenStream>,
+    /// The success code, when not `S_OK`.
+    code: Option<TokenStream>,
+    /// Doc lines on how parameters map.
+    notes: Vec<String>,
+}
+
+impl Emitter<'_> {
+    /// `IFoo_Impl` and `IFoo_Vtbl::new`/`matches` for a COM interface whose
+    /// ancestry can be implemented in Rust, or a reason why it cannot.
+    pub(super) fn implementation(
+        &self,
+        id: ItemId,
+        item: &Item,
+        interface: &Interface,
+    ) -> Result<TokenStream, String> {
+        self.implementable(id)?;
+        let name = ident(&item.name);
+        let trait_name = format_ident!("{}_Impl", item.name);
+        let vtbl = format_ident!("{}_Vtbl", item.name);
+        let base = interface
+            .base
+            .expect("implementable interfaces have a base");
+        let (supertrait, base_vtbl, base_matches) =
+            if self.is_extern(&Type::Named(base), "IUnknown") {
+                (
+                    TokenStream::new(),
+                    quote!(comidl_runtime::unknown_vtbl::<C, SLOT>()),
+                    TokenStream::new(),
+                )
+            } else {
+                let base_trait = self.path_with_suffix(base, "_Impl");
+                let base_vtbl = self.path_with_suffix(base, "_Vtbl");
+                (
+                    quote!(: #base_trait),
+                    quote!(#base_vtbl::new::<C, SLOT>()),
+                    quote!(|| #base_vtbl::matches(iid)),
+                )
+            };
+        let own: Vec<&Method> = interface.methods.iter().filter(|m| !m.call_as).collect();
+        let (methods, thunks): (Vec<_>, Vec<_>) = own
+            .iter()
+            .map(|method| self.implement_method(&item.name, &trait_name, method))
+            .unzip();
+        let slots = own.iter().map(|method| {
+            let method = ident(&method.name);
+            quote!(#method: #method::<C, SLOT>)
+        });
+        let trait_doc = format!(
+            " Implement this to serve [`{0}`] from a Rust object (list `{0}` in the object's \
+             `#[com(implements(...))]`). Pointers arrive as references, slices and strings, \
+             `[out]` parameters are returned in the `Ok` value; each method says what it maps.",
+            item.name
+        );
+        let message = format!("`{{Self}}` does not implement `{trait_name}`");
+        let label = format!("listed in `implements`, but has no `impl {trait_name} for {{Self}}`");
+        let note = format!(
+            "add `impl {trait_name} for {{Self}}` with every method of `{}` (and of its bases' `_Impl` traits)",
+            item.name
+        );
+        let new_doc = format!(
+            " `{}`'s vtable for slot `SLOT` of an object of `C`.",
+            item.name
+        );
+        let matches_doc = format!(
+            " Whether `{}`'s vtable answers a `QueryInterface` for `iid`: `{}` or one of its bases (`IUnknown` aside).",
+            item.name, item.name
+        );
+        Ok(quote! {
+            #[doc = #trait_doc]
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            pub trait #trait_name #supertrait {
+                #(#methods)*
+            }
+            impl #vtbl {
+                #[doc = #new_doc]
+                pub const fn new<C: #trait_name + comidl_runtime::Class, const SLOT: usize>() -> Self {
+                    #(#thunks)*
+                    Self {
+                        base__: #base_vtbl,
+                        #(#slots),*
+                    }
+                }
+                #[doc = #matches_doc]
+                pub fn matches(iid: &windows_core::GUID) -> bool {
+                    *iid == <#name as windows_core::Interface>::IID #base_matches
+                }
+            }
+        })
+    }
+
+    /// `Ok` when a Rust object can implement `id`: a defined COM interface
+    /// whose ancestors are generated here, down to windows-core's `IUnknown`,
+    /// with no C varargs method.
+    fn implementable(&self, id: ItemId) -> Result<(), String> {
+        let item = &self.model.items[id];
+        let Some(interface) = self.model.interface(id) else {
+            return Err(format!("`{}` is no interface", item.name));
+        };
+        if self.externs.contains_key(&item.name) {
+            return Err(format!(
+                "its base `{}` is mapped to an outside type",
+                item.name
+            ));
+        }
+        if !interface.defined {
+            return Err(format!("its base `{}` is only declared", item.name));
+        }
+        if let Some(method) = interface.methods.iter().find(|m| m.signature.variadic) {
+            return Err(format!("`{}::{}` takes C varargs", item.name, method.name));
+        }
+        match interface.base {
+            Some(base) if self.is_extern(&Type::Named(base), "IUnknown") => Ok(()),
+            Some(base) => self.implementable(base),
+            None => Err("it is not a COM interface".into()),
+        }
+    }
+
+    /// The trait method and the thunk of one method.
+    fn implement_method(
+        &self,
+        interface: &str,
+        trait_name: &Ident,
+        method: &Method,
+    ) -> (TokenStream, TokenStream) {
+        let name = ident(&method.name);
+        let params = &method.signature.params;
+        let hresult = self.is_extern(&method.signature.ret, "HRESULT");
+        let answer = hresult && self.is_answer(interface, &method.name);
+        let readings = self.readings(params, hresult, answer);
+        let mut thunk = Thunk::default();
+        for (index, (param, reading)) in params.iter().zip(&readings).enumerate() {
+            self.read(&mut thunk, params, index, param, reading);
+        }
+        if answer {
+            // Fixed names never end in `__` as the parameters' do.
+            thunk.oks.push((quote!(bool), format_ident!("__answer")));
+            thunk.code = Some(quote!(if __answer {
+                comidl_runtime::hresult::S_OK
+            } else {
+                comidl_runtime::hresult::S_FALSE
+            }));
+            thunk.notes.push(
+                "The answer is the success code: `Ok(true)` gives `S_OK`, `Ok(false)` `S_FALSE`."
+                    .into(),
+            );
+        }
+        let returned: Vec<String> = params
+            .iter()
+            .zip(&readings)
+            .filter(|(_, r)| {
+                matches!(
+                    r,
+                    Reading::Out(_) | Reading::Object(_) | Reading::Fetched(_)
+                )
+            })
+            .map(|(p, _)| format!("`{}`", p.name))
+            .collect();
+        match (returned.len(), answer) {
+            (0, _) => {}
+            (1, false) => thunk
+                .notes
+                .insert(0, format!("The `Ok` value is {}.", returned[0])),
+            _ => {
+                let answer = answer.then(|| "the answer".to_string());
+                let all: Vec<String> = returned.into_iter().chain(answer).collect();
+                thunk
+                    .notes
+                    .insert(0, format!("The `Ok` value is ({}).", all.join(", ")));
+            }
+        }
+        let Thunk {
+            params: trait_params,
+            checks,
+            args,
+            oks,
+            converts,
+            writes,
+            code,
+            notes,
+        } = thunk;
+        let abi_params = params.iter().map(|p| {
+            let (name, ty) = (self.param_ident(&p.name), self.param_abi(&p.ty));
+            quote!(#name: #ty)
+        });
+        let label = format!("{interface}::{}", method.name);
+        let this = quote!(comidl_runtime::thunk::value_of::<C, SLOT>(this));
+        let call = quote!(<C as #trait_name>::#name(#this, #(#args),*));
+        let (output, abi_output, body) = if hresult {
+            let ok_types = oks.iter().map(|(ty, _)| ty);
+            let ok_names = oks.iter().map(|(_, name)| name);
+            let (ok, bind) = match oks.len() {
+                0 => (quote!(()), TokenStream::new()),
+                1 => {
+                    let (ty, name) = &oks[0];
+                    (ty.clone(), quote!(let #name =))
+                }
+                _ => (quote!((#(#ok_types),*)), quote!(let (#(#ok_names),*) =)),
+            };
+            let code = code.unwrap_or_else(|| quote!(comidl_runtime::hresult::S_OK));
+            (
+                quote!(-> windows_core::Result<#ok>),
+                quote!(-> windows_core::HRESULT),
+                quote! {
+                    comidl_runtime::thunk::call(#label, || unsafe {
+                        #(#checks)*
+                        #bind #call?;
+                        #(#converts)*
+                        #(#writes)*
+                        Ok(#code)
+                    })
+                },
+            )
+        } else {
+            let ret = &method.signature.ret;
+            let abi_output = self.return_abi(ret);
+            // What a caller gets from a method that panicked.
+            let (output, fallback, convert) = match self.resolved(ret) {
+                Type::Void => (TokenStream::new(), quote!(()), TokenStream::new()),
+                _ if self.is_extern(ret, "BOOL") => {
+                    (quote!(-> bool), quote!(false), quote!(.into()))
+                }
+                _ => (
+                    abi_output.clone(),
+                    quote!(unsafe { core::mem::zeroed() }),
+                    TokenStream::new(),
+                ),
+            };
+            (
+                output,
+                abi_output,
+                quote! {
+                    comidl_runtime::thunk::call_or(#label, #fallback, || unsafe { #call })#convert
+                },
+            )
+        };
+        let mut lines = method.docs.clone();
+        for note in notes {
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
+            lines.push(note);
+        }
+        let doc = docs(&lines);
+        (
+            quote! {
+                #doc
+                fn #name(&self, #(#trait_params),*) #output;
+            },
+            quote! {
+                unsafe extern "system" fn #name<C: #trait_name + comidl_runtime::Class, const SLOT: usize>(
+                    this: *mut core::ffi::c_void, #(#abi_params),*
+                ) #abi_output {
+                    #body
+                }
+            },
+        )
+    }
+
+    /// How each parameter of a method appears to its implementor. Methods
+    /// that do not return an `HRESULT` cannot report a null pointer or a
+    /// failed conversion: they read what needs no check, and pass the rest raw.
+    fn readings(&self, params: &[Param], hresult: bool, answer: bool) -> Vec<Reading> {
+        let mut readings: Vec<Reading> = params.iter().map(|p| self.reading(p)).collect();
+        if !hresult {
+            for reading in &mut readings {
+                let checked = match reading {
+                    Reading::Interface { optional, .. }
+                    | Reading::Str { optional, .. }
+                    | Reading::Ref { optional }
+                    | Reading::InOut { optional } => !*optional,
+                    Reading::Out(_) => true,
+                    _ => false,
+                };
+                if checked {
+                    *reading = Reading::Raw;
+                }
+            }
+            return readings;
+        }
+        for (index, param) in params.iter().enumerate() {
+            let Some(count) = self.slice_count(params, index) else {
+                continue;
+            };
+            let optional = param.pointer != PointerKind::Ref;
+            let writes = param.dir != Direction::In;
+            readings[index] = if param.dir == Direction::In && self.has_wide_string_elements(param)
+            {
+                Reading::WideStrs { optional }
+            } else if writes
+                && (self.is_const_pointer(&param.ty) || optional && param.dir == Direction::Out)
+            {
+                // Nothing to write through, or an `[out]` buffer the caller
+                // may leave out: no safe reading.
+                continue;
+            } else {
+                Reading::Slice { optional }
+            };
+            readings[count] = Reading::Count(index);
+        }
+        for index in 0..params.len() {
+            if let Some(fetched) = self.fetched_count(params, &readings, index, answer) {
+                readings[fetched] = Reading::Fetched(index);
+            }
+        }
+        // One object per call: a second would leak the first when it fails.
+        let pair = (0..params.len()).find_map(|index| {
+            let riid = self.iid_pair(params, index)?;
+            let asked_once = params
+                .iter()
+                .enumerate()
+                .all(|(other, p)| other == index || p.iid_is != Some(riid));
+            let readable = matches!(readings[riid], Reading::Ref { optional: false });
+            (asked_once && readable).then_some((index, riid))
+        });
+        if let Some((object, riid)) = pair {
+            readings[riid] = Reading::Iid;
+            readings[object] = Reading::Object(riid);
+        }
+        readings
+    }
+
+    /// A parameter read on its own (slices, counts and pairs come after).
+    fn reading(&self, param: &Param) -> Reading {
+        let optional = param.pointer != PointerKind::Ref;
+        match param.dir {
+            Direction::In => match self.input_role(param) {
+                Role::Interface(id) => Reading::Interface {
+                    id,
+                    optional: false,
+                },
+                Role::OptionalInterface(id) => Reading::Interface { id, optional: true },
+                Role::Str { wide, raw } => Reading::Str {
+                    wide,
+                    raw,
+                    optional,
+                },
+                Role::Bool => Reading::Bool,
+                Role::Bstr => Reading::Bstr,
+                // `[in] LPWSTR`, `LPSTR` (their typedefs say `[string]`): the
+                // callee only reads them. Sized, they are buffers.
+                _ if !param.sized && self.is_string_pointer(&param.ty) => Reading::Str {
+                    wide: self.is_extern(&param.ty, "PWSTR"),
+                    raw: false,
+                    optional,
+                },
+                _ if !param.sized && self.is_plain_pointee(&param.ty) => Reading::Ref { optional },
+                _ => Reading::Raw,
+            },
+            Direction::InOut
+                if !param.sized
+                    && !self.is_const_pointer(&param.ty)
+                    && self.is_plain_pointee(&param.ty) =>
+            {
+                Reading::InOut { optional }
+            }
+            Direction::Out if !param.sized && !optional && !param.optional => {
+                self.out_reading(param).map_or(Reading::Raw, Reading::Out)
+            }
+            _ => Reading::Raw,
+        }
+    }
+
+    /// What an `[out]` pointer's result is returned as, if it has a safe
+    /// reading.
+    fn out_reading(&self, param: &Param) -> Option<Out> {
+        let Type::Pointer { to, .. } = self.resolved(&param.ty) else {
+            return None;
+        };
+        if let Some(interface) = self.interface_pointee(to) {
+            return Some(Out::Interface(interface));
+        }
+        if self.is_extern(to, "BOOL") {
+            return Some(Out::Bool);
+        }
+        if self.is_extern(to, "PWSTR") {
+            return Some(Out::WideString);
+        }
+        if self.is_extern(to, "BSTR") {
+            return Some(Out::Bstr);
+        }
+        if self.is_plain(to) && self.traits(to).copy {
+            return Some(Out::Value);
+        }
+        // `T **` written so in the parameter: one `T` the callee allocates.
+        // (A typedef of a pointer, such as a PIDL, may stand for more.)
+        let boxed = matches!(&param.ty, Type::Pointer { to, .. }
+            if matches!(&**to, Type::Pointer { to: inner, .. } if self.is_plain_struct(inner)));
+        boxed.then_some(Out::Boxed)
+    }
+
+    /// What a pointer points to.
+    fn pointee<'t>(&'t self, ty: &'t Type) -> Option<&'t Type> {
+        match self.resolved(ty) {
+            Type::Pointer { to, .. } => Some(to),
+            _ => None,
+        }
+    }
+
+    /// Whether a reference can stand for a pointer to `ty`: a number, enum,
+    /// complete struct, handle or mapped value type; not `void`, another
+    /// pointer, an interface, a union (its arm depends on another
+    /// parameter) or a function.
+    fn is_plain(&self, ty: &Type) -> bool {
+        match self.resolved(ty) {
+            Type::Prim(_) => true,
+            Type::Named(id) => {
+                let item = &self.model.items[*id];
+                match &item.kind {
+                    ItemKind::Interface(_) => false,
+                    _ if self.externs.contains_key(&item.name) => !self.is_string_pointer(ty),
+                    ItemKind::Enum(_) => true,
+                    ItemKind::Record(record) => record.complete && !record.union,
+                    // Names kept: handles (values), function pointers (not).
+                    ItemKind::Alias(alias) => alias.handle,
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    fn is_plain_pointee(&self, ty: &Type) -> bool {
+        self.pointee(ty).is_some_and(|to| self.is_plain(to))
+    }
+
+    /// A complete, `Copy` struct.
+    fn is_plain_struct(&self, ty: &Type) -> bool {
+        let record = matches!(self.resolved(ty), Type::Named(id)
+            if matches!(&self.model.items[*id].kind, ItemKind::Record(_)));
+        record && self.is_plain(ty) && self.traits(ty).copy
+    }
+
+    /// One of the mapped string pointers (`LPCWSTR`, `LPSTR`, ...).
+    fn is_string_pointer(&self, ty: &Type) -> bool {
+        ["PCWSTR", "PWSTR", "PCSTR", "PSTR"]
+            .iter()
+            .any(|name| self.is_extern(ty, name))
+    }
+
+    /// Whether the elements of a `size_is` array are wide strings:
+    /// `LPCWSTR`s, `LPWSTR`s, or `[string]` UTF-16 pointers.
+    fn has_wide_string_elements(&self, param: &Param) -> bool {
+        let Some(element) = self.array_element(&param.ty) else {
+            return false;
+        };
+        self.is_extern(element, "PCWSTR")
+            || self.is_extern(element, "PWSTR")
+            || param.string
+                && matches!(self.resolved(element), Type::Pointer { to, .. }
+                    if matches!(self.resolved(to), Type::Prim(Prim::WChar | Prim::U16)))
+    }
+
+    /// For the out slice at `index` whose `length_is(*n)` names an `[out]`
+    /// integer of its own (`IEnum*::Next`'s `pceltFetched`): `n`'s index.
+    fn fetched_count(
+        &self,
+        params: &[Param],
+        readings: &[Reading],
+        index: usize,
+        answer: bool,
+    ) -> Option<usize> {
+        let param = &params[index];
+        let fetched = param
+            .length_is
+            .filter(|e| e.deref && e.param != index)?
+            .param;
+        let counts_only_this = params.iter().enumerate().all(|(other, p)| {
+            other == index
+                || [p.size_is, p.length_is]
+                    .iter()
+                    .flatten()
+                    .all(|e| e.param != fetched)
+        });
+        let integer = matches!(self.resolved(&params[fetched].ty), Type::Pointer { to, .. }
+            if matches!(self.resolved(to), Type::Prim(p) if !p.is_float() && *p != Prim::Boolean));
+        // An answer's success code is its answer, not the count's.
+        (!answer
+            && param.dir == Direction::Out
+            && matches!(readings[index], Reading::Slice { .. })
+            && matches!(readings[fetched], Reading::Out(Out::Value))
+            && counts_only_this
+            && integer)
+            .then_some(fetched)
+    }
+
+    /// Adds one parameter to the thunk and trait method.
+    fn read(
+        &self,
+        thunk: &mut Thunk,
+        params: &[Param],
+        index: usize,
+        param: &Param,
+        reading: &Reading,
+    ) {
+        let thunks = quote!(comidl_runtime::thunk);
+        let arg = self.param_ident(&param.name);
+        let local = format_ident!("{}__", param.name);
+        let pointee = || {
+            let to = self.pointee(&param.ty).expect("read through a pointer");
+            self.ty(to, Place::Abi)
+        };
+        match reading {
+            Reading::Raw => {
+                let ty = self.param_abi(&param.ty);
+                thunk.params.push(quote!(#arg: #ty));
+                thunk.args.push(quote!(#arg));
+                if param.dir != Direction::In || self.is_raw_pointer(&param.ty) {
+                    thunk.notes.push(format!(
+                        "`{}` is passed raw: the IDL gives no safe reading of it.",
+                        param.name
+                    ));
+                }
+            }
+            Reading::Bool => {
+                thunk.params.push(quote!(#arg: bool));
+                thunk.args.push(quote!(#arg.as_bool()));
+            }
+            Reading::Interface { id, optional } => {
+                let path = self.path(*id);
+                if *optional {
+                    thunk.params.push(quote!(#arg: Option<&#path>));
+                    thunk
+                        .args
+                        .push(quote!(<#path as windows_core::Interface>::from_raw_borrowed(&#arg)));
+                } else {
+                    thunk.params.push(quote!(#arg: &#path));
+                    thunk.args.push(quote!(#thunks::interface::<#path>(&#arg)?));
+                }
+            }
+            Reading::Str {
+                wide,
+                raw,
+                optional,
+            } => {
+                let pointer = if *raw { quote!(#arg) } else { quote!(#arg.0) };
+                let (ty, value) = match (wide, optional) {
+                    (true, false) => (
+                        quote!(&comidl_runtime::WideStr),
+                        quote!(#thunks::wide(#pointer)?),
+                    ),
+                    (true, true) => (
+                        quote!(Option<&comidl_runtime::WideStr>),
+                        quote!(comidl_runtime::WideStr::from_ptr(#pointer)),
+                    ),
+                    (false, false) => (
+                        quote!(&core::ffi::CStr),
+                        quote!(#thunks::required_ansi(#pointer.cast::<core::ffi::c_char>())?),
+                    ),
+                    (false, true) => (
+                        quote!(Option<&core::ffi::CStr>),
+                        quote!(#thunks::ansi(#pointer.cast::<core::ffi::c_char>())),
+                    ),
+                };
+                thunk.params.push(quote!(#arg: #ty));
+                thunk.args.push(value);
+            }
+            Reading::Bstr => {
+                let path = self.extern_path("BSTR");
+                thunk.params.push(quote!(#arg: &#path));
+                thunk.args.push(quote!(#thunks::bstr(&#arg)));
+            }
+            Reading::Ref { optional } => {
+                let ty = pointee();
+                if *optional {
+                    thunk.params.push(quote!(#arg: Option<&#ty>));
+                    thunk.args.push(quote!(#arg.as_ref()));
+                } else {
+                    thunk.params.push(quote!(#arg: &#ty));
+                    thunk.args.push(quote!(#thunks::required(#arg)?));
+                }
+            }
+            Reading::InOut { optional } => {
+                let ty = pointee();
+                if *optional {
+                    thunk.params.push(quote!(#arg: Option<&mut #ty>));
+                    thunk.args.push(quote!(#arg.as_mut()));
+                } else {
+                    thunk.params.push(quote!(#arg: &mut #ty));
+                    thunk.args.push(quote!(#thunks::in_out(#arg)?));
+                }
+            }
+            Reading::Slice { optional } => {
+                let element = self.slice_element(&param.ty);
+                let len = self.slice_len(params, index);
+                // `Option<I>` is one nullable interface pointer; other
+                // elements are as in the vtable.
+                let of_interfaces = self
+                    .array_element(&param.ty)
+                    .is_some_and(|e| self.interface_pointee(e).is_some());
+                let pointer = if of_interfaces {
+                    quote!(#arg.cast::<#element>())
+                } else {
+                    quote!(#arg)
+                };
+                let (ty, value) = match (param.dir, optional) {
+                    (Direction::In, false) => {
+                        (quote!(&[#element]), quote!(#thunks::slice(#pointer, #len)?))
+                    }
+                    (Direction::In, true) => (
+                        quote!(Option<&[#element]>),
+                        quote!(#thunks::optional_slice(#pointer, #len)),
+                    ),
+                    (Direction::InOut, false) => (
+                        quote!(&mut [#element]),
+                        quote!(#thunks::slice_mut(#pointer, #len)?),
+                    ),
+                    (Direction::InOut, true) => (
+                        quote!(Option<&mut [#element]>),
+                        quote!(#thunks::optional_slice_mut(#pointer, #len)),
+                    ),
+                    (Direction::Out, _) => {
+                        // Zero-filled before the call; `Fetched` reads its length after.
+                        thunk
+                            .checks
+                            .push(quote!(let #local = #thunks::out_slice(#pointer, #len)?;));
+                        (quote!(&mut [#element]), quote!(#local))
+                    }
+                };
+                thunk.params.push(quote!(#arg: #ty));
+                thunk.args.push(value);
+            }
+            Reading::WideStrs { optional } => {
+                let len = self.slice_len(params, index);
+                let pointer = quote!(#arg.cast::<*const u16>());
+                if *optional {
+                    thunk
+                        .params
+                        .push(quote!(#arg: Option<&[&comidl_runtime::WideStr]>));
+                    thunk
+                        .args
+                        .push(quote!(#thunks::optional_wide_strs(#pointer, #len)?.as_deref()));
+                } else {
+                    thunk.params.push(quote!(#arg: &[&comidl_runtime::WideStr]));
+                    thunk
+                        .args
+                        .push(quote!(&#thunks::wide_strs(#pointer, #len)?));
+                }
+            }
+            Reading::Count(slice) => thunk.notes.push(format!(
+                "`{}` is the length of `{}`.",
+                param.name, params[*slice].name
+            )),
+            Reading::Out(out) => {
+                let check = if out.is_pointer() {
+                    quote!(cleared_out)
+                } else {
+                    quote!(out)
+                };
+                thunk.checks.push(quote!(#thunks::#check(#arg)?;));
+                let ty = match out {
+                    Out::Value => pointee(),
+                    Out::Bool => quote!(bool),
+                    Out::Interface(id) => self.path(*id),
+                    Out::WideString => quote!(comidl_runtime::thunk::String),
+                    Out::Bstr => self.extern_path("BSTR"),
+                    Out::Boxed => {
+                        let to = self.pointee(&param.ty).and_then(|to| self.pointee(to));
+                        self.ty(to.expect("boxed results are double pointers"), Place::Abi)
+                    }
+                };
+                let value = match out {
+                    Out::Value | Out::Bstr => quote!(#local),
+                    Out::Bool => quote!(#local.into()),
+                    Out::Interface(_) => quote!(windows_core::Interface::into_raw(#local)),
+                    Out::WideString => {
+                        let pwstr = self.extern_path("PWSTR");
+                        thunk
+                            .converts
+                            .push(quote!(let #local = #thunks::wide_out(&#local)?;));
+                        quote!(#pwstr(#local.into_raw()))
+                    }
+                    Out::Boxed => {
+                        thunk
+                            .converts
+                            .push(quote!(let #local = #thunks::boxed_out(#local)?;));
+                        quote!(#local.into_raw())
+                    }
+                };
+                thunk.writes.push(quote!(#arg.write(#value);));
+                thunk.oks.push((ty, local));
+                match out {
+                    Out::WideString => thunk.notes.push(format!(
+                        "`{}` is returned as a `String`, handed to the caller in task memory.",
+                        param.name
+                    )),
+                    Out::Boxed => thunk.notes.push(format!(
+                        "`{}` is returned by value, handed to the caller in task memory.",
+                        param.name
+                    )),
+                    _ => {}
+                }
+            }
+            Reading::Iid => thunk.checks.push(quote!(#thunks::required(#arg)?;)),
+            Reading::Object(riid) => {
+                let riid_arg = self.param_ident(&params[*riid].name);
+                thunk.checks.push(quote!(#thunks::cleared_out(#arg)?;));
+                // Fallible: before the writes that cannot be undone.
+                thunk.writes.insert(
+                    0,
+                    quote!(#thunks::query_out(&#local, #riid_arg, #arg).ok()?;),
+                );
+                thunk.oks.push((quote!(windows_core::IUnknown), local));
+                thunk.notes.push(format!(
+                    "The object is returned as `IUnknown`; the caller gets the interface `{}` asks for (`E_NOINTERFACE` when it has none such).",
+                    params[*riid].name
+                ));
+            }
+            Reading::Fetched(slice) => {
+                let slice_local = format_ident!("{}__", params[*slice].name);
+                thunk.oks.push((pointee(), local.clone()));
+                thunk.writes.insert(
+                    0,
+                    quote!(let __code = #thunks::fetched(#local, #slice_local.len(), #arg)?;),
+                );
+                thunk.code = Some(quote!(__code));
+                thunk.notes.push(format!(
+                    "`{1}` is how many elements of `{0}` it filled (written only when the caller passes `{1}`); the caller gets `S_FALSE` when that is fewer than `{0}.len()`.",
+                    params[*slice].name, param.name
+                ));
+            }
+        }
+    }
+
+    /// The length of the slice at `index`, from its count parameter.
+    fn slice_len(&self, params: &[Param], index: usize) -> TokenStream {
+        let count = params[index].size_is.expect("slices have a count").param;
+        let count = self.param_ident(&params[count].name);
+        quote!(comidl_runtime::thunk::len(#count)?)
+    }
+
+    /// Whether a raw parameter is a pointer (as opposed to a value such as
+    /// a number, struct or handle), which the implementor must read itself.
+    fn is_raw_pointer(&self, ty: &Type) -> bool {
+        match self.resolved(ty) {
+            Type::Pointer { .. } | Type::Array { .. } => true,
+            Type::Named(id) => {
+                let item = &self.model.items[*id];
+                if self.externs.contains_key(&item.name) {
+                    self.is_string_pointer(ty)
+                } else {
+                    // Names kept: handles (values), function pointers.
+                    matches!(&item.kind, ItemKind::Alias(alias) if !alias.handle)
+                }
+            }
+            _ => false,
+        }
+    }
+}
