@@ -63,8 +63,9 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         // is not an interface is reported where the user named it.
         let span = interface.span();
         let vtable_type = quote_spanned!(span=> <#interface as #interface_trait>::Vtable);
+        let name_here = syn::Ident::new(&name.to_string(), span);
         statics.push(quote_spanned! {span=>
-            static #vtable: #vtable_type = <#vtable_type>::new::<#name, #slot>();
+            static #vtable: #vtable_type = <#vtable_type>::new::<#name_here, #slot>();
         });
         vtables.push(quote!(#runtime::VtablePtr::new(&#vtable)));
         matches.push(quote! {

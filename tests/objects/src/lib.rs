@@ -3,5 +3,3 @@
 
 include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
 pub use bindings::objects::*;
-mod interim;
-pub use interim::*;
