@@ -1408,19 +1408,20 @@ impl ISyncMgrEnumItems_Vtbl {
             comidl_runtime::thunk::call(
                 "ISyncMgrEnumItems::Next",
                 || unsafe {
-                    let rgelt__ = comidl_runtime::thunk::out_slice(
+                    let mut rgelt__ = comidl_runtime::thunk::out_slice(
                         rgelt,
                         comidl_runtime::thunk::len(celt)?,
                     )?;
                     let pceltFetched__ = <C as ISyncMgrEnumItems_Impl>::Next(
                         comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        rgelt__,
+                        &mut rgelt__,
                     )?;
                     let __code = comidl_runtime::thunk::fetched(
                         pceltFetched__,
                         rgelt__.len(),
                         pceltFetched,
                     )?;
+                    rgelt__.keep();
                     Ok(__code)
                 },
             )

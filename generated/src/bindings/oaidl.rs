@@ -1613,20 +1613,21 @@ impl ITypeInfo_Vtbl {
             comidl_runtime::thunk::call(
                 "ITypeInfo::GetNames",
                 || unsafe {
-                    let rgBstrNames__ = comidl_runtime::thunk::out_slice(
+                    let mut rgBstrNames__ = comidl_runtime::thunk::out_slice(
                         rgBstrNames,
                         comidl_runtime::thunk::len(cMaxNames)?,
                     )?;
                     let pcNames__ = <C as ITypeInfo_Impl>::GetNames(
                         comidl_runtime::thunk::value_of::<C, SLOT>(this),
                         memid,
-                        rgBstrNames__,
+                        &mut rgBstrNames__,
                     )?;
                     let __code = comidl_runtime::thunk::fetched(
                         pcNames__,
                         rgBstrNames__.len(),
                         pcNames,
                     )?;
+                    rgBstrNames__.keep();
                     Ok(__code)
                 },
             )

@@ -640,19 +640,20 @@ impl IEnumMoniker_Vtbl {
             comidl_runtime::thunk::call(
                 "IEnumMoniker::Next",
                 || unsafe {
-                    let rgelt__ = comidl_runtime::thunk::out_slice(
+                    let mut rgelt__ = comidl_runtime::thunk::out_slice(
                         rgelt.cast::<Option<IMoniker>>(),
                         comidl_runtime::thunk::len(celt)?,
                     )?;
                     let pceltFetched__ = <C as IEnumMoniker_Impl>::Next(
                         comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        rgelt__,
+                        &mut rgelt__,
                     )?;
                     let __code = comidl_runtime::thunk::fetched(
                         pceltFetched__,
                         rgelt__.len(),
                         pceltFetched,
                     )?;
+                    rgelt__.keep();
                     Ok(__code)
                 },
             )
@@ -2400,19 +2401,20 @@ impl IEnumSTATSTG_Vtbl {
             comidl_runtime::thunk::call(
                 "IEnumSTATSTG::Next",
                 || unsafe {
-                    let rgelt__ = comidl_runtime::thunk::out_slice(
+                    let mut rgelt__ = comidl_runtime::thunk::out_slice(
                         rgelt,
                         comidl_runtime::thunk::len(celt)?,
                     )?;
                     let pceltFetched__ = <C as IEnumSTATSTG_Impl>::Next(
                         comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        rgelt__,
+                        &mut rgelt__,
                     )?;
                     let __code = comidl_runtime::thunk::fetched(
                         pceltFetched__,
                         rgelt__.len(),
                         pceltFetched,
                     )?;
+                    rgelt__.keep();
                     Ok(__code)
                 },
             )

@@ -343,19 +343,20 @@ impl IEnumString_Vtbl {
             comidl_runtime::thunk::call(
                 "IEnumString::Next",
                 || unsafe {
-                    let rgelt__ = comidl_runtime::thunk::out_slice(
+                    let mut rgelt__ = comidl_runtime::thunk::out_slice(
                         rgelt,
                         comidl_runtime::thunk::len(celt)?,
                     )?;
                     let pceltFetched__ = <C as IEnumString_Impl>::Next(
                         comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        rgelt__,
+                        &mut rgelt__,
                     )?;
                     let __code = comidl_runtime::thunk::fetched(
                         pceltFetched__,
                         rgelt__.len(),
                         pceltFetched,
                     )?;
+                    rgelt__.keep();
                     Ok(__code)
                 },
             )
@@ -530,19 +531,20 @@ impl ISequentialStream_Vtbl {
             comidl_runtime::thunk::call(
                 "ISequentialStream::Read",
                 || unsafe {
-                    let pv__ = comidl_runtime::thunk::out_slice(
+                    let mut pv__ = comidl_runtime::thunk::out_slice(
                         pv,
                         comidl_runtime::thunk::len(cb)?,
                     )?;
                     let pcbRead__ = <C as ISequentialStream_Impl>::Read(
                         comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        pv__,
+                        &mut pv__,
                     )?;
                     let __code = comidl_runtime::thunk::fetched(
                         pcbRead__,
                         pv__.len(),
                         pcbRead,
                     )?;
+                    pv__.keep();
                     Ok(__code)
                 },
             )

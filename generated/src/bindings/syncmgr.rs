@@ -2036,19 +2036,20 @@ impl IEnumSyncMgrSyncItems_Vtbl {
             comidl_runtime::thunk::call(
                 "IEnumSyncMgrSyncItems::Next",
                 || unsafe {
-                    let rgelt__ = comidl_runtime::thunk::out_slice(
+                    let mut rgelt__ = comidl_runtime::thunk::out_slice(
                         rgelt.cast::<Option<ISyncMgrSyncItem>>(),
                         comidl_runtime::thunk::len(celt)?,
                     )?;
                     let pceltFetched__ = <C as IEnumSyncMgrSyncItems_Impl>::Next(
                         comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        rgelt__,
+                        &mut rgelt__,
                     )?;
                     let __code = comidl_runtime::thunk::fetched(
                         pceltFetched__,
                         rgelt__.len(),
                         pceltFetched,
                     )?;
+                    rgelt__.keep();
                     Ok(__code)
                 },
             )
@@ -5043,19 +5044,20 @@ impl IEnumSyncMgrEvents_Vtbl {
             comidl_runtime::thunk::call(
                 "IEnumSyncMgrEvents::Next",
                 || unsafe {
-                    let rgelt__ = comidl_runtime::thunk::out_slice(
+                    let mut rgelt__ = comidl_runtime::thunk::out_slice(
                         rgelt.cast::<Option<ISyncMgrEvent>>(),
                         comidl_runtime::thunk::len(celt)?,
                     )?;
                     let pceltFetched__ = <C as IEnumSyncMgrEvents_Impl>::Next(
                         comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        rgelt__,
+                        &mut rgelt__,
                     )?;
                     let __code = comidl_runtime::thunk::fetched(
                         pceltFetched__,
                         rgelt__.len(),
                         pceltFetched,
                     )?;
+                    rgelt__.keep();
                     Ok(__code)
                 },
             )
@@ -5554,19 +5556,20 @@ impl IEnumSyncMgrConflict_Vtbl {
             comidl_runtime::thunk::call(
                 "IEnumSyncMgrConflict::Next",
                 || unsafe {
-                    let rgelt__ = comidl_runtime::thunk::out_slice(
+                    let mut rgelt__ = comidl_runtime::thunk::out_slice(
                         rgelt.cast::<Option<ISyncMgrConflict>>(),
                         comidl_runtime::thunk::len(celt)?,
                     )?;
                     let pceltFetched__ = <C as IEnumSyncMgrConflict_Impl>::Next(
                         comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        rgelt__,
+                        &mut rgelt__,
                     )?;
                     let __code = comidl_runtime::thunk::fetched(
                         pceltFetched__,
                         rgelt__.len(),
                         pceltFetched,
                     )?;
+                    rgelt__.keep();
                     Ok(__code)
                 },
             )

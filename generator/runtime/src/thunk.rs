@@ -195,19 +195,58 @@ pub unsafe fn slice_mut<'a, T>(pointer: *mut T, len: usize) -> Result<&'a mut [T
 
 /// An `[out] size_is(len)` array: the caller's buffer, zero-filled first (it
 /// arrives uninitialized; all zeros is a null interface pointer, or a zero
-/// number). Null is `E_POINTER`, unless `len` is 0.
+/// number). Null is `E_POINTER`, unless `len` is 0. The thunk calls
+/// [`OutSlice::keep`] once the call has succeeded; otherwise the elements
+/// are cleared again.
 ///
 /// # Safety
 ///
 /// As [`slice_mut`], except that the `T`s need not be initialized; and all
 /// zero bytes is a valid `T`.
-pub unsafe fn out_slice<'a, T>(pointer: *mut T, len: usize) -> Result<&'a mut [T]> {
+pub unsafe fn out_slice<'a, T>(pointer: *mut T, len: usize) -> Result<OutSlice<'a, T>> {
     if len != 0 && !pointer.is_null() {
         // SAFETY: `len` writable `T`s, by the caller's promise.
         unsafe { pointer.write_bytes(0, len) };
     }
     // SAFETY: now initialized.
-    unsafe { slice_mut(pointer, len) }
+    let slice = unsafe { slice_mut(pointer, len) }?;
+    Ok(OutSlice(slice))
+}
+
+/// An `[out]` array lent to an implementor. Unless kept, dropping it drops
+/// every element and zeroes it: interfaces stored by a call that then fails
+/// (or panics) are released, not leaked, and the caller sees nulls.
+pub struct OutSlice<'a, T>(&'a mut [T]);
+
+impl<T> OutSlice<'_, T> {
+    /// The call succeeded: the elements are the caller's now.
+    pub fn keep(self) {
+        core::mem::forget(self);
+    }
+}
+
+impl<T> core::ops::Deref for OutSlice<'_, T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        self.0
+    }
+}
+
+impl<T> core::ops::DerefMut for OutSlice<'_, T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        self.0
+    }
+}
+
+impl<T> Drop for OutSlice<'_, T> {
+    fn drop(&mut self) {
+        for element in self.0.iter_mut() {
+            // SAFETY: all zero bytes is a valid `T` (the promise made to
+            // `out_slice`, the only maker of an `OutSlice`).
+            *element = unsafe { core::mem::zeroed() };
+        }
+    }
 }
 
 /// An `[in, string] size_is(len)` array of UTF-16 strings, as a vector of
@@ -375,8 +414,17 @@ mod tests {
     fn out_slices_start_zeroed() {
         let mut buffer = [7u32; 3];
         // SAFETY: three writable u32s.
-        let slice = unsafe { out_slice(buffer.as_mut_ptr(), 3) }.unwrap();
-        assert_eq!(slice, &[0, 0, 0]);
+        let mut slice = unsafe { out_slice(buffer.as_mut_ptr(), 3) }.unwrap();
+        assert_eq!(*slice, [0, 0, 0]);
+        slice[1] = 5;
+        slice.keep();
+        assert_eq!(buffer, [0, 5, 0]);
+        // Not kept: cleared again.
+        // SAFETY: as above.
+        let mut slice = unsafe { out_slice(buffer.as_mut_ptr(), 3) }.unwrap();
+        slice[2] = 9;
+        drop(slice);
+        assert_eq!(buffer, [0, 0, 0]);
     }
 
     #[test]

@@ -552,6 +552,53 @@ fn next_fills_the_slice_and_answers_s_false_when_short() {
     );
 }
 
+/// Fills the caller's array, then fails: what it stored must not leak.
+/// (It holds the widget's object: interface pointers are not `Send`.)
+#[derive(comidl_runtime::ComObject)]
+#[com(implements(IEnumWidgets))]
+struct FailingEnum {
+    widget: ComObject<Gadget>,
+}
+
+impl IEnumWidgets_Impl for FailingEnum {
+    fn Next(&self, rgelt: &mut [Option<IWidget>]) -> Result<u32> {
+        rgelt.fill(Some(self.widget.cast()?));
+        Err(E_FAIL.into())
+    }
+
+    fn Skip(&self, _: u32) -> Result<()> {
+        Ok(())
+    }
+
+    fn Reset(&self) -> Result<()> {
+        Ok(())
+    }
+
+    fn Clone(&self) -> Result<IEnumWidgets> {
+        Err(E_FAIL.into())
+    }
+}
+
+#[test]
+fn a_failed_next_releases_what_it_stored() {
+    let (_object, _gadget, [a, _]) = gadget();
+    let count = || ComObject::<Gadget>::from_interface(&a).unwrap().reference_count();
+    let before = count();
+    let widget = ComObject::<Gadget>::from_interface(&a).unwrap();
+    let enumerator: IEnumWidgets = FailingEnum { widget }.into();
+    let this = enumerator.as_raw();
+    let v: &IEnumWidgets_Vtbl = vtable(this);
+    let mut items = [this; 2];
+    let mut fetched = 7;
+    // SAFETY: a live enumerator, a writable array of two and a count.
+    let status = unsafe { (v.Next)(this, 2, items.as_mut_ptr(), &mut fetched) };
+    assert_eq!(status, E_FAIL);
+    assert_eq!(items, [core::ptr::null_mut(); 2], "the array is null again");
+    assert_eq!(fetched, 7, "no count on failure");
+    drop(enumerator);
+    assert_eq!(count(), before, "the stored references were released");
+}
+
 #[test]
 fn panics_and_raw_pointers() {
     let (object, gadget, _) = gadget();

@@ -1031,14 +1031,15 @@ impl IGadget_Vtbl {
             comidl_runtime::thunk::call(
                 "IGadget::Fill",
                 || unsafe {
-                    let values__ = comidl_runtime::thunk::out_slice(
+                    let mut values__ = comidl_runtime::thunk::out_slice(
                         values,
                         comidl_runtime::thunk::len(count)?,
                     )?;
                     <C as IGadget_Impl>::Fill(
                         comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        values__,
+                        &mut values__,
                     )?;
+                    values__.keep();
                     Ok(comidl_runtime::hresult::S_OK)
                 },
             )
@@ -1267,19 +1268,20 @@ impl IEnumWidgets_Vtbl {
             comidl_runtime::thunk::call(
                 "IEnumWidgets::Next",
                 || unsafe {
-                    let rgelt__ = comidl_runtime::thunk::out_slice(
+                    let mut rgelt__ = comidl_runtime::thunk::out_slice(
                         rgelt.cast::<Option<IWidget>>(),
                         comidl_runtime::thunk::len(celt)?,
                     )?;
                     let pceltFetched__ = <C as IEnumWidgets_Impl>::Next(
                         comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        rgelt__,
+                        &mut rgelt__,
                     )?;
                     let __code = comidl_runtime::thunk::fetched(
                         pceltFetched__,
                         rgelt__.len(),
                         pceltFetched,
                     )?;
+                    rgelt__.keep();
                     Ok(__code)
                 },
             )

@@ -306,19 +306,20 @@ impl IStore_Vtbl {
             comidl_runtime::thunk::call(
                 "IStore::Read",
                 || unsafe {
-                    let data__ = comidl_runtime::thunk::out_slice(
+                    let mut data__ = comidl_runtime::thunk::out_slice(
                         data,
                         comidl_runtime::thunk::len(max)?,
                     )?;
                     let read__ = <C as IStore_Impl>::Read(
                         comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        data__,
+                        &mut data__,
                     )?;
                     let __code = comidl_runtime::thunk::fetched(
                         read__,
                         data__.len(),
                         read,
                     )?;
+                    data__.keep();
                     Ok(__code)
                 },
             )
@@ -334,14 +335,15 @@ impl IStore_Vtbl {
             comidl_runtime::thunk::call(
                 "IStore::Fill",
                 || unsafe {
-                    let values__ = comidl_runtime::thunk::out_slice(
+                    let mut values__ = comidl_runtime::thunk::out_slice(
                         values,
                         comidl_runtime::thunk::len(count)?,
                     )?;
                     <C as IStore_Impl>::Fill(
                         comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        values__,
+                        &mut values__,
                     )?;
+                    values__.keep();
                     Ok(comidl_runtime::hresult::S_OK)
                 },
             )
@@ -378,19 +380,20 @@ impl IStore_Vtbl {
             comidl_runtime::thunk::call(
                 "IStore::Next",
                 || unsafe {
-                    let items__ = comidl_runtime::thunk::out_slice(
+                    let mut items__ = comidl_runtime::thunk::out_slice(
                         items.cast::<Option<windows_core::IUnknown>>(),
                         comidl_runtime::thunk::len(celt)?,
                     )?;
                     let fetched__ = <C as IStore_Impl>::Next(
                         comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        items__,
+                        &mut items__,
                     )?;
                     let __code = comidl_runtime::thunk::fetched(
                         fetched__,
                         items__.len(),
                         fetched,
                     )?;
+                    items__.keep();
                     Ok(__code)
                 },
             )

@@ -710,8 +710,11 @@ impl Emitter<'_> {
                         // Zero-filled before the call; `Fetched` reads its length after.
                         thunk
                             .checks
-                            .push(quote!(let #local = #thunks::out_slice(#pointer, #len)?;));
-                        (quote!(&mut [#element]), quote!(#local))
+                            .push(quote!(let mut #local = #thunks::out_slice(#pointer, #len)?;));
+                        // Kept once everything fallible has succeeded
+                        // (fallible writes go first); cleared otherwise.
+                        thunk.writes.push(quote!(#local.keep();));
+                        (quote!(&mut [#element]), quote!(&mut #local))
                     }
                 };
                 thunk.params.push(quote!(#arg: #ty));
