@@ -55,7 +55,9 @@ objects_under_valgrind() {
 import json, sys
 for line in sys.stdin:
     message = json.loads(line)
-    if message.get("reason") == "compiler-artifact" and message.get("executable"):
+    # The test binaries only (cargo also builds the crate'"'"'s benchmark binary).
+    if message.get("reason") == "compiler-artifact" and message.get("executable") \
+            and message["target"]["kind"] == ["test"]:
         print(message["executable"])')
     for binary in $binaries; do
         echo "valgrind $(basename "$binary")"
