@@ -158,20 +158,24 @@ impl Raw {
                     }
                     list.push(path);
                 }
-                let span = meta.path.get_ident().map_or_else(Span::call_site, |i| i.span());
+                let span = meta
+                    .path
+                    .get_ident()
+                    .map_or_else(Span::call_site, |i| i.span());
                 set_once(&meta, &mut self.implements, (span, list))
             }
             "clsid" => set_once(&meta, &mut self.clsid, string(&meta)?),
             "threading" => set_once(&meta, &mut self.threading, string(&meta)?),
             "description" => set_once(&meta, &mut self.description, string(&meta)?),
             "progid" => set_once(&meta, &mut self.progid, string(&meta)?),
-            "version_independent_progid" => set_once(
-                &meta,
-                &mut self.version_independent_progid,
-                string(&meta)?,
-            ),
+            "version_independent_progid" => {
+                set_once(&meta, &mut self.version_independent_progid, string(&meta)?)
+            }
             "sync_center_collection" => {
-                let span = meta.path.get_ident().map_or_else(Span::call_site, |i| i.span());
+                let span = meta
+                    .path
+                    .get_ident()
+                    .map_or_else(Span::call_site, |i| i.span());
                 let mut description = None;
                 let mut icon = None;
                 meta.parse_nested_meta(|inner| {
@@ -187,26 +191,34 @@ impl Raw {
                     }
                 })?;
                 let description = description.ok_or_else(|| {
-                    syn::Error::new(span, "`sync_center_collection` needs `description = \"...\"`")
+                    syn::Error::new(
+                        span,
+                        "`sync_center_collection` needs `description = \"...\"`",
+                    )
                 })?;
                 self.roles
                     .push((span, RoleAttr::SyncCenterCollection { description, icon }));
                 Ok(())
             }
             "mobsync_handler" => {
-                let span = meta.path.get_ident().map_or_else(Span::call_site, |i| i.span());
+                let span = meta
+                    .path
+                    .get_ident()
+                    .map_or_else(Span::call_site, |i| i.span());
                 let mut description = None;
                 meta.parse_nested_meta(|inner| {
                     if inner.path.is_ident("description") {
                         set_once(&inner, &mut description, string(&inner)?)
                     } else {
-                        Err(inner.error("unknown key in `mobsync_handler`; the key is: description"))
+                        Err(inner
+                            .error("unknown key in `mobsync_handler`; the key is: description"))
                     }
                 })?;
                 let description = description.ok_or_else(|| {
                     syn::Error::new(span, "`mobsync_handler` needs `description = \"...\"`")
                 })?;
-                self.roles.push((span, RoleAttr::MobsyncHandler { description }));
+                self.roles
+                    .push((span, RoleAttr::MobsyncHandler { description }));
                 Ok(())
             }
             _ => Err(meta.error(format!("unknown key `{key}`; the keys are: {KEYS}"))),
@@ -216,10 +228,7 @@ impl Raw {
 
 fn set_once<T>(meta: &ParseNestedMeta, slot: &mut Option<T>, value: T) -> syn::Result<()> {
     if slot.is_some() {
-        return Err(meta.error(format!(
-            "`{}` is given twice",
-            path_text(&meta.path)
-        )));
+        return Err(meta.error(format!("`{}` is given twice", path_text(&meta.path))));
     }
     *slot = Some(value);
     Ok(())
@@ -286,7 +295,9 @@ fn parse_threading(text: &LitStr) -> syn::Result<Threading> {
         "Neutral" => Ok(Threading::Neutral),
         other => Err(syn::Error::new(
             text.span(),
-            format!("unknown threading model `{other}`: write \"Both\", \"Apartment\", \"Free\" or \"Neutral\""),
+            format!(
+                "unknown threading model `{other}`: write \"Both\", \"Apartment\", \"Free\" or \"Neutral\""
+            ),
         )),
     }
 }
@@ -317,10 +328,6 @@ fn same_path(a: &Path, b: &Path) -> bool {
 }
 
 fn path_text(path: &Path) -> String {
-    let segments: Vec<String> = path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
     segments.join("::")
 }

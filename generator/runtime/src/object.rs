@@ -115,7 +115,10 @@ impl<C: Class> Object<C> {
     unsafe fn add_ref(object: NonNull<Self>) -> u32 {
         // A new reference is made from an existing one: nothing to order.
         // SAFETY: live, by the caller's promise.
-        unsafe { object.as_ref() }.refs.fetch_add(1, Ordering::Relaxed) + 1
+        unsafe { object.as_ref() }
+            .refs
+            .fetch_add(1, Ordering::Relaxed)
+            + 1
     }
 
     /// # Safety
@@ -123,7 +126,10 @@ impl<C: Class> Object<C> {
     /// `object` is live and the caller gives up one reference to it.
     unsafe fn release(object: NonNull<Self>) -> u32 {
         // SAFETY: live, by the caller's promise.
-        let remaining = unsafe { object.as_ref() }.refs.fetch_sub(1, Ordering::Release) - 1;
+        let remaining = unsafe { object.as_ref() }
+            .refs
+            .fetch_sub(1, Ordering::Release)
+            - 1;
         if remaining == 0 {
             // Every other thread's use of the object happens before its drop.
             fence(Ordering::Acquire);

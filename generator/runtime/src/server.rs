@@ -253,12 +253,16 @@ impl Server {
     /// `DllRegisterServer`: writes the plan for this DLL to the registry
     /// (undoing everything if a step fails).
     pub fn register(&self) -> HRESULT {
-        self.apply("DllRegisterServer", |plan, registry| plan.register(registry))
+        self.apply("DllRegisterServer", |plan, registry| {
+            plan.register(registry)
+        })
     }
 
     /// `DllUnregisterServer`: removes what [`Server::register`] wrote.
     pub fn unregister(&self) -> HRESULT {
-        self.apply("DllUnregisterServer", |plan, registry| plan.unregister(registry))
+        self.apply("DllUnregisterServer", |plan, registry| {
+            plan.unregister(registry)
+        })
     }
 
     #[cfg(windows)]
@@ -315,7 +319,8 @@ mod module {
         // SAFETY: `module` is a local to write; the flags ask for no reference.
         let found = unsafe {
             GetModuleHandleExW(
-                GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS
+                    | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
                 address,
                 &mut module,
             )

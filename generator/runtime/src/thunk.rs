@@ -82,7 +82,11 @@ fn report_panic(method: &str, payload: &(dyn core::any::Any + Send)) {
     let message = payload
         .downcast_ref::<&str>()
         .copied()
-        .or_else(|| payload.downcast_ref::<std::string::String>().map(|s| s.as_str()))
+        .or_else(|| {
+            payload
+                .downcast_ref::<std::string::String>()
+                .map(|s| s.as_str())
+        })
         .unwrap_or("a panic without a message");
     let reporter = *REPORTER.read().unwrap_or_else(|e| e.into_inner());
     // A reporter that panics itself must not unwind either.
@@ -401,12 +405,24 @@ mod tests {
     fn null_pointers_are_errors() {
         // SAFETY: null pointers only.
         unsafe {
-            assert_eq!(required::<u32>(core::ptr::null()).unwrap_err().code(), E_INVALIDARG);
-            assert_eq!(in_out::<u32>(core::ptr::null_mut()).unwrap_err().code(), E_POINTER);
+            assert_eq!(
+                required::<u32>(core::ptr::null()).unwrap_err().code(),
+                E_INVALIDARG
+            );
+            assert_eq!(
+                in_out::<u32>(core::ptr::null_mut()).unwrap_err().code(),
+                E_POINTER
+            );
             assert_eq!(slice::<u32>(core::ptr::null(), 0).unwrap(), &[] as &[u32]);
-            assert_eq!(slice::<u32>(core::ptr::null(), 2).unwrap_err().code(), E_INVALIDARG);
+            assert_eq!(
+                slice::<u32>(core::ptr::null(), 2).unwrap_err().code(),
+                E_INVALIDARG
+            );
             assert!(optional_slice::<u32>(core::ptr::null(), 2).is_none());
-            assert_eq!(out::<u32>(core::ptr::null_mut()).unwrap_err().code(), E_POINTER);
+            assert_eq!(
+                out::<u32>(core::ptr::null_mut()).unwrap_err().code(),
+                E_POINTER
+            );
         }
     }
 
@@ -434,7 +450,13 @@ mod tests {
         let pointers = [a.as_ptr(), b.as_ptr()];
         // SAFETY: two NUL-terminated strings alive for the test.
         let strings = unsafe { wide_strs(pointers.as_ptr(), 2) }.unwrap();
-        assert_eq!(strings, [WideStr::from_units(&[0x61]), WideStr::from_units(&[0x62, 0x63])]);
+        assert_eq!(
+            strings,
+            [
+                WideStr::from_units(&[0x61]),
+                WideStr::from_units(&[0x62, 0x63])
+            ]
+        );
         let with_null = [a.as_ptr(), core::ptr::null()];
         // SAFETY: as above, one null.
         let error = unsafe { wide_strs(with_null.as_ptr(), 2) }.unwrap_err();

@@ -34,7 +34,9 @@ impl WideStr {
             len += 1;
         }
         // SAFETY: the `len` units before the NUL, alive for `'a`.
-        Some(Self::from_units(unsafe { core::slice::from_raw_parts(pointer, len) }))
+        Some(Self::from_units(unsafe {
+            core::slice::from_raw_parts(pointer, len)
+        }))
     }
 
     pub fn as_units(&self) -> &[u16] {

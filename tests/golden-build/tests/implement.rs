@@ -582,7 +582,11 @@ impl IEnumWidgets_Impl for FailingEnum {
 #[test]
 fn a_failed_next_releases_what_it_stored() {
     let (_object, _gadget, [a, _]) = gadget();
-    let count = || ComObject::<Gadget>::from_interface(&a).unwrap().reference_count();
+    let count = || {
+        ComObject::<Gadget>::from_interface(&a)
+            .unwrap()
+            .reference_count()
+    };
     let before = count();
     let widget = ComObject::<Gadget>::from_interface(&a).unwrap();
     let enumerator: IEnumWidgets = FailingEnum { widget }.into();

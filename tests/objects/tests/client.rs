@@ -116,12 +116,7 @@ fn new_counter(drops: &Arc<AtomicUsize>) -> *mut c_void {
 fn query_interface_answers_each_interface_its_bases_and_iunknown() {
     let drops = Arc::new(AtomicUsize::new(0));
     let object = new_counter(&drops);
-    for iid in [
-        INamedCounter::IID,
-        ICounter::IID,
-        IPing::IID,
-        IUnknown::IID,
-    ] {
+    for iid in [INamedCounter::IID, ICounter::IID, IPing::IID, IUnknown::IID] {
         let (hr, pointer) = query(object, &iid);
         assert_eq!(hr, S_OK, "QueryInterface for {iid:?}");
         assert!(!pointer.is_null());
@@ -154,8 +149,7 @@ fn query_interface_refuses_what_is_not_implemented() {
     assert!(out.is_null(), "*ppv is NULL after E_NOINTERFACE");
     // SAFETY: a live pointer; null out-pointer and null IID are refused.
     unsafe {
-        let hr =
-            (unknown(object).QueryInterface)(object, &IPing::IID, core::ptr::null_mut());
+        let hr = (unknown(object).QueryInterface)(object, &IPing::IID, core::ptr::null_mut());
         assert_eq!(hr, E_POINTER);
         let mut out = core::ptr::null_mut();
         let hr = (unknown(object).QueryInterface)(object, core::ptr::null(), &mut out);
@@ -206,7 +200,7 @@ fn methods_are_called_through_the_vtable() {
         let text = comidl_runtime::WideStr::from_ptr(name.0).expect("a string");
         assert_eq!(text, "c");
         comidl_runtime::task_mem::free(name.0.cast());
-        assert_eq!((vtbl.Reset)(named, ), S_OK);
+        assert_eq!((vtbl.Reset)(named,), S_OK);
         assert_eq!((vtbl.base__.Value)(named, &mut value), S_OK);
         assert_eq!(value, 0);
     }

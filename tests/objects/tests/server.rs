@@ -7,8 +7,8 @@ use core::ffi::c_void;
 
 use comidl_objects_tests::*;
 use comidl_runtime::hresult::{
-    CLASS_E_CLASSNOTAVAILABLE, CLASS_E_NOAGGREGATION, E_NOINTERFACE, E_NOTIMPL, E_POINTER,
-    S_FALSE, S_OK,
+    CLASS_E_CLASSNOTAVAILABLE, CLASS_E_NOAGGREGATION, E_NOINTERFACE, E_NOTIMPL, E_POINTER, S_FALSE,
+    S_OK,
 };
 use comidl_runtime::registration::{Data, Hive, MemoryRegistry, Registry};
 use comidl_runtime::server::IClassFactory;
@@ -66,7 +66,10 @@ fn dll_exports_serve_factories_count_objects_and_register() {
     // An unknown CLSID, a bad IID, null arguments.
     let unknown_clsid = GUID::from_u128(0x1234);
     let (hr, out) = class_object(&unknown_clsid, &IClassFactory::IID);
-    assert_eq!((hr, out), (CLASS_E_CLASSNOTAVAILABLE, core::ptr::null_mut()));
+    assert_eq!(
+        (hr, out),
+        (CLASS_E_CLASSNOTAVAILABLE, core::ptr::null_mut())
+    );
     let (hr, out) = class_object(&Pinger::CLSID, &IPing::IID);
     assert_eq!((hr, out), (E_NOINTERFACE, core::ptr::null_mut()));
     // SAFETY: null out-pointer and null CLSID are refused.
@@ -77,7 +80,11 @@ fn dll_exports_serve_factories_count_objects_and_register() {
         let hr = DllGetClassObject(core::ptr::null(), &IClassFactory::IID, &mut out);
         assert_eq!(hr, E_POINTER);
     }
-    assert_eq!(DllCanUnloadNow(), S_OK, "a refused request leaves nothing alive");
+    assert_eq!(
+        DllCanUnloadNow(),
+        S_OK,
+        "a refused request leaves nothing alive"
+    );
 
     // A factory, raw.
     let (hr, raw_factory) = class_object(&Pinger::CLSID, &IClassFactory::IID);
@@ -129,7 +136,11 @@ fn dll_exports_serve_factories_count_objects_and_register() {
     let clsid = "{4D1E0C7B-2A3F-4B5C-9D8E-7F6A5B4C3D2E}";
     let key = |path: &str| (Hive::CurrentUser, format!("Software\\Classes\\{path}"));
     for (path, name, data) in [
-        (format!("CLSID\\{clsid}"), None, Data::Sz("Test pinger".into())),
+        (
+            format!("CLSID\\{clsid}"),
+            None,
+            Data::Sz("Test pinger".into()),
+        ),
         (
             format!("CLSID\\{clsid}\\InprocServer32"),
             None,
@@ -140,8 +151,16 @@ fn dll_exports_serve_factories_count_objects_and_register() {
             Some("ThreadingModel"),
             Data::Sz("Both".into()),
         ),
-        (format!("CLSID\\{clsid}\\ProgID"), None, Data::Sz("Comidl.TestPinger.1".into())),
-        ("Comidl.TestPinger\\CurVer".into(), None, Data::Sz("Comidl.TestPinger.1".into())),
+        (
+            format!("CLSID\\{clsid}\\ProgID"),
+            None,
+            Data::Sz("Comidl.TestPinger.1".into()),
+        ),
+        (
+            "Comidl.TestPinger\\CurVer".into(),
+            None,
+            Data::Sz("Comidl.TestPinger.1".into()),
+        ),
     ] {
         let (root, path) = key(&path);
         assert_eq!(

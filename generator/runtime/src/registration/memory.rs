@@ -1,11 +1,11 @@
 //! A registry held in memory, for tests and dry runs.
 
 use super::{Data, Error, Hive, Registry};
+use core::cell::Cell;
+use core::fmt::Write;
 use std::collections::BTreeMap;
 use std::format;
 use std::string::{String, ToString};
-use core::cell::Cell;
-use core::fmt::Write;
 
 /// An in-memory [`Registry`]. Like the Windows registry it compares key paths
 /// and value names without regard to (ASCII) case and keeps the spelling they

@@ -20,12 +20,12 @@ pub use reg_file::reg_file_bytes;
 #[cfg(windows)]
 pub use windows::WindowsRegistry;
 
+use core::fmt;
 use std::borrow::ToOwned;
 use std::boxed::Box;
 use std::format;
 use std::string::String;
 use std::vec::Vec;
-use core::fmt;
 use windows_core::GUID;
 
 /// Where a plan writes: for the current user only, or for every user.

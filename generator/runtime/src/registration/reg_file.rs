@@ -5,9 +5,9 @@
 //! and one line per value keeps golden files and diffs simple).
 
 use super::{Data, KeyEntry, Plan, Value};
+use core::fmt::Write;
 use std::string::String;
 use std::vec::Vec;
-use core::fmt::Write;
 
 const HEADER: &str = "Windows Registry Editor Version 5.00\r\n";
 
