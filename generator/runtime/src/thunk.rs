@@ -95,6 +95,12 @@ fn report_panic(method: &str, payload: &(dyn core::any::Any + Send)) {
 
 // Inputs.
 
+/// The length an `[in]` count gives its array; a count no `usize` holds (a
+/// negative one) is `E_INVALIDARG`.
+pub fn len<N: TryInto<usize>>(count: N) -> Result<usize> {
+    count.try_into().map_err(|_| E_INVALIDARG.into())
+}
+
 /// A required `[in]` pointer as a reference; null is `E_INVALIDARG`.
 ///
 /// # Safety
@@ -190,11 +196,18 @@ pub unsafe fn slice_mut<'a, T>(pointer: *mut T, len: usize) -> Result<&'a mut [T
     if len == 0 {
         return Ok(&mut []);
     }
-    if pointer.is_null() {
-        return Err(E_POINTER.into());
-    }
     // SAFETY: by the caller's promise.
-    Ok(unsafe { core::slice::from_raw_parts_mut(pointer, len) })
+    unsafe { optional_slice_mut(pointer, len) }.ok_or_else(|| E_POINTER.into())
+}
+
+/// An `[in, out, unique] size_is(len)` array; null is `None`.
+///
+/// # Safety
+///
+/// As [`slice_mut`].
+pub unsafe fn optional_slice_mut<'a, T>(pointer: *mut T, len: usize) -> Option<&'a mut [T]> {
+    // SAFETY: by the caller's promise.
+    (!pointer.is_null()).then(|| unsafe { core::slice::from_raw_parts_mut(pointer, len) })
 }
 
 /// An `[out] size_is(len)` array: the caller's buffer, zero-filled first (it
@@ -301,6 +314,25 @@ pub fn out<T>(pointer: *mut T) -> Result<()> {
     }
 }
 
+/// Checks a required `[out]` pointer as [`out`] does, then clears what it
+/// points to: a pointer-typed result reads null until it is written, as COM
+/// requires when the call fails.
+///
+/// # Safety
+///
+/// A non-null `pointer` is writable, and all zero bytes is a valid `T`.
+pub unsafe fn cleared_out<T>(pointer: *mut T) -> Result<()> {
+    out(pointer)?;
+    // SAFETY: by the caller's promise; the old contents are the caller's
+    // garbage, not to be dropped.
+    unsafe { pointer.write_bytes(0, 1) };
+    Ok(())
+}
+
+/// What generated traits return for `[out, string]` results, by this path:
+/// generated modules may live in `no_std` crates, whose prelude has no `String`.
+pub use std::string::String;
+
 /// An `[out, string]` UTF-16 result in task memory, for the caller to free;
 /// `E_OUTOFMEMORY` when there is none.
 pub fn wide_out(text: &str) -> Result<TaskMem<u16>> {
@@ -321,43 +353,6 @@ pub fn boxed_out<T: Copy>(value: T) -> Result<TaskMem<T>> {
 pub unsafe fn query_out(object: &IUnknown, iid: *const GUID, out: *mut *mut c_void) -> HRESULT {
     // SAFETY: `object` is a live interface; `iid` and `out` by the caller's promise.
     unsafe { (object.vtable().QueryInterface)(object.as_raw(), iid, out) }
-}
-
-// Added for the generated `_Vtbl::new` thunks.
-
-/// What generated traits return for `[out, string]` results, by this path:
-/// generated modules may live in `no_std` crates, whose prelude has no `String`.
-pub use std::string::String;
-
-/// The length an `[in]` count gives its array; a count no `usize` holds (a
-/// negative one) is `E_INVALIDARG`.
-pub fn len<N: TryInto<usize>>(count: N) -> Result<usize> {
-    count.try_into().map_err(|_| E_INVALIDARG.into())
-}
-
-/// An `[in, out, unique] size_is(len)` array; null is `None`.
-///
-/// # Safety
-///
-/// As [`slice_mut`].
-pub unsafe fn optional_slice_mut<'a, T>(pointer: *mut T, len: usize) -> Option<&'a mut [T]> {
-    // SAFETY: by the caller's promise.
-    (!pointer.is_null()).then(|| unsafe { core::slice::from_raw_parts_mut(pointer, len) })
-}
-
-/// Checks a required `[out]` pointer as [`out`] does, then clears what it
-/// points to: a pointer-typed result reads null until it is written, as COM
-/// requires when the call fails.
-///
-/// # Safety
-///
-/// A non-null `pointer` is writable, and all zero bytes is a valid `T`.
-pub unsafe fn cleared_out<T>(pointer: *mut T) -> Result<()> {
-    out(pointer)?;
-    // SAFETY: by the caller's promise; the old contents are the caller's
-    // garbage, not to be dropped.
-    unsafe { pointer.write_bytes(0, 1) };
-    Ok(())
 }
 
 /// Ends a method that fills an `[out] size_is(len), length_is(*out)` array
