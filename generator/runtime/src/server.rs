@@ -166,9 +166,8 @@ unsafe extern "system" fn create_instance(
     out: *mut *mut c_void,
 ) -> HRESULT {
     thunk::call("IClassFactory::CreateInstance", || {
-        thunk::out(out)?;
-        // SAFETY: checked writable just above.
-        unsafe { out.write(core::ptr::null_mut()) };
+        // SAFETY: COM passes a writable out-pointer (or null, refused).
+        unsafe { thunk::cleared_out(out) }?;
         if !outer.is_null() {
             return Ok(CLASS_E_NOAGGREGATION);
         }
