@@ -343,6 +343,7 @@ impl ISyncMgrSynchronize_Vtbl {
         C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Initialize<
             C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -353,21 +354,19 @@ impl ISyncMgrSynchronize_Vtbl {
             cbCookie: u32,
             lpCookie: *const u8,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronize::Initialize",
-                || unsafe {
-                    <C as ISyncMgrSynchronize_Impl>::Initialize(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        dwReserved,
-                        dwSyncMgrFlags,
-                        comidl_runtime::thunk::optional_slice(
-                            lpCookie,
-                            comidl_runtime::thunk::len(cbCookie)?,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronize::Initialize",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(dwReserved),
+                        thunk::Raw::new(dwSyncMgrFlags),
+                        thunk::OptionalSlice(lpCookie, cbCookie),
+                    ),
+                    (),
+                    <C as ISyncMgrSynchronize_Impl>::Initialize,
+                )
+            }
         }
         unsafe extern "system" fn GetHandlerInfo<
             C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
@@ -376,20 +375,15 @@ impl ISyncMgrSynchronize_Vtbl {
             this: *mut core::ffi::c_void,
             ppSyncMgrHandlerInfo: *mut *mut SYNCMGRHANDLERINFO,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronize::GetHandlerInfo",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppSyncMgrHandlerInfo)?;
-                    let ppSyncMgrHandlerInfo__ = <C as ISyncMgrSynchronize_Impl>::GetHandlerInfo(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppSyncMgrHandlerInfo__ = comidl_runtime::thunk::boxed_out(
-                        ppSyncMgrHandlerInfo__,
-                    )?;
-                    ppSyncMgrHandlerInfo.write(ppSyncMgrHandlerInfo__.into_raw());
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronize::GetHandlerInfo",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Boxed(ppSyncMgrHandlerInfo),
+                    <C as ISyncMgrSynchronize_Impl>::GetHandlerInfo,
+                )
+            }
         }
         unsafe extern "system" fn EnumSyncMgrItems<
             C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
@@ -398,18 +392,15 @@ impl ISyncMgrSynchronize_Vtbl {
             this: *mut core::ffi::c_void,
             ppSyncMgrEnumItems: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronize::EnumSyncMgrItems",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppSyncMgrEnumItems)?;
-                    let ppSyncMgrEnumItems__ = <C as ISyncMgrSynchronize_Impl>::EnumSyncMgrItems(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppSyncMgrEnumItems
-                        .write(windows_core::Interface::into_raw(ppSyncMgrEnumItems__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronize::EnumSyncMgrItems",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppSyncMgrEnumItems.cast::<ISyncMgrEnumItems>()),
+                    <C as ISyncMgrSynchronize_Impl>::EnumSyncMgrItems,
+                )
+            }
         }
         unsafe extern "system" fn GetItemObject<
             C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
@@ -420,19 +411,15 @@ impl ISyncMgrSynchronize_Vtbl {
             riid: *const windows_core::GUID,
             ppv: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronize::GetItemObject",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppv)?;
-                    let ppv__ = <C as ISyncMgrSynchronize_Impl>::GetItemObject(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(ItemID)?,
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronize::GetItemObject",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(ItemID),),
+                    thunk::Query(riid, ppv),
+                    <C as ISyncMgrSynchronize_Impl>::GetItemObject,
+                )
+            }
         }
         unsafe extern "system" fn ShowProperties<
             C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
@@ -442,17 +429,15 @@ impl ISyncMgrSynchronize_Vtbl {
             hWndParent: super::wtypes::HWND,
             ItemID: *const windows_core::GUID,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronize::ShowProperties",
-                || unsafe {
-                    <C as ISyncMgrSynchronize_Impl>::ShowProperties(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        hWndParent,
-                        comidl_runtime::thunk::required(ItemID)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronize::ShowProperties",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(hWndParent), thunk::Ref(ItemID)),
+                    (),
+                    <C as ISyncMgrSynchronize_Impl>::ShowProperties,
+                )
+            }
         }
         unsafe extern "system" fn SetProgressCallback<
             C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
@@ -461,18 +446,19 @@ impl ISyncMgrSynchronize_Vtbl {
             this: *mut core::ffi::c_void,
             lpCallBack: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronize::SetProgressCallback",
-                || unsafe {
-                    <C as ISyncMgrSynchronize_Impl>::SetProgressCallback(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <ISyncMgrSynchronizeCallback as windows_core::Interface>::from_raw_borrowed(
-                            &lpCallBack,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronize::SetProgressCallback",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::optional_interface::<
+                            ISyncMgrSynchronizeCallback,
+                        >(&lpCallBack),
+                    ),
+                    (),
+                    <C as ISyncMgrSynchronize_Impl>::SetProgressCallback,
+                )
+            }
         }
         unsafe extern "system" fn PrepareForSync<
             C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
@@ -484,21 +470,19 @@ impl ISyncMgrSynchronize_Vtbl {
             hWndParent: super::wtypes::HWND,
             dwReserved: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronize::PrepareForSync",
-                || unsafe {
-                    <C as ISyncMgrSynchronize_Impl>::PrepareForSync(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::slice(
-                            pItemIDs,
-                            comidl_runtime::thunk::len(cbNumItems)?,
-                        )?,
-                        hWndParent,
-                        dwReserved,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronize::PrepareForSync",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Slice(pItemIDs, cbNumItems),
+                        thunk::Raw::new(hWndParent),
+                        thunk::Raw::new(dwReserved),
+                    ),
+                    (),
+                    <C as ISyncMgrSynchronize_Impl>::PrepareForSync,
+                )
+            }
         }
         unsafe extern "system" fn Synchronize<
             C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
@@ -507,16 +491,15 @@ impl ISyncMgrSynchronize_Vtbl {
             this: *mut core::ffi::c_void,
             hWndParent: super::wtypes::HWND,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronize::Synchronize",
-                || unsafe {
-                    <C as ISyncMgrSynchronize_Impl>::Synchronize(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        hWndParent,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronize::Synchronize",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(hWndParent),),
+                    (),
+                    <C as ISyncMgrSynchronize_Impl>::Synchronize,
+                )
+            }
         }
         unsafe extern "system" fn SetItemStatus<
             C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
@@ -526,17 +509,15 @@ impl ISyncMgrSynchronize_Vtbl {
             pItemID: *const windows_core::GUID,
             dwSyncMgrStatus: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronize::SetItemStatus",
-                || unsafe {
-                    <C as ISyncMgrSynchronize_Impl>::SetItemStatus(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(pItemID)?,
-                        dwSyncMgrStatus,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronize::SetItemStatus",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(pItemID), thunk::Raw::new(dwSyncMgrStatus)),
+                    (),
+                    <C as ISyncMgrSynchronize_Impl>::SetItemStatus,
+                )
+            }
         }
         unsafe extern "system" fn ShowError<
             C: ISyncMgrSynchronize_Impl + comidl_runtime::Class,
@@ -546,17 +527,15 @@ impl ISyncMgrSynchronize_Vtbl {
             hWndParent: super::wtypes::HWND,
             ErrorID: *const windows_core::GUID,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronize::ShowError",
-                || unsafe {
-                    <C as ISyncMgrSynchronize_Impl>::ShowError(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        hWndParent,
-                        comidl_runtime::thunk::required(ErrorID)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronize::ShowError",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(hWndParent), thunk::Ref(ErrorID)),
+                    (),
+                    <C as ISyncMgrSynchronize_Impl>::ShowError,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -998,6 +977,7 @@ impl ISyncMgrSynchronizeCallback_Vtbl {
         C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn ShowPropertiesCompleted<
             C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -1005,16 +985,15 @@ impl ISyncMgrSynchronizeCallback_Vtbl {
             this: *mut core::ffi::c_void,
             hr: windows_core::HRESULT,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronizeCallback::ShowPropertiesCompleted",
-                || unsafe {
-                    <C as ISyncMgrSynchronizeCallback_Impl>::ShowPropertiesCompleted(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        hr,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronizeCallback::ShowPropertiesCompleted",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(hr),),
+                    (),
+                    <C as ISyncMgrSynchronizeCallback_Impl>::ShowPropertiesCompleted,
+                )
+            }
         }
         unsafe extern "system" fn PrepareForSyncCompleted<
             C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
@@ -1023,16 +1002,15 @@ impl ISyncMgrSynchronizeCallback_Vtbl {
             this: *mut core::ffi::c_void,
             hr: windows_core::HRESULT,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronizeCallback::PrepareForSyncCompleted",
-                || unsafe {
-                    <C as ISyncMgrSynchronizeCallback_Impl>::PrepareForSyncCompleted(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        hr,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronizeCallback::PrepareForSyncCompleted",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(hr),),
+                    (),
+                    <C as ISyncMgrSynchronizeCallback_Impl>::PrepareForSyncCompleted,
+                )
+            }
         }
         unsafe extern "system" fn SynchronizeCompleted<
             C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
@@ -1041,16 +1019,15 @@ impl ISyncMgrSynchronizeCallback_Vtbl {
             this: *mut core::ffi::c_void,
             hr: windows_core::HRESULT,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronizeCallback::SynchronizeCompleted",
-                || unsafe {
-                    <C as ISyncMgrSynchronizeCallback_Impl>::SynchronizeCompleted(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        hr,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronizeCallback::SynchronizeCompleted",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(hr),),
+                    (),
+                    <C as ISyncMgrSynchronizeCallback_Impl>::SynchronizeCompleted,
+                )
+            }
         }
         unsafe extern "system" fn ShowErrorCompleted<
             C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
@@ -1061,20 +1038,15 @@ impl ISyncMgrSynchronizeCallback_Vtbl {
             cItems: u32,
             pItemIDs: *const windows_core::GUID,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronizeCallback::ShowErrorCompleted",
-                || unsafe {
-                    <C as ISyncMgrSynchronizeCallback_Impl>::ShowErrorCompleted(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        hr,
-                        comidl_runtime::thunk::optional_slice(
-                            pItemIDs,
-                            comidl_runtime::thunk::len(cItems)?,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronizeCallback::ShowErrorCompleted",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(hr), thunk::OptionalSlice(pItemIDs, cItems)),
+                    (),
+                    <C as ISyncMgrSynchronizeCallback_Impl>::ShowErrorCompleted,
+                )
+            }
         }
         unsafe extern "system" fn EnableModeless<
             C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
@@ -1083,16 +1055,15 @@ impl ISyncMgrSynchronizeCallback_Vtbl {
             this: *mut core::ffi::c_void,
             fEnable: windows_core::BOOL,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronizeCallback::EnableModeless",
-                || unsafe {
-                    <C as ISyncMgrSynchronizeCallback_Impl>::EnableModeless(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        fEnable.as_bool(),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronizeCallback::EnableModeless",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Bool(fEnable),),
+                    (),
+                    <C as ISyncMgrSynchronizeCallback_Impl>::EnableModeless,
+                )
+            }
         }
         unsafe extern "system" fn Progress<
             C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
@@ -1102,17 +1073,15 @@ impl ISyncMgrSynchronizeCallback_Vtbl {
             ItemID: *const windows_core::GUID,
             pSyncProgressItem: *const SYNCMGRPROGRESSITEM,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronizeCallback::Progress",
-                || unsafe {
-                    <C as ISyncMgrSynchronizeCallback_Impl>::Progress(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(ItemID)?,
-                        pSyncProgressItem.as_ref(),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronizeCallback::Progress",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(ItemID), thunk::OptionalRef(pSyncProgressItem)),
+                    (),
+                    <C as ISyncMgrSynchronizeCallback_Impl>::Progress,
+                )
+            }
         }
         unsafe extern "system" fn LogError<
             C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
@@ -1123,18 +1092,19 @@ impl ISyncMgrSynchronizeCallback_Vtbl {
             pszErrorText: comidl_runtime::PCWSTR,
             pSyncLogError: *const SYNCMGRLOGERRORINFO,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronizeCallback::LogError",
-                || unsafe {
-                    <C as ISyncMgrSynchronizeCallback_Impl>::LogError(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        dwErrorLevel,
-                        comidl_runtime::thunk::wide(pszErrorText.0)?,
-                        pSyncLogError.as_ref(),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronizeCallback::LogError",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(dwErrorLevel),
+                        thunk::Wide(pszErrorText.0),
+                        thunk::OptionalRef(pSyncLogError),
+                    ),
+                    (),
+                    <C as ISyncMgrSynchronizeCallback_Impl>::LogError,
+                )
+            }
         }
         unsafe extern "system" fn DeleteLogError<
             C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
@@ -1144,17 +1114,15 @@ impl ISyncMgrSynchronizeCallback_Vtbl {
             ErrorID: *const windows_core::GUID,
             dwReserved: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronizeCallback::DeleteLogError",
-                || unsafe {
-                    <C as ISyncMgrSynchronizeCallback_Impl>::DeleteLogError(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(ErrorID)?,
-                        dwReserved,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronizeCallback::DeleteLogError",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(ErrorID), thunk::Raw::new(dwReserved)),
+                    (),
+                    <C as ISyncMgrSynchronizeCallback_Impl>::DeleteLogError,
+                )
+            }
         }
         unsafe extern "system" fn EstablishConnection<
             C: ISyncMgrSynchronizeCallback_Impl + comidl_runtime::Class,
@@ -1164,17 +1132,15 @@ impl ISyncMgrSynchronizeCallback_Vtbl {
             pwszConnection: comidl_runtime::PCWSTR,
             dwReserved: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronizeCallback::EstablishConnection",
-                || unsafe {
-                    <C as ISyncMgrSynchronizeCallback_Impl>::EstablishConnection(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::WideStr::from_ptr(pwszConnection.0),
-                        dwReserved,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronizeCallback::EstablishConnection",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::OptionalWide(pwszConnection.0), thunk::Raw::new(dwReserved)),
+                    (),
+                    <C as ISyncMgrSynchronizeCallback_Impl>::EstablishConnection,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -1396,6 +1362,7 @@ impl ISyncMgrEnumItems_Vtbl {
         C: ISyncMgrEnumItems_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Next<
             C: ISyncMgrEnumItems_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -1405,55 +1372,43 @@ impl ISyncMgrEnumItems_Vtbl {
             rgelt: *mut SYNCMGRITEM,
             pceltFetched: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEnumItems::Next",
-                || unsafe {
-                    let mut rgelt__ = comidl_runtime::thunk::out_slice(
-                        rgelt,
-                        comidl_runtime::thunk::len(celt)?,
-                    )?;
-                    let pceltFetched__ = <C as ISyncMgrEnumItems_Impl>::Next(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        &mut rgelt__,
-                    )?;
-                    let __code = comidl_runtime::thunk::fetched(
-                        pceltFetched__,
-                        rgelt__.len(),
-                        pceltFetched,
-                    )?;
-                    rgelt__.keep();
-                    Ok(__code)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEnumItems::Next",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::out_slice(rgelt, celt),),
+                    thunk::Fetched(pceltFetched, celt),
+                    <C as ISyncMgrEnumItems_Impl>::Next,
+                )
+            }
         }
         unsafe extern "system" fn Skip<
             C: ISyncMgrEnumItems_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEnumItems::Skip",
-                || unsafe {
-                    <C as ISyncMgrEnumItems_Impl>::Skip(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        celt,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEnumItems::Skip",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(celt),),
+                    (),
+                    <C as ISyncMgrEnumItems_Impl>::Skip,
+                )
+            }
         }
         unsafe extern "system" fn Reset<
             C: ISyncMgrEnumItems_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEnumItems::Reset",
-                || unsafe {
-                    <C as ISyncMgrEnumItems_Impl>::Reset(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEnumItems::Reset",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as ISyncMgrEnumItems_Impl>::Reset,
+                )
+            }
         }
         unsafe extern "system" fn Clone<
             C: ISyncMgrEnumItems_Impl + comidl_runtime::Class,
@@ -1462,17 +1417,15 @@ impl ISyncMgrEnumItems_Vtbl {
             this: *mut core::ffi::c_void,
             ppenum: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEnumItems::Clone",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenum)?;
-                    let ppenum__ = <C as ISyncMgrEnumItems_Impl>::Clone(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEnumItems::Clone",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppenum.cast::<ISyncMgrEnumItems>()),
+                    <C as ISyncMgrEnumItems_Impl>::Clone,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -1658,6 +1611,7 @@ impl ISyncMgrSynchronizeInvoke_Vtbl {
         C: ISyncMgrSynchronizeInvoke_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn UpdateItems<
             C: ISyncMgrSynchronizeInvoke_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -1668,35 +1622,33 @@ impl ISyncMgrSynchronizeInvoke_Vtbl {
             cbCookie: u32,
             pCookie: *const u8,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronizeInvoke::UpdateItems",
-                || unsafe {
-                    <C as ISyncMgrSynchronizeInvoke_Impl>::UpdateItems(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        dwInvokeFlags,
-                        comidl_runtime::thunk::required(clsid)?,
-                        comidl_runtime::thunk::optional_slice(
-                            pCookie,
-                            comidl_runtime::thunk::len(cbCookie)?,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronizeInvoke::UpdateItems",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(dwInvokeFlags),
+                        thunk::Ref(clsid),
+                        thunk::OptionalSlice(pCookie, cbCookie),
+                    ),
+                    (),
+                    <C as ISyncMgrSynchronizeInvoke_Impl>::UpdateItems,
+                )
+            }
         }
         unsafe extern "system" fn UpdateAll<
             C: ISyncMgrSynchronizeInvoke_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSynchronizeInvoke::UpdateAll",
-                || unsafe {
-                    <C as ISyncMgrSynchronizeInvoke_Impl>::UpdateAll(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSynchronizeInvoke::UpdateAll",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as ISyncMgrSynchronizeInvoke_Impl>::UpdateAll,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -1844,6 +1796,7 @@ impl ISyncMgrRegister_Vtbl {
         C: ISyncMgrRegister_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn RegisterSyncMgrHandler<
             C: ISyncMgrRegister_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -1853,18 +1806,19 @@ impl ISyncMgrRegister_Vtbl {
             pwszDescription: comidl_runtime::PCWSTR,
             dwSyncMgrRegisterFlags: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrRegister::RegisterSyncMgrHandler",
-                || unsafe {
-                    <C as ISyncMgrRegister_Impl>::RegisterSyncMgrHandler(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(clsidHandler)?,
-                        comidl_runtime::WideStr::from_ptr(pwszDescription.0),
-                        dwSyncMgrRegisterFlags,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrRegister::RegisterSyncMgrHandler",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Ref(clsidHandler),
+                        thunk::OptionalWide(pwszDescription.0),
+                        thunk::Raw::new(dwSyncMgrRegisterFlags),
+                    ),
+                    (),
+                    <C as ISyncMgrRegister_Impl>::RegisterSyncMgrHandler,
+                )
+            }
         }
         unsafe extern "system" fn UnregisterSyncMgrHandler<
             C: ISyncMgrRegister_Impl + comidl_runtime::Class,
@@ -1874,17 +1828,15 @@ impl ISyncMgrRegister_Vtbl {
             clsidHandler: *const windows_core::GUID,
             dwReserved: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrRegister::UnregisterSyncMgrHandler",
-                || unsafe {
-                    <C as ISyncMgrRegister_Impl>::UnregisterSyncMgrHandler(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(clsidHandler)?,
-                        dwReserved,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrRegister::UnregisterSyncMgrHandler",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(clsidHandler), thunk::Raw::new(dwReserved)),
+                    (),
+                    <C as ISyncMgrRegister_Impl>::UnregisterSyncMgrHandler,
+                )
+            }
         }
         unsafe extern "system" fn GetHandlerRegistrationInfo<
             C: ISyncMgrRegister_Impl + comidl_runtime::Class,
@@ -1894,17 +1846,15 @@ impl ISyncMgrRegister_Vtbl {
             clsidHandler: *const windows_core::GUID,
             pdwSyncMgrRegisterFlags: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrRegister::GetHandlerRegistrationInfo",
-                || unsafe {
-                    <C as ISyncMgrRegister_Impl>::GetHandlerRegistrationInfo(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(clsidHandler)?,
-                        comidl_runtime::thunk::in_out(pdwSyncMgrRegisterFlags)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrRegister::GetHandlerRegistrationInfo",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(clsidHandler), thunk::Mut(pdwSyncMgrRegisterFlags)),
+                    (),
+                    <C as ISyncMgrRegister_Impl>::GetHandlerRegistrationInfo,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),

@@ -627,21 +627,20 @@ pub trait IDispatch_Impl {
 impl IDispatch_Vtbl {
     /// `IDispatch`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IDispatch_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetTypeInfoCount<
             C: IDispatch_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, pctinfo: *mut u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IDispatch::GetTypeInfoCount",
-                || unsafe {
-                    comidl_runtime::thunk::out(pctinfo)?;
-                    let pctinfo__ = <C as IDispatch_Impl>::GetTypeInfoCount(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pctinfo.write(pctinfo__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IDispatch::GetTypeInfoCount",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pctinfo),
+                    <C as IDispatch_Impl>::GetTypeInfoCount,
+                )
+            }
         }
         unsafe extern "system" fn GetTypeInfo<
             C: IDispatch_Impl + comidl_runtime::Class,
@@ -652,19 +651,15 @@ impl IDispatch_Vtbl {
             lcid: u32,
             ppTInfo: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IDispatch::GetTypeInfo",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppTInfo)?;
-                    let ppTInfo__ = <C as IDispatch_Impl>::GetTypeInfo(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        iTInfo,
-                        lcid,
-                    )?;
-                    ppTInfo.write(windows_core::Interface::into_raw(ppTInfo__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IDispatch::GetTypeInfo",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(iTInfo), thunk::Raw::new(lcid)),
+                    thunk::Owned(ppTInfo.cast::<ITypeInfo>()),
+                    <C as IDispatch_Impl>::GetTypeInfo,
+                )
+            }
         }
         unsafe extern "system" fn GetIDsOfNames<
             C: IDispatch_Impl + comidl_runtime::Class,
@@ -677,20 +672,21 @@ impl IDispatch_Vtbl {
             lcid: u32,
             rgDispId: *mut i32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IDispatch::GetIDsOfNames",
-                || unsafe {
-                    <C as IDispatch_Impl>::GetIDsOfNames(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(riid)?,
-                        rgszNames,
-                        cNames,
-                        lcid,
-                        rgDispId,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IDispatch::GetIDsOfNames",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Ref(riid),
+                        thunk::Raw::new(rgszNames),
+                        thunk::Raw::new(cNames),
+                        thunk::Raw::new(lcid),
+                        thunk::Raw::new(rgDispId),
+                    ),
+                    (),
+                    <C as IDispatch_Impl>::GetIDsOfNames,
+                )
+            }
         }
         unsafe extern "system" fn Invoke<
             C: IDispatch_Impl + comidl_runtime::Class,
@@ -706,24 +702,23 @@ impl IDispatch_Vtbl {
             pExcepInfo: *mut EXCEPINFO,
             puArgErr: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IDispatch::Invoke",
-                || unsafe {
-                    comidl_runtime::thunk::out(puArgErr)?;
-                    let puArgErr__ = <C as IDispatch_Impl>::Invoke(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        dispIdMember,
-                        comidl_runtime::thunk::required(riid)?,
-                        lcid,
-                        wFlags,
-                        comidl_runtime::thunk::in_out(pDispParams)?,
-                        pVarResult,
-                        pExcepInfo,
-                    )?;
-                    puArgErr.write(puArgErr__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IDispatch::Invoke",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(dispIdMember),
+                        thunk::Ref(riid),
+                        thunk::Raw::new(lcid),
+                        thunk::Raw::new(wFlags),
+                        thunk::Mut(pDispParams),
+                        thunk::Raw::new(pVarResult),
+                        thunk::Raw::new(pExcepInfo),
+                    ),
+                    thunk::Out(puArgErr),
+                    <C as IDispatch_Impl>::Invoke,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -851,6 +846,7 @@ pub trait ITypeComp_Impl {
 impl ITypeComp_Vtbl {
     /// `ITypeComp`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: ITypeComp_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Bind<
             C: ITypeComp_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -863,23 +859,20 @@ impl ITypeComp_Vtbl {
             pDescKind: *mut DESCKIND,
             pBindPtr: *mut BINDPTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeComp::Bind",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppTInfo)?;
-                    comidl_runtime::thunk::out(pDescKind)?;
-                    let (ppTInfo__, pDescKind__) = <C as ITypeComp_Impl>::Bind(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(szName.0)?,
-                        lHashVal,
-                        wFlags,
-                        pBindPtr,
-                    )?;
-                    ppTInfo.write(windows_core::Interface::into_raw(ppTInfo__));
-                    pDescKind.write(pDescKind__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeComp::Bind",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Wide(szName.0),
+                        thunk::Raw::new(lHashVal),
+                        thunk::Raw::new(wFlags),
+                        thunk::Raw::new(pBindPtr),
+                    ),
+                    (thunk::Owned(ppTInfo.cast::<ITypeInfo>()), thunk::Out(pDescKind)),
+                    <C as ITypeComp_Impl>::Bind,
+                )
+            }
         }
         unsafe extern "system" fn BindType<
             C: ITypeComp_Impl + comidl_runtime::Class,
@@ -891,21 +884,18 @@ impl ITypeComp_Vtbl {
             ppTInfo: *mut *mut core::ffi::c_void,
             ppTComp: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeComp::BindType",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppTInfo)?;
-                    comidl_runtime::thunk::cleared_out(ppTComp)?;
-                    let (ppTInfo__, ppTComp__) = <C as ITypeComp_Impl>::BindType(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(szName.0)?,
-                        lHashVal,
-                    )?;
-                    ppTInfo.write(windows_core::Interface::into_raw(ppTInfo__));
-                    ppTComp.write(windows_core::Interface::into_raw(ppTComp__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeComp::BindType",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(szName.0), thunk::Raw::new(lHashVal)),
+                    (
+                        thunk::Owned(ppTInfo.cast::<ITypeInfo>()),
+                        thunk::Owned(ppTComp.cast::<ITypeComp>()),
+                    ),
+                    <C as ITypeComp_Impl>::BindType,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -1517,6 +1507,7 @@ pub trait ITypeInfo_Impl {
 impl ITypeInfo_Vtbl {
     /// `ITypeInfo`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: ITypeInfo_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetTypeAttr<
             C: ITypeInfo_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -1524,18 +1515,15 @@ impl ITypeInfo_Vtbl {
             this: *mut core::ffi::c_void,
             ppTypeAttr: *mut *mut TYPEATTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeInfo::GetTypeAttr",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppTypeAttr)?;
-                    let ppTypeAttr__ = <C as ITypeInfo_Impl>::GetTypeAttr(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppTypeAttr__ = comidl_runtime::thunk::boxed_out(ppTypeAttr__)?;
-                    ppTypeAttr.write(ppTypeAttr__.into_raw());
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeInfo::GetTypeAttr",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Boxed(ppTypeAttr),
+                    <C as ITypeInfo_Impl>::GetTypeAttr,
+                )
+            }
         }
         unsafe extern "system" fn GetTypeComp<
             C: ITypeInfo_Impl + comidl_runtime::Class,
@@ -1544,17 +1532,15 @@ impl ITypeInfo_Vtbl {
             this: *mut core::ffi::c_void,
             ppTComp: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeInfo::GetTypeComp",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppTComp)?;
-                    let ppTComp__ = <C as ITypeInfo_Impl>::GetTypeComp(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppTComp.write(windows_core::Interface::into_raw(ppTComp__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeInfo::GetTypeComp",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppTComp.cast::<ITypeComp>()),
+                    <C as ITypeInfo_Impl>::GetTypeComp,
+                )
+            }
         }
         unsafe extern "system" fn GetFuncDesc<
             C: ITypeInfo_Impl + comidl_runtime::Class,
@@ -1564,19 +1550,15 @@ impl ITypeInfo_Vtbl {
             index: u32,
             ppFuncDesc: *mut *mut FUNCDESC,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeInfo::GetFuncDesc",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppFuncDesc)?;
-                    let ppFuncDesc__ = <C as ITypeInfo_Impl>::GetFuncDesc(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        index,
-                    )?;
-                    let ppFuncDesc__ = comidl_runtime::thunk::boxed_out(ppFuncDesc__)?;
-                    ppFuncDesc.write(ppFuncDesc__.into_raw());
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeInfo::GetFuncDesc",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(index),),
+                    thunk::Boxed(ppFuncDesc),
+                    <C as ITypeInfo_Impl>::GetFuncDesc,
+                )
+            }
         }
         unsafe extern "system" fn GetVarDesc<
             C: ITypeInfo_Impl + comidl_runtime::Class,
@@ -1586,19 +1568,15 @@ impl ITypeInfo_Vtbl {
             index: u32,
             ppVarDesc: *mut *mut VARDESC,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeInfo::GetVarDesc",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppVarDesc)?;
-                    let ppVarDesc__ = <C as ITypeInfo_Impl>::GetVarDesc(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        index,
-                    )?;
-                    let ppVarDesc__ = comidl_runtime::thunk::boxed_out(ppVarDesc__)?;
-                    ppVarDesc.write(ppVarDesc__.into_raw());
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeInfo::GetVarDesc",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(index),),
+                    thunk::Boxed(ppVarDesc),
+                    <C as ITypeInfo_Impl>::GetVarDesc,
+                )
+            }
         }
         unsafe extern "system" fn GetNames<
             C: ITypeInfo_Impl + comidl_runtime::Class,
@@ -1610,27 +1588,15 @@ impl ITypeInfo_Vtbl {
             cMaxNames: u32,
             pcNames: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeInfo::GetNames",
-                || unsafe {
-                    let mut rgBstrNames__ = comidl_runtime::thunk::out_slice(
-                        rgBstrNames,
-                        comidl_runtime::thunk::len(cMaxNames)?,
-                    )?;
-                    let pcNames__ = <C as ITypeInfo_Impl>::GetNames(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        memid,
-                        &mut rgBstrNames__,
-                    )?;
-                    let __code = comidl_runtime::thunk::fetched(
-                        pcNames__,
-                        rgBstrNames__.len(),
-                        pcNames,
-                    )?;
-                    rgBstrNames__.keep();
-                    Ok(__code)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeInfo::GetNames",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(memid), thunk::out_slice(rgBstrNames, cMaxNames)),
+                    thunk::Fetched(pcNames, cMaxNames),
+                    <C as ITypeInfo_Impl>::GetNames,
+                )
+            }
         }
         unsafe extern "system" fn GetRefTypeOfImplType<
             C: ITypeInfo_Impl + comidl_runtime::Class,
@@ -1640,18 +1606,15 @@ impl ITypeInfo_Vtbl {
             index: u32,
             pRefType: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeInfo::GetRefTypeOfImplType",
-                || unsafe {
-                    comidl_runtime::thunk::out(pRefType)?;
-                    let pRefType__ = <C as ITypeInfo_Impl>::GetRefTypeOfImplType(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        index,
-                    )?;
-                    pRefType.write(pRefType__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeInfo::GetRefTypeOfImplType",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(index),),
+                    thunk::Out(pRefType),
+                    <C as ITypeInfo_Impl>::GetRefTypeOfImplType,
+                )
+            }
         }
         unsafe extern "system" fn GetImplTypeFlags<
             C: ITypeInfo_Impl + comidl_runtime::Class,
@@ -1661,18 +1624,15 @@ impl ITypeInfo_Vtbl {
             index: u32,
             pImplTypeFlags: *mut i32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeInfo::GetImplTypeFlags",
-                || unsafe {
-                    comidl_runtime::thunk::out(pImplTypeFlags)?;
-                    let pImplTypeFlags__ = <C as ITypeInfo_Impl>::GetImplTypeFlags(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        index,
-                    )?;
-                    pImplTypeFlags.write(pImplTypeFlags__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeInfo::GetImplTypeFlags",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(index),),
+                    thunk::Out(pImplTypeFlags),
+                    <C as ITypeInfo_Impl>::GetImplTypeFlags,
+                )
+            }
         }
         unsafe extern "system" fn GetIDsOfNames<
             C: ITypeInfo_Impl + comidl_runtime::Class,
@@ -1683,18 +1643,19 @@ impl ITypeInfo_Vtbl {
             cNames: u32,
             pMemId: *mut i32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeInfo::GetIDsOfNames",
-                || unsafe {
-                    <C as ITypeInfo_Impl>::GetIDsOfNames(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        rgszNames,
-                        cNames,
-                        pMemId,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeInfo::GetIDsOfNames",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(rgszNames),
+                        thunk::Raw::new(cNames),
+                        thunk::Raw::new(pMemId),
+                    ),
+                    (),
+                    <C as ITypeInfo_Impl>::GetIDsOfNames,
+                )
+            }
         }
         unsafe extern "system" fn Invoke<
             C: ITypeInfo_Impl + comidl_runtime::Class,
@@ -1709,23 +1670,22 @@ impl ITypeInfo_Vtbl {
             pExcepInfo: *mut EXCEPINFO,
             puArgErr: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeInfo::Invoke",
-                || unsafe {
-                    comidl_runtime::thunk::out(puArgErr)?;
-                    let puArgErr__ = <C as ITypeInfo_Impl>::Invoke(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        pvInstance,
-                        memid,
-                        wFlags,
-                        comidl_runtime::thunk::in_out(pDispParams)?,
-                        pVarResult,
-                        pExcepInfo,
-                    )?;
-                    puArgErr.write(puArgErr__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeInfo::Invoke",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(pvInstance),
+                        thunk::Raw::new(memid),
+                        thunk::Raw::new(wFlags),
+                        thunk::Mut(pDispParams),
+                        thunk::Raw::new(pVarResult),
+                        thunk::Raw::new(pExcepInfo),
+                    ),
+                    thunk::Out(puArgErr),
+                    <C as ITypeInfo_Impl>::Invoke,
+                )
+            }
         }
         unsafe extern "system" fn GetDocumentation<
             C: ITypeInfo_Impl + comidl_runtime::Class,
@@ -1738,29 +1698,20 @@ impl ITypeInfo_Vtbl {
             pdwHelpContext: *mut u32,
             pBstrHelpFile: *mut comidl_runtime::BSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeInfo::GetDocumentation",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(pBstrName)?;
-                    comidl_runtime::thunk::cleared_out(pBstrDocString)?;
-                    comidl_runtime::thunk::out(pdwHelpContext)?;
-                    comidl_runtime::thunk::cleared_out(pBstrHelpFile)?;
-                    let (
-                        pBstrName__,
-                        pBstrDocString__,
-                        pdwHelpContext__,
-                        pBstrHelpFile__,
-                    ) = <C as ITypeInfo_Impl>::GetDocumentation(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        memid,
-                    )?;
-                    pBstrName.write(pBstrName__);
-                    pBstrDocString.write(pBstrDocString__);
-                    pdwHelpContext.write(pdwHelpContext__);
-                    pBstrHelpFile.write(pBstrHelpFile__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeInfo::GetDocumentation",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(memid),),
+                    (
+                        thunk::Owned(pBstrName),
+                        thunk::Owned(pBstrDocString),
+                        thunk::Out(pdwHelpContext),
+                        thunk::Owned(pBstrHelpFile),
+                    ),
+                    <C as ITypeInfo_Impl>::GetDocumentation,
+                )
+            }
         }
         unsafe extern "system" fn GetDllEntry<
             C: ITypeInfo_Impl + comidl_runtime::Class,
@@ -1773,23 +1724,19 @@ impl ITypeInfo_Vtbl {
             pBstrName: *mut comidl_runtime::BSTR,
             pwOrdinal: *mut u16,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeInfo::GetDllEntry",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(pBstrDllName)?;
-                    comidl_runtime::thunk::cleared_out(pBstrName)?;
-                    comidl_runtime::thunk::out(pwOrdinal)?;
-                    let (pBstrDllName__, pBstrName__, pwOrdinal__) = <C as ITypeInfo_Impl>::GetDllEntry(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        memid,
-                        invKind,
-                    )?;
-                    pBstrDllName.write(pBstrDllName__);
-                    pBstrName.write(pBstrName__);
-                    pwOrdinal.write(pwOrdinal__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeInfo::GetDllEntry",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(memid), thunk::Raw::new(invKind)),
+                    (
+                        thunk::Owned(pBstrDllName),
+                        thunk::Owned(pBstrName),
+                        thunk::Out(pwOrdinal),
+                    ),
+                    <C as ITypeInfo_Impl>::GetDllEntry,
+                )
+            }
         }
         unsafe extern "system" fn GetRefTypeInfo<
             C: ITypeInfo_Impl + comidl_runtime::Class,
@@ -1799,18 +1746,15 @@ impl ITypeInfo_Vtbl {
             hRefType: u32,
             ppTInfo: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeInfo::GetRefTypeInfo",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppTInfo)?;
-                    let ppTInfo__ = <C as ITypeInfo_Impl>::GetRefTypeInfo(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        hRefType,
-                    )?;
-                    ppTInfo.write(windows_core::Interface::into_raw(ppTInfo__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeInfo::GetRefTypeInfo",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(hRefType),),
+                    thunk::Owned(ppTInfo.cast::<ITypeInfo>()),
+                    <C as ITypeInfo_Impl>::GetRefTypeInfo,
+                )
+            }
         }
         unsafe extern "system" fn AddressOfMember<
             C: ITypeInfo_Impl + comidl_runtime::Class,
@@ -1821,18 +1765,19 @@ impl ITypeInfo_Vtbl {
             invKind: INVOKEKIND,
             ppv: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeInfo::AddressOfMember",
-                || unsafe {
-                    <C as ITypeInfo_Impl>::AddressOfMember(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        memid,
-                        invKind,
-                        ppv,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeInfo::AddressOfMember",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(memid),
+                        thunk::Raw::new(invKind),
+                        thunk::Raw::new(ppv),
+                    ),
+                    (),
+                    <C as ITypeInfo_Impl>::AddressOfMember,
+                )
+            }
         }
         unsafe extern "system" fn CreateInstance<
             C: ITypeInfo_Impl + comidl_runtime::Class,
@@ -1843,21 +1788,15 @@ impl ITypeInfo_Vtbl {
             riid: *const windows_core::GUID,
             ppvObj: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeInfo::CreateInstance",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppvObj)?;
-                    let ppvObj__ = <C as ITypeInfo_Impl>::CreateInstance(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::interface::<
-                            windows_core::IUnknown,
-                        >(&pUnkOuter)?,
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppvObj__, riid, ppvObj).ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeInfo::CreateInstance",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::interface::<windows_core::IUnknown>(&pUnkOuter),),
+                    thunk::Query(riid, ppvObj),
+                    <C as ITypeInfo_Impl>::CreateInstance,
+                )
+            }
         }
         unsafe extern "system" fn GetMops<
             C: ITypeInfo_Impl + comidl_runtime::Class,
@@ -1867,18 +1806,15 @@ impl ITypeInfo_Vtbl {
             memid: i32,
             pBstrMops: *mut comidl_runtime::BSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeInfo::GetMops",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(pBstrMops)?;
-                    let pBstrMops__ = <C as ITypeInfo_Impl>::GetMops(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        memid,
-                    )?;
-                    pBstrMops.write(pBstrMops__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeInfo::GetMops",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(memid),),
+                    thunk::Owned(pBstrMops),
+                    <C as ITypeInfo_Impl>::GetMops,
+                )
+            }
         }
         unsafe extern "system" fn GetContainingTypeLib<
             C: ITypeInfo_Impl + comidl_runtime::Class,
@@ -1888,64 +1824,57 @@ impl ITypeInfo_Vtbl {
             ppTLib: *mut *mut core::ffi::c_void,
             pIndex: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeInfo::GetContainingTypeLib",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppTLib)?;
-                    comidl_runtime::thunk::out(pIndex)?;
-                    let (ppTLib__, pIndex__) = <C as ITypeInfo_Impl>::GetContainingTypeLib(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppTLib.write(windows_core::Interface::into_raw(ppTLib__));
-                    pIndex.write(pIndex__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeInfo::GetContainingTypeLib",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (thunk::Owned(ppTLib.cast::<ITypeLib>()), thunk::Out(pIndex)),
+                    <C as ITypeInfo_Impl>::GetContainingTypeLib,
+                )
+            }
         }
         unsafe extern "system" fn ReleaseTypeAttr<
             C: ITypeInfo_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, pTypeAttr: *mut TYPEATTR) {
-            comidl_runtime::thunk::call_or(
-                "ITypeInfo::ReleaseTypeAttr",
-                (),
-                || unsafe {
-                    <C as ITypeInfo_Impl>::ReleaseTypeAttr(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        pTypeAttr,
-                    )
-                },
-            )
+            unsafe {
+                thunk::call_or(
+                    "ITypeInfo::ReleaseTypeAttr",
+                    (),
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(pTypeAttr),),
+                    <C as ITypeInfo_Impl>::ReleaseTypeAttr,
+                )
+            }
         }
         unsafe extern "system" fn ReleaseFuncDesc<
             C: ITypeInfo_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, pFuncDesc: *mut FUNCDESC) {
-            comidl_runtime::thunk::call_or(
-                "ITypeInfo::ReleaseFuncDesc",
-                (),
-                || unsafe {
-                    <C as ITypeInfo_Impl>::ReleaseFuncDesc(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        pFuncDesc,
-                    )
-                },
-            )
+            unsafe {
+                thunk::call_or(
+                    "ITypeInfo::ReleaseFuncDesc",
+                    (),
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(pFuncDesc),),
+                    <C as ITypeInfo_Impl>::ReleaseFuncDesc,
+                )
+            }
         }
         unsafe extern "system" fn ReleaseVarDesc<
             C: ITypeInfo_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, pVarDesc: *mut VARDESC) {
-            comidl_runtime::thunk::call_or(
-                "ITypeInfo::ReleaseVarDesc",
-                (),
-                || unsafe {
-                    <C as ITypeInfo_Impl>::ReleaseVarDesc(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        pVarDesc,
-                    )
-                },
-            )
+            unsafe {
+                thunk::call_or(
+                    "ITypeInfo::ReleaseVarDesc",
+                    (),
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(pVarDesc),),
+                    <C as ITypeInfo_Impl>::ReleaseVarDesc,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -2267,19 +2196,20 @@ pub trait ITypeLib_Impl {
 impl ITypeLib_Vtbl {
     /// `ITypeLib`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: ITypeLib_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetTypeInfoCount<
             C: ITypeLib_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> u32 {
-            comidl_runtime::thunk::call_or(
-                "ITypeLib::GetTypeInfoCount",
-                unsafe { core::mem::zeroed() },
-                || unsafe {
-                    <C as ITypeLib_Impl>::GetTypeInfoCount(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )
-                },
-            )
+            unsafe {
+                thunk::call_or(
+                    "ITypeLib::GetTypeInfoCount",
+                    core::mem::zeroed(),
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    <C as ITypeLib_Impl>::GetTypeInfoCount,
+                )
+            }
         }
         unsafe extern "system" fn GetTypeInfo<
             C: ITypeLib_Impl + comidl_runtime::Class,
@@ -2289,18 +2219,15 @@ impl ITypeLib_Vtbl {
             index: u32,
             ppTInfo: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeLib::GetTypeInfo",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppTInfo)?;
-                    let ppTInfo__ = <C as ITypeLib_Impl>::GetTypeInfo(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        index,
-                    )?;
-                    ppTInfo.write(windows_core::Interface::into_raw(ppTInfo__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeLib::GetTypeInfo",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(index),),
+                    thunk::Owned(ppTInfo.cast::<ITypeInfo>()),
+                    <C as ITypeLib_Impl>::GetTypeInfo,
+                )
+            }
         }
         unsafe extern "system" fn GetTypeInfoType<
             C: ITypeLib_Impl + comidl_runtime::Class,
@@ -2310,18 +2237,15 @@ impl ITypeLib_Vtbl {
             index: u32,
             pTKind: *mut TYPEKIND,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeLib::GetTypeInfoType",
-                || unsafe {
-                    comidl_runtime::thunk::out(pTKind)?;
-                    let pTKind__ = <C as ITypeLib_Impl>::GetTypeInfoType(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        index,
-                    )?;
-                    pTKind.write(pTKind__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeLib::GetTypeInfoType",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(index),),
+                    thunk::Out(pTKind),
+                    <C as ITypeLib_Impl>::GetTypeInfoType,
+                )
+            }
         }
         unsafe extern "system" fn GetTypeInfoOfGuid<
             C: ITypeLib_Impl + comidl_runtime::Class,
@@ -2331,18 +2255,15 @@ impl ITypeLib_Vtbl {
             guid: *const windows_core::GUID,
             ppTinfo: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeLib::GetTypeInfoOfGuid",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppTinfo)?;
-                    let ppTinfo__ = <C as ITypeLib_Impl>::GetTypeInfoOfGuid(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(guid)?,
-                    )?;
-                    ppTinfo.write(windows_core::Interface::into_raw(ppTinfo__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeLib::GetTypeInfoOfGuid",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(guid),),
+                    thunk::Owned(ppTinfo.cast::<ITypeInfo>()),
+                    <C as ITypeLib_Impl>::GetTypeInfoOfGuid,
+                )
+            }
         }
         unsafe extern "system" fn GetLibAttr<
             C: ITypeLib_Impl + comidl_runtime::Class,
@@ -2351,18 +2272,15 @@ impl ITypeLib_Vtbl {
             this: *mut core::ffi::c_void,
             ppTLibAttr: *mut *mut TLIBATTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeLib::GetLibAttr",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppTLibAttr)?;
-                    let ppTLibAttr__ = <C as ITypeLib_Impl>::GetLibAttr(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppTLibAttr__ = comidl_runtime::thunk::boxed_out(ppTLibAttr__)?;
-                    ppTLibAttr.write(ppTLibAttr__.into_raw());
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeLib::GetLibAttr",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Boxed(ppTLibAttr),
+                    <C as ITypeLib_Impl>::GetLibAttr,
+                )
+            }
         }
         unsafe extern "system" fn GetTypeComp<
             C: ITypeLib_Impl + comidl_runtime::Class,
@@ -2371,17 +2289,15 @@ impl ITypeLib_Vtbl {
             this: *mut core::ffi::c_void,
             ppTComp: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeLib::GetTypeComp",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppTComp)?;
-                    let ppTComp__ = <C as ITypeLib_Impl>::GetTypeComp(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppTComp.write(windows_core::Interface::into_raw(ppTComp__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeLib::GetTypeComp",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppTComp.cast::<ITypeComp>()),
+                    <C as ITypeLib_Impl>::GetTypeComp,
+                )
+            }
         }
         unsafe extern "system" fn GetDocumentation<
             C: ITypeLib_Impl + comidl_runtime::Class,
@@ -2394,29 +2310,20 @@ impl ITypeLib_Vtbl {
             pdwHelpContext: *mut u32,
             pBstrHelpFile: *mut comidl_runtime::BSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeLib::GetDocumentation",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(pBstrName)?;
-                    comidl_runtime::thunk::cleared_out(pBstrDocString)?;
-                    comidl_runtime::thunk::out(pdwHelpContext)?;
-                    comidl_runtime::thunk::cleared_out(pBstrHelpFile)?;
-                    let (
-                        pBstrName__,
-                        pBstrDocString__,
-                        pdwHelpContext__,
-                        pBstrHelpFile__,
-                    ) = <C as ITypeLib_Impl>::GetDocumentation(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        index,
-                    )?;
-                    pBstrName.write(pBstrName__);
-                    pBstrDocString.write(pBstrDocString__);
-                    pdwHelpContext.write(pdwHelpContext__);
-                    pBstrHelpFile.write(pBstrHelpFile__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeLib::GetDocumentation",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(index),),
+                    (
+                        thunk::Owned(pBstrName),
+                        thunk::Owned(pBstrDocString),
+                        thunk::Out(pdwHelpContext),
+                        thunk::Owned(pBstrHelpFile),
+                    ),
+                    <C as ITypeLib_Impl>::GetDocumentation,
+                )
+            }
         }
         unsafe extern "system" fn IsName<
             C: ITypeLib_Impl + comidl_runtime::Class,
@@ -2427,19 +2334,15 @@ impl ITypeLib_Vtbl {
             lHashVal: u32,
             pfName: *mut windows_core::BOOL,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeLib::IsName",
-                || unsafe {
-                    comidl_runtime::thunk::out(pfName)?;
-                    let pfName__ = <C as ITypeLib_Impl>::IsName(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        szNameBuf,
-                        lHashVal,
-                    )?;
-                    pfName.write(pfName__.into());
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeLib::IsName",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(szNameBuf), thunk::Raw::new(lHashVal)),
+                    thunk::OutBool(pfName),
+                    <C as ITypeLib_Impl>::IsName,
+                )
+            }
         }
         unsafe extern "system" fn FindName<
             C: ITypeLib_Impl + comidl_runtime::Class,
@@ -2452,35 +2355,35 @@ impl ITypeLib_Vtbl {
             rgMemId: *mut i32,
             pcFound: *mut u16,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ITypeLib::FindName",
-                || unsafe {
-                    <C as ITypeLib_Impl>::FindName(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        szNameBuf,
-                        lHashVal,
-                        ppTInfo,
-                        rgMemId,
-                        comidl_runtime::thunk::in_out(pcFound)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ITypeLib::FindName",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(szNameBuf),
+                        thunk::Raw::new(lHashVal),
+                        thunk::Raw::new(ppTInfo),
+                        thunk::Raw::new(rgMemId),
+                        thunk::Mut(pcFound),
+                    ),
+                    (),
+                    <C as ITypeLib_Impl>::FindName,
+                )
+            }
         }
         unsafe extern "system" fn ReleaseTLibAttr<
             C: ITypeLib_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, pTLibAttr: *mut TLIBATTR) {
-            comidl_runtime::thunk::call_or(
-                "ITypeLib::ReleaseTLibAttr",
-                (),
-                || unsafe {
-                    <C as ITypeLib_Impl>::ReleaseTLibAttr(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        pTLibAttr,
-                    )
-                },
-            )
+            unsafe {
+                thunk::call_or(
+                    "ITypeLib::ReleaseTLibAttr",
+                    (),
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(pTLibAttr),),
+                    <C as ITypeLib_Impl>::ReleaseTLibAttr,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -2995,6 +2898,7 @@ pub trait IRecordInfo_Impl {
 impl IRecordInfo_Vtbl {
     /// `IRecordInfo`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IRecordInfo_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn RecordInit<
             C: IRecordInfo_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -3002,16 +2906,15 @@ impl IRecordInfo_Vtbl {
             this: *mut core::ffi::c_void,
             pvNew: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRecordInfo::RecordInit",
-                || unsafe {
-                    <C as IRecordInfo_Impl>::RecordInit(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        pvNew,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRecordInfo::RecordInit",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(pvNew),),
+                    (),
+                    <C as IRecordInfo_Impl>::RecordInit,
+                )
+            }
         }
         unsafe extern "system" fn RecordClear<
             C: IRecordInfo_Impl + comidl_runtime::Class,
@@ -3020,16 +2923,15 @@ impl IRecordInfo_Vtbl {
             this: *mut core::ffi::c_void,
             pvExisting: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRecordInfo::RecordClear",
-                || unsafe {
-                    <C as IRecordInfo_Impl>::RecordClear(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        pvExisting,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRecordInfo::RecordClear",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(pvExisting),),
+                    (),
+                    <C as IRecordInfo_Impl>::RecordClear,
+                )
+            }
         }
         unsafe extern "system" fn RecordCopy<
             C: IRecordInfo_Impl + comidl_runtime::Class,
@@ -3039,17 +2941,15 @@ impl IRecordInfo_Vtbl {
             pvExisting: *mut core::ffi::c_void,
             pvNew: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRecordInfo::RecordCopy",
-                || unsafe {
-                    <C as IRecordInfo_Impl>::RecordCopy(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        pvExisting,
-                        pvNew,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRecordInfo::RecordCopy",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(pvExisting), thunk::Raw::new(pvNew)),
+                    (),
+                    <C as IRecordInfo_Impl>::RecordCopy,
+                )
+            }
         }
         unsafe extern "system" fn GetGuid<
             C: IRecordInfo_Impl + comidl_runtime::Class,
@@ -3058,17 +2958,15 @@ impl IRecordInfo_Vtbl {
             this: *mut core::ffi::c_void,
             pguid: *mut windows_core::GUID,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRecordInfo::GetGuid",
-                || unsafe {
-                    comidl_runtime::thunk::out(pguid)?;
-                    let pguid__ = <C as IRecordInfo_Impl>::GetGuid(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pguid.write(pguid__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRecordInfo::GetGuid",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pguid),
+                    <C as IRecordInfo_Impl>::GetGuid,
+                )
+            }
         }
         unsafe extern "system" fn GetName<
             C: IRecordInfo_Impl + comidl_runtime::Class,
@@ -3077,33 +2975,29 @@ impl IRecordInfo_Vtbl {
             this: *mut core::ffi::c_void,
             pbstrName: *mut comidl_runtime::BSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRecordInfo::GetName",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(pbstrName)?;
-                    let pbstrName__ = <C as IRecordInfo_Impl>::GetName(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pbstrName.write(pbstrName__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRecordInfo::GetName",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(pbstrName),
+                    <C as IRecordInfo_Impl>::GetName,
+                )
+            }
         }
         unsafe extern "system" fn GetSize<
             C: IRecordInfo_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, pcbSize: *mut u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRecordInfo::GetSize",
-                || unsafe {
-                    comidl_runtime::thunk::out(pcbSize)?;
-                    let pcbSize__ = <C as IRecordInfo_Impl>::GetSize(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pcbSize.write(pcbSize__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRecordInfo::GetSize",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pcbSize),
+                    <C as IRecordInfo_Impl>::GetSize,
+                )
+            }
         }
         unsafe extern "system" fn GetTypeInfo<
             C: IRecordInfo_Impl + comidl_runtime::Class,
@@ -3112,17 +3006,15 @@ impl IRecordInfo_Vtbl {
             this: *mut core::ffi::c_void,
             ppTypeInfo: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRecordInfo::GetTypeInfo",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppTypeInfo)?;
-                    let ppTypeInfo__ = <C as IRecordInfo_Impl>::GetTypeInfo(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppTypeInfo.write(windows_core::Interface::into_raw(ppTypeInfo__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRecordInfo::GetTypeInfo",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppTypeInfo.cast::<ITypeInfo>()),
+                    <C as IRecordInfo_Impl>::GetTypeInfo,
+                )
+            }
         }
         unsafe extern "system" fn GetField<
             C: IRecordInfo_Impl + comidl_runtime::Class,
@@ -3133,18 +3025,19 @@ impl IRecordInfo_Vtbl {
             szFieldName: comidl_runtime::PCWSTR,
             pvarField: *mut VARIANT,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRecordInfo::GetField",
-                || unsafe {
-                    <C as IRecordInfo_Impl>::GetField(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        pvData,
-                        comidl_runtime::thunk::wide(szFieldName.0)?,
-                        pvarField,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRecordInfo::GetField",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(pvData),
+                        thunk::Wide(szFieldName.0),
+                        thunk::Raw::new(pvarField),
+                    ),
+                    (),
+                    <C as IRecordInfo_Impl>::GetField,
+                )
+            }
         }
         unsafe extern "system" fn GetFieldNoCopy<
             C: IRecordInfo_Impl + comidl_runtime::Class,
@@ -3156,19 +3049,20 @@ impl IRecordInfo_Vtbl {
             pvarField: *mut VARIANT,
             ppvDataCArray: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRecordInfo::GetFieldNoCopy",
-                || unsafe {
-                    <C as IRecordInfo_Impl>::GetFieldNoCopy(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        pvData,
-                        comidl_runtime::thunk::wide(szFieldName.0)?,
-                        pvarField,
-                        ppvDataCArray,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRecordInfo::GetFieldNoCopy",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(pvData),
+                        thunk::Wide(szFieldName.0),
+                        thunk::Raw::new(pvarField),
+                        thunk::Raw::new(ppvDataCArray),
+                    ),
+                    (),
+                    <C as IRecordInfo_Impl>::GetFieldNoCopy,
+                )
+            }
         }
         unsafe extern "system" fn PutField<
             C: IRecordInfo_Impl + comidl_runtime::Class,
@@ -3180,19 +3074,20 @@ impl IRecordInfo_Vtbl {
             szFieldName: comidl_runtime::PCWSTR,
             pvarField: *mut VARIANT,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRecordInfo::PutField",
-                || unsafe {
-                    <C as IRecordInfo_Impl>::PutField(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        wFlags,
-                        pvData,
-                        comidl_runtime::thunk::wide(szFieldName.0)?,
-                        comidl_runtime::thunk::required(pvarField)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRecordInfo::PutField",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(wFlags),
+                        thunk::Raw::new(pvData),
+                        thunk::Wide(szFieldName.0),
+                        thunk::Ref(pvarField),
+                    ),
+                    (),
+                    <C as IRecordInfo_Impl>::PutField,
+                )
+            }
         }
         unsafe extern "system" fn PutFieldNoCopy<
             C: IRecordInfo_Impl + comidl_runtime::Class,
@@ -3204,19 +3099,20 @@ impl IRecordInfo_Vtbl {
             szFieldName: comidl_runtime::PCWSTR,
             pvarField: *mut VARIANT,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRecordInfo::PutFieldNoCopy",
-                || unsafe {
-                    <C as IRecordInfo_Impl>::PutFieldNoCopy(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        wFlags,
-                        pvData,
-                        comidl_runtime::thunk::wide(szFieldName.0)?,
-                        comidl_runtime::thunk::required(pvarField)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRecordInfo::PutFieldNoCopy",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(wFlags),
+                        thunk::Raw::new(pvData),
+                        thunk::Wide(szFieldName.0),
+                        thunk::Ref(pvarField),
+                    ),
+                    (),
+                    <C as IRecordInfo_Impl>::PutFieldNoCopy,
+                )
+            }
         }
         unsafe extern "system" fn GetFieldNames<
             C: IRecordInfo_Impl + comidl_runtime::Class,
@@ -3226,17 +3122,15 @@ impl IRecordInfo_Vtbl {
             pcNames: *mut u32,
             rgBstrNames: *mut comidl_runtime::BSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRecordInfo::GetFieldNames",
-                || unsafe {
-                    <C as IRecordInfo_Impl>::GetFieldNames(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::in_out(pcNames)?,
-                        rgBstrNames,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRecordInfo::GetFieldNames",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Mut(pcNames), thunk::Raw::new(rgBstrNames)),
+                    (),
+                    <C as IRecordInfo_Impl>::GetFieldNames,
+                )
+            }
         }
         unsafe extern "system" fn IsMatchingType<
             C: IRecordInfo_Impl + comidl_runtime::Class,
@@ -3245,31 +3139,30 @@ impl IRecordInfo_Vtbl {
             this: *mut core::ffi::c_void,
             pRecordInfo: *mut core::ffi::c_void,
         ) -> windows_core::BOOL {
-            comidl_runtime::thunk::call_or(
-                    "IRecordInfo::IsMatchingType",
-                    false,
-                    || unsafe {
-                        <C as IRecordInfo_Impl>::IsMatchingType(
-                            comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                            pRecordInfo,
-                        )
-                    },
-                )
-                .into()
+            unsafe {
+                thunk::call_or(
+                        "IRecordInfo::IsMatchingType",
+                        false,
+                        thunk::value_of::<C, SLOT>(this),
+                        (thunk::Raw::new(pRecordInfo),),
+                        <C as IRecordInfo_Impl>::IsMatchingType,
+                    )
+                    .into()
+            }
         }
         unsafe extern "system" fn RecordCreate<
             C: IRecordInfo_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> *mut core::ffi::c_void {
-            comidl_runtime::thunk::call_or(
-                "IRecordInfo::RecordCreate",
-                unsafe { core::mem::zeroed() },
-                || unsafe {
-                    <C as IRecordInfo_Impl>::RecordCreate(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )
-                },
-            )
+            unsafe {
+                thunk::call_or(
+                    "IRecordInfo::RecordCreate",
+                    core::mem::zeroed(),
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    <C as IRecordInfo_Impl>::RecordCreate,
+                )
+            }
         }
         unsafe extern "system" fn RecordCreateCopy<
             C: IRecordInfo_Impl + comidl_runtime::Class,
@@ -3279,17 +3172,15 @@ impl IRecordInfo_Vtbl {
             pvSource: *mut core::ffi::c_void,
             ppvDest: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRecordInfo::RecordCreateCopy",
-                || unsafe {
-                    <C as IRecordInfo_Impl>::RecordCreateCopy(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        pvSource,
-                        ppvDest,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRecordInfo::RecordCreateCopy",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(pvSource), thunk::Raw::new(ppvDest)),
+                    (),
+                    <C as IRecordInfo_Impl>::RecordCreateCopy,
+                )
+            }
         }
         unsafe extern "system" fn RecordDestroy<
             C: IRecordInfo_Impl + comidl_runtime::Class,
@@ -3298,16 +3189,15 @@ impl IRecordInfo_Vtbl {
             this: *mut core::ffi::c_void,
             pvRecord: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRecordInfo::RecordDestroy",
-                || unsafe {
-                    <C as IRecordInfo_Impl>::RecordDestroy(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        pvRecord,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRecordInfo::RecordDestroy",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(pvRecord),),
+                    (),
+                    <C as IRecordInfo_Impl>::RecordDestroy,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),

@@ -257,6 +257,7 @@ pub trait IBindCtx_Impl {
 impl IBindCtx_Vtbl {
     /// `IBindCtx`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IBindCtx_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn RegisterObjectBound<
             C: IBindCtx_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -264,18 +265,15 @@ impl IBindCtx_Vtbl {
             this: *mut core::ffi::c_void,
             punk: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IBindCtx::RegisterObjectBound",
-                || unsafe {
-                    <C as IBindCtx_Impl>::RegisterObjectBound(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <windows_core::IUnknown as windows_core::Interface>::from_raw_borrowed(
-                            &punk,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IBindCtx::RegisterObjectBound",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::optional_interface::<windows_core::IUnknown>(&punk),),
+                    (),
+                    <C as IBindCtx_Impl>::RegisterObjectBound,
+                )
+            }
         }
         unsafe extern "system" fn RevokeObjectBound<
             C: IBindCtx_Impl + comidl_runtime::Class,
@@ -284,32 +282,29 @@ impl IBindCtx_Vtbl {
             this: *mut core::ffi::c_void,
             punk: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IBindCtx::RevokeObjectBound",
-                || unsafe {
-                    <C as IBindCtx_Impl>::RevokeObjectBound(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <windows_core::IUnknown as windows_core::Interface>::from_raw_borrowed(
-                            &punk,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IBindCtx::RevokeObjectBound",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::optional_interface::<windows_core::IUnknown>(&punk),),
+                    (),
+                    <C as IBindCtx_Impl>::RevokeObjectBound,
+                )
+            }
         }
         unsafe extern "system" fn ReleaseBoundObjects<
             C: IBindCtx_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IBindCtx::ReleaseBoundObjects",
-                || unsafe {
-                    <C as IBindCtx_Impl>::ReleaseBoundObjects(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IBindCtx::ReleaseBoundObjects",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as IBindCtx_Impl>::ReleaseBoundObjects,
+                )
+            }
         }
         unsafe extern "system" fn SetBindOptions<
             C: IBindCtx_Impl + comidl_runtime::Class,
@@ -318,16 +313,15 @@ impl IBindCtx_Vtbl {
             this: *mut core::ffi::c_void,
             pbindopts: *mut BIND_OPTS,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IBindCtx::SetBindOptions",
-                || unsafe {
-                    <C as IBindCtx_Impl>::SetBindOptions(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(pbindopts)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IBindCtx::SetBindOptions",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(pbindopts),),
+                    (),
+                    <C as IBindCtx_Impl>::SetBindOptions,
+                )
+            }
         }
         unsafe extern "system" fn GetBindOptions<
             C: IBindCtx_Impl + comidl_runtime::Class,
@@ -336,16 +330,15 @@ impl IBindCtx_Vtbl {
             this: *mut core::ffi::c_void,
             pbindopts: *mut BIND_OPTS,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IBindCtx::GetBindOptions",
-                || unsafe {
-                    <C as IBindCtx_Impl>::GetBindOptions(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::in_out(pbindopts)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IBindCtx::GetBindOptions",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Mut(pbindopts),),
+                    (),
+                    <C as IBindCtx_Impl>::GetBindOptions,
+                )
+            }
         }
         unsafe extern "system" fn GetRunningObjectTable<
             C: IBindCtx_Impl + comidl_runtime::Class,
@@ -354,17 +347,15 @@ impl IBindCtx_Vtbl {
             this: *mut core::ffi::c_void,
             pprot: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IBindCtx::GetRunningObjectTable",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(pprot)?;
-                    let pprot__ = <C as IBindCtx_Impl>::GetRunningObjectTable(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pprot.write(windows_core::Interface::into_raw(pprot__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IBindCtx::GetRunningObjectTable",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(pprot.cast::<IRunningObjectTable>()),
+                    <C as IBindCtx_Impl>::GetRunningObjectTable,
+                )
+            }
         }
         unsafe extern "system" fn RegisterObjectParam<
             C: IBindCtx_Impl + comidl_runtime::Class,
@@ -374,19 +365,18 @@ impl IBindCtx_Vtbl {
             pszKey: comidl_runtime::PWSTR,
             punk: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IBindCtx::RegisterObjectParam",
-                || unsafe {
-                    <C as IBindCtx_Impl>::RegisterObjectParam(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszKey.0)?,
-                        <windows_core::IUnknown as windows_core::Interface>::from_raw_borrowed(
-                            &punk,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IBindCtx::RegisterObjectParam",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Wide(pszKey.0),
+                        thunk::optional_interface::<windows_core::IUnknown>(&punk),
+                    ),
+                    (),
+                    <C as IBindCtx_Impl>::RegisterObjectParam,
+                )
+            }
         }
         unsafe extern "system" fn GetObjectParam<
             C: IBindCtx_Impl + comidl_runtime::Class,
@@ -396,18 +386,15 @@ impl IBindCtx_Vtbl {
             pszKey: comidl_runtime::PWSTR,
             ppunk: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IBindCtx::GetObjectParam",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppunk)?;
-                    let ppunk__ = <C as IBindCtx_Impl>::GetObjectParam(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszKey.0)?,
-                    )?;
-                    ppunk.write(windows_core::Interface::into_raw(ppunk__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IBindCtx::GetObjectParam",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(pszKey.0),),
+                    thunk::Owned(ppunk.cast::<windows_core::IUnknown>()),
+                    <C as IBindCtx_Impl>::GetObjectParam,
+                )
+            }
         }
         unsafe extern "system" fn EnumObjectParam<
             C: IBindCtx_Impl + comidl_runtime::Class,
@@ -416,17 +403,15 @@ impl IBindCtx_Vtbl {
             this: *mut core::ffi::c_void,
             ppenum: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IBindCtx::EnumObjectParam",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenum)?;
-                    let ppenum__ = <C as IBindCtx_Impl>::EnumObjectParam(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IBindCtx::EnumObjectParam",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppenum.cast::<super::objidlbase::IEnumString>()),
+                    <C as IBindCtx_Impl>::EnumObjectParam,
+                )
+            }
         }
         unsafe extern "system" fn RevokeObjectParam<
             C: IBindCtx_Impl + comidl_runtime::Class,
@@ -435,16 +420,15 @@ impl IBindCtx_Vtbl {
             this: *mut core::ffi::c_void,
             pszKey: comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IBindCtx::RevokeObjectParam",
-                || unsafe {
-                    <C as IBindCtx_Impl>::RevokeObjectParam(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszKey.0)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IBindCtx::RevokeObjectParam",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(pszKey.0),),
+                    (),
+                    <C as IBindCtx_Impl>::RevokeObjectParam,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -628,6 +612,7 @@ pub trait IEnumMoniker_Impl {
 impl IEnumMoniker_Vtbl {
     /// `IEnumMoniker`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IEnumMoniker_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Next<
             C: IEnumMoniker_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -637,55 +622,43 @@ impl IEnumMoniker_Vtbl {
             rgelt: *mut *mut core::ffi::c_void,
             pceltFetched: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumMoniker::Next",
-                || unsafe {
-                    let mut rgelt__ = comidl_runtime::thunk::out_slice(
-                        rgelt.cast::<Option<IMoniker>>(),
-                        comidl_runtime::thunk::len(celt)?,
-                    )?;
-                    let pceltFetched__ = <C as IEnumMoniker_Impl>::Next(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        &mut rgelt__,
-                    )?;
-                    let __code = comidl_runtime::thunk::fetched(
-                        pceltFetched__,
-                        rgelt__.len(),
-                        pceltFetched,
-                    )?;
-                    rgelt__.keep();
-                    Ok(__code)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumMoniker::Next",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::out_slice(rgelt.cast::<Option<IMoniker>>(), celt),),
+                    thunk::Fetched(pceltFetched, celt),
+                    <C as IEnumMoniker_Impl>::Next,
+                )
+            }
         }
         unsafe extern "system" fn Skip<
             C: IEnumMoniker_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumMoniker::Skip",
-                || unsafe {
-                    <C as IEnumMoniker_Impl>::Skip(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        celt,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumMoniker::Skip",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(celt),),
+                    (),
+                    <C as IEnumMoniker_Impl>::Skip,
+                )
+            }
         }
         unsafe extern "system" fn Reset<
             C: IEnumMoniker_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumMoniker::Reset",
-                || unsafe {
-                    <C as IEnumMoniker_Impl>::Reset(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumMoniker::Reset",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as IEnumMoniker_Impl>::Reset,
+                )
+            }
         }
         unsafe extern "system" fn Clone<
             C: IEnumMoniker_Impl + comidl_runtime::Class,
@@ -694,17 +667,15 @@ impl IEnumMoniker_Vtbl {
             this: *mut core::ffi::c_void,
             ppenum: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumMoniker::Clone",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenum)?;
-                    let ppenum__ = <C as IEnumMoniker_Impl>::Clone(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumMoniker::Clone",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppenum.cast::<IEnumMoniker>()),
+                    <C as IEnumMoniker_Impl>::Clone,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -935,6 +906,7 @@ impl IRunningObjectTable_Vtbl {
         C: IRunningObjectTable_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Register<
             C: IRunningObjectTable_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -945,39 +917,33 @@ impl IRunningObjectTable_Vtbl {
             pmkObjectName: *mut core::ffi::c_void,
             pdwRegister: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRunningObjectTable::Register",
-                || unsafe {
-                    comidl_runtime::thunk::out(pdwRegister)?;
-                    let pdwRegister__ = <C as IRunningObjectTable_Impl>::Register(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        grfFlags,
-                        <windows_core::IUnknown as windows_core::Interface>::from_raw_borrowed(
-                            &punkObject,
-                        ),
-                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
-                            &pmkObjectName,
-                        ),
-                    )?;
-                    pdwRegister.write(pdwRegister__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRunningObjectTable::Register",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(grfFlags),
+                        thunk::optional_interface::<windows_core::IUnknown>(&punkObject),
+                        thunk::optional_interface::<IMoniker>(&pmkObjectName),
+                    ),
+                    thunk::Out(pdwRegister),
+                    <C as IRunningObjectTable_Impl>::Register,
+                )
+            }
         }
         unsafe extern "system" fn Revoke<
             C: IRunningObjectTable_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, dwRegister: u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRunningObjectTable::Revoke",
-                || unsafe {
-                    <C as IRunningObjectTable_Impl>::Revoke(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        dwRegister,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRunningObjectTable::Revoke",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(dwRegister),),
+                    (),
+                    <C as IRunningObjectTable_Impl>::Revoke,
+                )
+            }
         }
         unsafe extern "system" fn IsRunning<
             C: IRunningObjectTable_Impl + comidl_runtime::Class,
@@ -986,18 +952,15 @@ impl IRunningObjectTable_Vtbl {
             this: *mut core::ffi::c_void,
             pmkObjectName: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRunningObjectTable::IsRunning",
-                || unsafe {
-                    <C as IRunningObjectTable_Impl>::IsRunning(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
-                            &pmkObjectName,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRunningObjectTable::IsRunning",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::optional_interface::<IMoniker>(&pmkObjectName),),
+                    (),
+                    <C as IRunningObjectTable_Impl>::IsRunning,
+                )
+            }
         }
         unsafe extern "system" fn GetObject<
             C: IRunningObjectTable_Impl + comidl_runtime::Class,
@@ -1007,20 +970,15 @@ impl IRunningObjectTable_Vtbl {
             pmkObjectName: *mut core::ffi::c_void,
             ppunkObject: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRunningObjectTable::GetObject",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppunkObject)?;
-                    let ppunkObject__ = <C as IRunningObjectTable_Impl>::GetObject(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
-                            &pmkObjectName,
-                        ),
-                    )?;
-                    ppunkObject.write(windows_core::Interface::into_raw(ppunkObject__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRunningObjectTable::GetObject",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::optional_interface::<IMoniker>(&pmkObjectName),),
+                    thunk::Owned(ppunkObject.cast::<windows_core::IUnknown>()),
+                    <C as IRunningObjectTable_Impl>::GetObject,
+                )
+            }
         }
         unsafe extern "system" fn NoteChangeTime<
             C: IRunningObjectTable_Impl + comidl_runtime::Class,
@@ -1030,17 +988,15 @@ impl IRunningObjectTable_Vtbl {
             dwRegister: u32,
             pfiletime: *mut super::wtypesbase::FILETIME,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRunningObjectTable::NoteChangeTime",
-                || unsafe {
-                    <C as IRunningObjectTable_Impl>::NoteChangeTime(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        dwRegister,
-                        comidl_runtime::thunk::required(pfiletime)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRunningObjectTable::NoteChangeTime",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(dwRegister), thunk::Ref(pfiletime)),
+                    (),
+                    <C as IRunningObjectTable_Impl>::NoteChangeTime,
+                )
+            }
         }
         unsafe extern "system" fn GetTimeOfLastChange<
             C: IRunningObjectTable_Impl + comidl_runtime::Class,
@@ -1050,20 +1006,15 @@ impl IRunningObjectTable_Vtbl {
             pmkObjectName: *mut core::ffi::c_void,
             pfiletime: *mut super::wtypesbase::FILETIME,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRunningObjectTable::GetTimeOfLastChange",
-                || unsafe {
-                    comidl_runtime::thunk::out(pfiletime)?;
-                    let pfiletime__ = <C as IRunningObjectTable_Impl>::GetTimeOfLastChange(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
-                            &pmkObjectName,
-                        ),
-                    )?;
-                    pfiletime.write(pfiletime__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRunningObjectTable::GetTimeOfLastChange",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::optional_interface::<IMoniker>(&pmkObjectName),),
+                    thunk::Out(pfiletime),
+                    <C as IRunningObjectTable_Impl>::GetTimeOfLastChange,
+                )
+            }
         }
         unsafe extern "system" fn EnumRunning<
             C: IRunningObjectTable_Impl + comidl_runtime::Class,
@@ -1072,18 +1023,15 @@ impl IRunningObjectTable_Vtbl {
             this: *mut core::ffi::c_void,
             ppenumMoniker: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IRunningObjectTable::EnumRunning",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenumMoniker)?;
-                    let ppenumMoniker__ = <C as IRunningObjectTable_Impl>::EnumRunning(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppenumMoniker
-                        .write(windows_core::Interface::into_raw(ppenumMoniker__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IRunningObjectTable::EnumRunning",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppenumMoniker.cast::<IEnumMoniker>()),
+                    <C as IRunningObjectTable_Impl>::EnumRunning,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -1150,6 +1098,7 @@ pub trait IPersist_Impl {
 impl IPersist_Vtbl {
     /// `IPersist`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IPersist_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetClassID<
             C: IPersist_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -1157,17 +1106,15 @@ impl IPersist_Vtbl {
             this: *mut core::ffi::c_void,
             pClassID: *mut windows_core::GUID,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IPersist::GetClassID",
-                || unsafe {
-                    comidl_runtime::thunk::out(pClassID)?;
-                    let pClassID__ = <C as IPersist_Impl>::GetClassID(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pClassID.write(pClassID__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IPersist::GetClassID",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pClassID),
+                    <C as IPersist_Impl>::GetClassID,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -1304,19 +1251,20 @@ pub trait IPersistStream_Impl: IPersist_Impl {
 impl IPersistStream_Vtbl {
     /// `IPersistStream`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IPersistStream_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn IsDirty<
             C: IPersistStream_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IPersistStream::IsDirty",
-                || unsafe {
-                    <C as IPersistStream_Impl>::IsDirty(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IPersistStream::IsDirty",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as IPersistStream_Impl>::IsDirty,
+                )
+            }
         }
         unsafe extern "system" fn Load<
             C: IPersistStream_Impl + comidl_runtime::Class,
@@ -1325,18 +1273,15 @@ impl IPersistStream_Vtbl {
             this: *mut core::ffi::c_void,
             pStm: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IPersistStream::Load",
-                || unsafe {
-                    <C as IPersistStream_Impl>::Load(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <super::objidlbase::IStream as windows_core::Interface>::from_raw_borrowed(
-                            &pStm,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IPersistStream::Load",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::optional_interface::<super::objidlbase::IStream>(&pStm),),
+                    (),
+                    <C as IPersistStream_Impl>::Load,
+                )
+            }
         }
         unsafe extern "system" fn Save<
             C: IPersistStream_Impl + comidl_runtime::Class,
@@ -1346,19 +1291,18 @@ impl IPersistStream_Vtbl {
             pStm: *mut core::ffi::c_void,
             fClearDirty: windows_core::BOOL,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IPersistStream::Save",
-                || unsafe {
-                    <C as IPersistStream_Impl>::Save(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <super::objidlbase::IStream as windows_core::Interface>::from_raw_borrowed(
-                            &pStm,
-                        ),
-                        fClearDirty.as_bool(),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IPersistStream::Save",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::optional_interface::<super::objidlbase::IStream>(&pStm),
+                        thunk::Bool(fClearDirty),
+                    ),
+                    (),
+                    <C as IPersistStream_Impl>::Save,
+                )
+            }
         }
         unsafe extern "system" fn GetSizeMax<
             C: IPersistStream_Impl + comidl_runtime::Class,
@@ -1367,17 +1311,15 @@ impl IPersistStream_Vtbl {
             this: *mut core::ffi::c_void,
             pcbSize: *mut super::wtypesbase::ULARGE_INTEGER,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IPersistStream::GetSizeMax",
-                || unsafe {
-                    comidl_runtime::thunk::out(pcbSize)?;
-                    let pcbSize__ = <C as IPersistStream_Impl>::GetSizeMax(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pcbSize.write(pcbSize__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IPersistStream::GetSizeMax",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pcbSize),
+                    <C as IPersistStream_Impl>::GetSizeMax,
+                )
+            }
         }
         Self {
             base__: IPersist_Vtbl::new::<C, SLOT>(),
@@ -1891,6 +1833,7 @@ pub trait IMoniker_Impl: IPersistStream_Impl {
 impl IMoniker_Vtbl {
     /// `IMoniker`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IMoniker_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn BindToObject<
             C: IMoniker_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -1901,23 +1844,18 @@ impl IMoniker_Vtbl {
             riidResult: *const windows_core::GUID,
             ppvResult: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IMoniker::BindToObject",
-                || unsafe {
-                    comidl_runtime::thunk::required(riidResult)?;
-                    comidl_runtime::thunk::cleared_out(ppvResult)?;
-                    let ppvResult__ = <C as IMoniker_Impl>::BindToObject(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <IBindCtx as windows_core::Interface>::from_raw_borrowed(&pbc),
-                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
-                            &pmkToLeft,
-                        ),
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppvResult__, riidResult, ppvResult)
-                        .ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IMoniker::BindToObject",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::optional_interface::<IBindCtx>(&pbc),
+                        thunk::optional_interface::<IMoniker>(&pmkToLeft),
+                    ),
+                    thunk::Query(riidResult, ppvResult),
+                    <C as IMoniker_Impl>::BindToObject,
+                )
+            }
         }
         unsafe extern "system" fn BindToStorage<
             C: IMoniker_Impl + comidl_runtime::Class,
@@ -1929,22 +1867,18 @@ impl IMoniker_Vtbl {
             riid: *const windows_core::GUID,
             ppvObj: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IMoniker::BindToStorage",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppvObj)?;
-                    let ppvObj__ = <C as IMoniker_Impl>::BindToStorage(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <IBindCtx as windows_core::Interface>::from_raw_borrowed(&pbc),
-                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
-                            &pmkToLeft,
-                        ),
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppvObj__, riid, ppvObj).ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IMoniker::BindToStorage",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::optional_interface::<IBindCtx>(&pbc),
+                        thunk::optional_interface::<IMoniker>(&pmkToLeft),
+                    ),
+                    thunk::Query(riid, ppvObj),
+                    <C as IMoniker_Impl>::BindToStorage,
+                )
+            }
         }
         unsafe extern "system" fn Reduce<
             C: IMoniker_Impl + comidl_runtime::Class,
@@ -1956,20 +1890,19 @@ impl IMoniker_Vtbl {
             ppmkToLeft: *mut *mut core::ffi::c_void,
             ppmkReduced: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IMoniker::Reduce",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppmkReduced)?;
-                    let ppmkReduced__ = <C as IMoniker_Impl>::Reduce(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <IBindCtx as windows_core::Interface>::from_raw_borrowed(&pbc),
-                        dwReduceHowFar,
-                        ppmkToLeft,
-                    )?;
-                    ppmkReduced.write(windows_core::Interface::into_raw(ppmkReduced__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IMoniker::Reduce",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::optional_interface::<IBindCtx>(&pbc),
+                        thunk::Raw::new(dwReduceHowFar),
+                        thunk::Raw::new(ppmkToLeft),
+                    ),
+                    thunk::Owned(ppmkReduced.cast::<IMoniker>()),
+                    <C as IMoniker_Impl>::Reduce,
+                )
+            }
         }
         unsafe extern "system" fn ComposeWith<
             C: IMoniker_Impl + comidl_runtime::Class,
@@ -1980,22 +1913,18 @@ impl IMoniker_Vtbl {
             fOnlyIfNotGeneric: windows_core::BOOL,
             ppmkComposite: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IMoniker::ComposeWith",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppmkComposite)?;
-                    let ppmkComposite__ = <C as IMoniker_Impl>::ComposeWith(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
-                            &pmkRight,
-                        ),
-                        fOnlyIfNotGeneric.as_bool(),
-                    )?;
-                    ppmkComposite
-                        .write(windows_core::Interface::into_raw(ppmkComposite__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IMoniker::ComposeWith",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::optional_interface::<IMoniker>(&pmkRight),
+                        thunk::Bool(fOnlyIfNotGeneric),
+                    ),
+                    thunk::Owned(ppmkComposite.cast::<IMoniker>()),
+                    <C as IMoniker_Impl>::ComposeWith,
+                )
+            }
         }
         unsafe extern "system" fn Enum<
             C: IMoniker_Impl + comidl_runtime::Class,
@@ -2005,19 +1934,15 @@ impl IMoniker_Vtbl {
             fForward: windows_core::BOOL,
             ppenumMoniker: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IMoniker::Enum",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenumMoniker)?;
-                    let ppenumMoniker__ = <C as IMoniker_Impl>::Enum(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        fForward.as_bool(),
-                    )?;
-                    ppenumMoniker
-                        .write(windows_core::Interface::into_raw(ppenumMoniker__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IMoniker::Enum",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Bool(fForward),),
+                    thunk::Owned(ppenumMoniker.cast::<IEnumMoniker>()),
+                    <C as IMoniker_Impl>::Enum,
+                )
+            }
         }
         unsafe extern "system" fn IsEqual<
             C: IMoniker_Impl + comidl_runtime::Class,
@@ -2026,34 +1951,29 @@ impl IMoniker_Vtbl {
             this: *mut core::ffi::c_void,
             pmkOtherMoniker: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IMoniker::IsEqual",
-                || unsafe {
-                    <C as IMoniker_Impl>::IsEqual(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
-                            &pmkOtherMoniker,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IMoniker::IsEqual",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::optional_interface::<IMoniker>(&pmkOtherMoniker),),
+                    (),
+                    <C as IMoniker_Impl>::IsEqual,
+                )
+            }
         }
         unsafe extern "system" fn Hash<
             C: IMoniker_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, pdwHash: *mut u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IMoniker::Hash",
-                || unsafe {
-                    comidl_runtime::thunk::out(pdwHash)?;
-                    let pdwHash__ = <C as IMoniker_Impl>::Hash(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pdwHash.write(pdwHash__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IMoniker::Hash",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pdwHash),
+                    <C as IMoniker_Impl>::Hash,
+                )
+            }
         }
         unsafe extern "system" fn IsRunning<
             C: IMoniker_Impl + comidl_runtime::Class,
@@ -2064,22 +1984,19 @@ impl IMoniker_Vtbl {
             pmkToLeft: *mut core::ffi::c_void,
             pmkNewlyRunning: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IMoniker::IsRunning",
-                || unsafe {
-                    <C as IMoniker_Impl>::IsRunning(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <IBindCtx as windows_core::Interface>::from_raw_borrowed(&pbc),
-                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
-                            &pmkToLeft,
-                        ),
-                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
-                            &pmkNewlyRunning,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IMoniker::IsRunning",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::optional_interface::<IBindCtx>(&pbc),
+                        thunk::optional_interface::<IMoniker>(&pmkToLeft),
+                        thunk::optional_interface::<IMoniker>(&pmkNewlyRunning),
+                    ),
+                    (),
+                    <C as IMoniker_Impl>::IsRunning,
+                )
+            }
         }
         unsafe extern "system" fn GetTimeOfLastChange<
             C: IMoniker_Impl + comidl_runtime::Class,
@@ -2090,21 +2007,18 @@ impl IMoniker_Vtbl {
             pmkToLeft: *mut core::ffi::c_void,
             pFileTime: *mut super::wtypesbase::FILETIME,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IMoniker::GetTimeOfLastChange",
-                || unsafe {
-                    comidl_runtime::thunk::out(pFileTime)?;
-                    let pFileTime__ = <C as IMoniker_Impl>::GetTimeOfLastChange(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <IBindCtx as windows_core::Interface>::from_raw_borrowed(&pbc),
-                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
-                            &pmkToLeft,
-                        ),
-                    )?;
-                    pFileTime.write(pFileTime__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IMoniker::GetTimeOfLastChange",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::optional_interface::<IBindCtx>(&pbc),
+                        thunk::optional_interface::<IMoniker>(&pmkToLeft),
+                    ),
+                    thunk::Out(pFileTime),
+                    <C as IMoniker_Impl>::GetTimeOfLastChange,
+                )
+            }
         }
         unsafe extern "system" fn Inverse<
             C: IMoniker_Impl + comidl_runtime::Class,
@@ -2113,17 +2027,15 @@ impl IMoniker_Vtbl {
             this: *mut core::ffi::c_void,
             ppmk: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IMoniker::Inverse",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppmk)?;
-                    let ppmk__ = <C as IMoniker_Impl>::Inverse(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppmk.write(windows_core::Interface::into_raw(ppmk__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IMoniker::Inverse",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppmk.cast::<IMoniker>()),
+                    <C as IMoniker_Impl>::Inverse,
+                )
+            }
         }
         unsafe extern "system" fn CommonPrefixWith<
             C: IMoniker_Impl + comidl_runtime::Class,
@@ -2133,20 +2045,15 @@ impl IMoniker_Vtbl {
             pmkOther: *mut core::ffi::c_void,
             ppmkPrefix: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IMoniker::CommonPrefixWith",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppmkPrefix)?;
-                    let ppmkPrefix__ = <C as IMoniker_Impl>::CommonPrefixWith(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
-                            &pmkOther,
-                        ),
-                    )?;
-                    ppmkPrefix.write(windows_core::Interface::into_raw(ppmkPrefix__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IMoniker::CommonPrefixWith",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::optional_interface::<IMoniker>(&pmkOther),),
+                    thunk::Owned(ppmkPrefix.cast::<IMoniker>()),
+                    <C as IMoniker_Impl>::CommonPrefixWith,
+                )
+            }
         }
         unsafe extern "system" fn RelativePathTo<
             C: IMoniker_Impl + comidl_runtime::Class,
@@ -2156,20 +2063,15 @@ impl IMoniker_Vtbl {
             pmkOther: *mut core::ffi::c_void,
             ppmkRelPath: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IMoniker::RelativePathTo",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppmkRelPath)?;
-                    let ppmkRelPath__ = <C as IMoniker_Impl>::RelativePathTo(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
-                            &pmkOther,
-                        ),
-                    )?;
-                    ppmkRelPath.write(windows_core::Interface::into_raw(ppmkRelPath__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IMoniker::RelativePathTo",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::optional_interface::<IMoniker>(&pmkOther),),
+                    thunk::Owned(ppmkRelPath.cast::<IMoniker>()),
+                    <C as IMoniker_Impl>::RelativePathTo,
+                )
+            }
         }
         unsafe extern "system" fn GetDisplayName<
             C: IMoniker_Impl + comidl_runtime::Class,
@@ -2180,25 +2082,18 @@ impl IMoniker_Vtbl {
             pmkToLeft: *mut core::ffi::c_void,
             ppszDisplayName: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IMoniker::GetDisplayName",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppszDisplayName)?;
-                    let ppszDisplayName__ = <C as IMoniker_Impl>::GetDisplayName(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <IBindCtx as windows_core::Interface>::from_raw_borrowed(&pbc),
-                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
-                            &pmkToLeft,
-                        ),
-                    )?;
-                    let ppszDisplayName__ = comidl_runtime::thunk::wide_out(
-                        &ppszDisplayName__,
-                    )?;
-                    ppszDisplayName
-                        .write(comidl_runtime::PWSTR(ppszDisplayName__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IMoniker::GetDisplayName",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::optional_interface::<IBindCtx>(&pbc),
+                        thunk::optional_interface::<IMoniker>(&pmkToLeft),
+                    ),
+                    thunk::WideString(ppszDisplayName),
+                    <C as IMoniker_Impl>::GetDisplayName,
+                )
+            }
         }
         unsafe extern "system" fn ParseDisplayName<
             C: IMoniker_Impl + comidl_runtime::Class,
@@ -2211,40 +2106,33 @@ impl IMoniker_Vtbl {
             pchEaten: *mut u32,
             ppmkOut: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IMoniker::ParseDisplayName",
-                || unsafe {
-                    comidl_runtime::thunk::out(pchEaten)?;
-                    comidl_runtime::thunk::cleared_out(ppmkOut)?;
-                    let (pchEaten__, ppmkOut__) = <C as IMoniker_Impl>::ParseDisplayName(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <IBindCtx as windows_core::Interface>::from_raw_borrowed(&pbc),
-                        <IMoniker as windows_core::Interface>::from_raw_borrowed(
-                            &pmkToLeft,
-                        ),
-                        comidl_runtime::thunk::wide(pszDisplayName.0)?,
-                    )?;
-                    pchEaten.write(pchEaten__);
-                    ppmkOut.write(windows_core::Interface::into_raw(ppmkOut__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IMoniker::ParseDisplayName",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::optional_interface::<IBindCtx>(&pbc),
+                        thunk::optional_interface::<IMoniker>(&pmkToLeft),
+                        thunk::Wide(pszDisplayName.0),
+                    ),
+                    (thunk::Out(pchEaten), thunk::Owned(ppmkOut.cast::<IMoniker>())),
+                    <C as IMoniker_Impl>::ParseDisplayName,
+                )
+            }
         }
         unsafe extern "system" fn IsSystemMoniker<
             C: IMoniker_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, pdwMksys: *mut u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IMoniker::IsSystemMoniker",
-                || unsafe {
-                    comidl_runtime::thunk::out(pdwMksys)?;
-                    let pdwMksys__ = <C as IMoniker_Impl>::IsSystemMoniker(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pdwMksys.write(pdwMksys__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IMoniker::IsSystemMoniker",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pdwMksys),
+                    <C as IMoniker_Impl>::IsSystemMoniker,
+                )
+            }
         }
         Self {
             base__: IPersistStream_Vtbl::new::<C, SLOT>(),
@@ -2389,6 +2277,7 @@ pub trait IEnumSTATSTG_Impl {
 impl IEnumSTATSTG_Vtbl {
     /// `IEnumSTATSTG`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IEnumSTATSTG_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Next<
             C: IEnumSTATSTG_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -2398,55 +2287,43 @@ impl IEnumSTATSTG_Vtbl {
             rgelt: *mut super::objidlbase::STATSTG,
             pceltFetched: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumSTATSTG::Next",
-                || unsafe {
-                    let mut rgelt__ = comidl_runtime::thunk::out_slice(
-                        rgelt,
-                        comidl_runtime::thunk::len(celt)?,
-                    )?;
-                    let pceltFetched__ = <C as IEnumSTATSTG_Impl>::Next(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        &mut rgelt__,
-                    )?;
-                    let __code = comidl_runtime::thunk::fetched(
-                        pceltFetched__,
-                        rgelt__.len(),
-                        pceltFetched,
-                    )?;
-                    rgelt__.keep();
-                    Ok(__code)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumSTATSTG::Next",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::out_slice(rgelt, celt),),
+                    thunk::Fetched(pceltFetched, celt),
+                    <C as IEnumSTATSTG_Impl>::Next,
+                )
+            }
         }
         unsafe extern "system" fn Skip<
             C: IEnumSTATSTG_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumSTATSTG::Skip",
-                || unsafe {
-                    <C as IEnumSTATSTG_Impl>::Skip(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        celt,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumSTATSTG::Skip",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(celt),),
+                    (),
+                    <C as IEnumSTATSTG_Impl>::Skip,
+                )
+            }
         }
         unsafe extern "system" fn Reset<
             C: IEnumSTATSTG_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumSTATSTG::Reset",
-                || unsafe {
-                    <C as IEnumSTATSTG_Impl>::Reset(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumSTATSTG::Reset",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as IEnumSTATSTG_Impl>::Reset,
+                )
+            }
         }
         unsafe extern "system" fn Clone<
             C: IEnumSTATSTG_Impl + comidl_runtime::Class,
@@ -2455,17 +2332,15 @@ impl IEnumSTATSTG_Vtbl {
             this: *mut core::ffi::c_void,
             ppenum: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumSTATSTG::Clone",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenum)?;
-                    let ppenum__ = <C as IEnumSTATSTG_Impl>::Clone(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumSTATSTG::Clone",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppenum.cast::<IEnumSTATSTG>()),
+                    <C as IEnumSTATSTG_Impl>::Clone,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -3012,6 +2887,7 @@ pub trait IStorage_Impl {
 impl IStorage_Vtbl {
     /// `IStorage`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IStorage_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn CreateStream<
             C: IStorage_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -3023,21 +2899,20 @@ impl IStorage_Vtbl {
             reserved2: u32,
             ppstm: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStorage::CreateStream",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppstm)?;
-                    let ppstm__ = <C as IStorage_Impl>::CreateStream(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pwcsName)?,
-                        grfMode,
-                        reserved1,
-                        reserved2,
-                    )?;
-                    ppstm.write(windows_core::Interface::into_raw(ppstm__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStorage::CreateStream",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Wide(pwcsName),
+                        thunk::Raw::new(grfMode),
+                        thunk::Raw::new(reserved1),
+                        thunk::Raw::new(reserved2),
+                    ),
+                    thunk::Owned(ppstm.cast::<super::objidlbase::IStream>()),
+                    <C as IStorage_Impl>::CreateStream,
+                )
+            }
         }
         unsafe extern "system" fn OpenStream<
             C: IStorage_Impl + comidl_runtime::Class,
@@ -3050,21 +2925,20 @@ impl IStorage_Vtbl {
             reserved2: u32,
             ppstm: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStorage::OpenStream",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppstm)?;
-                    let ppstm__ = <C as IStorage_Impl>::OpenStream(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pwcsName)?,
-                        reserved1,
-                        grfMode,
-                        reserved2,
-                    )?;
-                    ppstm.write(windows_core::Interface::into_raw(ppstm__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStorage::OpenStream",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Wide(pwcsName),
+                        thunk::Raw::new(reserved1),
+                        thunk::Raw::new(grfMode),
+                        thunk::Raw::new(reserved2),
+                    ),
+                    thunk::Owned(ppstm.cast::<super::objidlbase::IStream>()),
+                    <C as IStorage_Impl>::OpenStream,
+                )
+            }
         }
         unsafe extern "system" fn CreateStorage<
             C: IStorage_Impl + comidl_runtime::Class,
@@ -3077,21 +2951,20 @@ impl IStorage_Vtbl {
             reserved2: u32,
             ppstg: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStorage::CreateStorage",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppstg)?;
-                    let ppstg__ = <C as IStorage_Impl>::CreateStorage(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pwcsName)?,
-                        grfMode,
-                        reserved1,
-                        reserved2,
-                    )?;
-                    ppstg.write(windows_core::Interface::into_raw(ppstg__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStorage::CreateStorage",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Wide(pwcsName),
+                        thunk::Raw::new(grfMode),
+                        thunk::Raw::new(reserved1),
+                        thunk::Raw::new(reserved2),
+                    ),
+                    thunk::Owned(ppstg.cast::<IStorage>()),
+                    <C as IStorage_Impl>::CreateStorage,
+                )
+            }
         }
         unsafe extern "system" fn OpenStorage<
             C: IStorage_Impl + comidl_runtime::Class,
@@ -3105,24 +2978,21 @@ impl IStorage_Vtbl {
             reserved: u32,
             ppstg: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStorage::OpenStorage",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppstg)?;
-                    let ppstg__ = <C as IStorage_Impl>::OpenStorage(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::WideStr::from_ptr(pwcsName),
-                        <IStorage as windows_core::Interface>::from_raw_borrowed(
-                            &pstgPriority,
-                        ),
-                        grfMode,
-                        snbExclude,
-                        reserved,
-                    )?;
-                    ppstg.write(windows_core::Interface::into_raw(ppstg__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStorage::OpenStorage",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::OptionalWide(pwcsName),
+                        thunk::optional_interface::<IStorage>(&pstgPriority),
+                        thunk::Raw::new(grfMode),
+                        thunk::Raw::new(snbExclude),
+                        thunk::Raw::new(reserved),
+                    ),
+                    thunk::Owned(ppstg.cast::<IStorage>()),
+                    <C as IStorage_Impl>::OpenStorage,
+                )
+            }
         }
         unsafe extern "system" fn CopyTo<
             C: IStorage_Impl + comidl_runtime::Class,
@@ -3134,23 +3004,19 @@ impl IStorage_Vtbl {
             snbExclude: *mut *mut u16,
             pstgDest: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStorage::CopyTo",
-                || unsafe {
-                    <C as IStorage_Impl>::CopyTo(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::optional_slice(
-                            rgiidExclude,
-                            comidl_runtime::thunk::len(ciidExclude)?,
-                        ),
-                        snbExclude,
-                        <IStorage as windows_core::Interface>::from_raw_borrowed(
-                            &pstgDest,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStorage::CopyTo",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::OptionalSlice(rgiidExclude, ciidExclude),
+                        thunk::Raw::new(snbExclude),
+                        thunk::optional_interface::<IStorage>(&pstgDest),
+                    ),
+                    (),
+                    <C as IStorage_Impl>::CopyTo,
+                )
+            }
         }
         unsafe extern "system" fn MoveElementTo<
             C: IStorage_Impl + comidl_runtime::Class,
@@ -3162,50 +3028,48 @@ impl IStorage_Vtbl {
             pwcsNewName: *const u16,
             grfFlags: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStorage::MoveElementTo",
-                || unsafe {
-                    <C as IStorage_Impl>::MoveElementTo(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pwcsName)?,
-                        <IStorage as windows_core::Interface>::from_raw_borrowed(
-                            &pstgDest,
-                        ),
-                        comidl_runtime::thunk::wide(pwcsNewName)?,
-                        grfFlags,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStorage::MoveElementTo",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Wide(pwcsName),
+                        thunk::optional_interface::<IStorage>(&pstgDest),
+                        thunk::Wide(pwcsNewName),
+                        thunk::Raw::new(grfFlags),
+                    ),
+                    (),
+                    <C as IStorage_Impl>::MoveElementTo,
+                )
+            }
         }
         unsafe extern "system" fn Commit<
             C: IStorage_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, grfCommitFlags: u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStorage::Commit",
-                || unsafe {
-                    <C as IStorage_Impl>::Commit(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        grfCommitFlags,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStorage::Commit",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(grfCommitFlags),),
+                    (),
+                    <C as IStorage_Impl>::Commit,
+                )
+            }
         }
         unsafe extern "system" fn Revert<
             C: IStorage_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStorage::Revert",
-                || unsafe {
-                    <C as IStorage_Impl>::Revert(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStorage::Revert",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as IStorage_Impl>::Revert,
+                )
+            }
         }
         unsafe extern "system" fn EnumElements<
             C: IStorage_Impl + comidl_runtime::Class,
@@ -3217,35 +3081,33 @@ impl IStorage_Vtbl {
             reserved3: u32,
             ppenum: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStorage::EnumElements",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenum)?;
-                    let ppenum__ = <C as IStorage_Impl>::EnumElements(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        reserved1,
-                        reserved2,
-                        reserved3,
-                    )?;
-                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStorage::EnumElements",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(reserved1),
+                        thunk::Raw::new(reserved2),
+                        thunk::Raw::new(reserved3),
+                    ),
+                    thunk::Owned(ppenum.cast::<IEnumSTATSTG>()),
+                    <C as IStorage_Impl>::EnumElements,
+                )
+            }
         }
         unsafe extern "system" fn DestroyElement<
             C: IStorage_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, pwcsName: *const u16) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStorage::DestroyElement",
-                || unsafe {
-                    <C as IStorage_Impl>::DestroyElement(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pwcsName)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStorage::DestroyElement",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(pwcsName),),
+                    (),
+                    <C as IStorage_Impl>::DestroyElement,
+                )
+            }
         }
         unsafe extern "system" fn RenameElement<
             C: IStorage_Impl + comidl_runtime::Class,
@@ -3255,17 +3117,15 @@ impl IStorage_Vtbl {
             pwcsOldName: *const u16,
             pwcsNewName: *const u16,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStorage::RenameElement",
-                || unsafe {
-                    <C as IStorage_Impl>::RenameElement(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pwcsOldName)?,
-                        comidl_runtime::thunk::wide(pwcsNewName)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStorage::RenameElement",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(pwcsOldName), thunk::Wide(pwcsNewName)),
+                    (),
+                    <C as IStorage_Impl>::RenameElement,
+                )
+            }
         }
         unsafe extern "system" fn SetElementTimes<
             C: IStorage_Impl + comidl_runtime::Class,
@@ -3277,19 +3137,20 @@ impl IStorage_Vtbl {
             patime: *const super::wtypesbase::FILETIME,
             pmtime: *const super::wtypesbase::FILETIME,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStorage::SetElementTimes",
-                || unsafe {
-                    <C as IStorage_Impl>::SetElementTimes(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::WideStr::from_ptr(pwcsName),
-                        pctime.as_ref(),
-                        patime.as_ref(),
-                        pmtime.as_ref(),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStorage::SetElementTimes",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::OptionalWide(pwcsName),
+                        thunk::OptionalRef(pctime),
+                        thunk::OptionalRef(patime),
+                        thunk::OptionalRef(pmtime),
+                    ),
+                    (),
+                    <C as IStorage_Impl>::SetElementTimes,
+                )
+            }
         }
         unsafe extern "system" fn SetClass<
             C: IStorage_Impl + comidl_runtime::Class,
@@ -3298,16 +3159,15 @@ impl IStorage_Vtbl {
             this: *mut core::ffi::c_void,
             clsid: *const windows_core::GUID,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStorage::SetClass",
-                || unsafe {
-                    <C as IStorage_Impl>::SetClass(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(clsid)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStorage::SetClass",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(clsid),),
+                    (),
+                    <C as IStorage_Impl>::SetClass,
+                )
+            }
         }
         unsafe extern "system" fn SetStateBits<
             C: IStorage_Impl + comidl_runtime::Class,
@@ -3317,17 +3177,15 @@ impl IStorage_Vtbl {
             grfStateBits: u32,
             grfMask: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStorage::SetStateBits",
-                || unsafe {
-                    <C as IStorage_Impl>::SetStateBits(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        grfStateBits,
-                        grfMask,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStorage::SetStateBits",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(grfStateBits), thunk::Raw::new(grfMask)),
+                    (),
+                    <C as IStorage_Impl>::SetStateBits,
+                )
+            }
         }
         unsafe extern "system" fn Stat<
             C: IStorage_Impl + comidl_runtime::Class,
@@ -3337,18 +3195,15 @@ impl IStorage_Vtbl {
             pstatstg: *mut super::objidlbase::STATSTG,
             grfStatFlag: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStorage::Stat",
-                || unsafe {
-                    comidl_runtime::thunk::out(pstatstg)?;
-                    let pstatstg__ = <C as IStorage_Impl>::Stat(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        grfStatFlag,
-                    )?;
-                    pstatstg.write(pstatstg__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStorage::Stat",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(grfStatFlag),),
+                    thunk::Out(pstatstg),
+                    <C as IStorage_Impl>::Stat,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),

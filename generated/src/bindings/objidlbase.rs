@@ -131,6 +131,7 @@ pub trait IEnumUnknown_Impl {
 impl IEnumUnknown_Vtbl {
     /// `IEnumUnknown`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IEnumUnknown_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Next<
             C: IEnumUnknown_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -140,49 +141,46 @@ impl IEnumUnknown_Vtbl {
             rgelt: *mut *mut core::ffi::c_void,
             pceltFetched: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumUnknown::Next",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(rgelt)?;
-                    comidl_runtime::thunk::out(pceltFetched)?;
-                    let (rgelt__, pceltFetched__) = <C as IEnumUnknown_Impl>::Next(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        celt,
-                    )?;
-                    rgelt.write(windows_core::Interface::into_raw(rgelt__));
-                    pceltFetched.write(pceltFetched__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumUnknown::Next",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(celt),),
+                    (
+                        thunk::Owned(rgelt.cast::<windows_core::IUnknown>()),
+                        thunk::Out(pceltFetched),
+                    ),
+                    <C as IEnumUnknown_Impl>::Next,
+                )
+            }
         }
         unsafe extern "system" fn Skip<
             C: IEnumUnknown_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumUnknown::Skip",
-                || unsafe {
-                    <C as IEnumUnknown_Impl>::Skip(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        celt,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumUnknown::Skip",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(celt),),
+                    (),
+                    <C as IEnumUnknown_Impl>::Skip,
+                )
+            }
         }
         unsafe extern "system" fn Reset<
             C: IEnumUnknown_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumUnknown::Reset",
-                || unsafe {
-                    <C as IEnumUnknown_Impl>::Reset(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumUnknown::Reset",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as IEnumUnknown_Impl>::Reset,
+                )
+            }
         }
         unsafe extern "system" fn Clone<
             C: IEnumUnknown_Impl + comidl_runtime::Class,
@@ -191,17 +189,15 @@ impl IEnumUnknown_Vtbl {
             this: *mut core::ffi::c_void,
             ppenum: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumUnknown::Clone",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenum)?;
-                    let ppenum__ = <C as IEnumUnknown_Impl>::Clone(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumUnknown::Clone",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppenum.cast::<IEnumUnknown>()),
+                    <C as IEnumUnknown_Impl>::Clone,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -331,6 +327,7 @@ pub trait IEnumString_Impl {
 impl IEnumString_Vtbl {
     /// `IEnumString`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IEnumString_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Next<
             C: IEnumString_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -340,55 +337,43 @@ impl IEnumString_Vtbl {
             rgelt: *mut comidl_runtime::PWSTR,
             pceltFetched: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumString::Next",
-                || unsafe {
-                    let mut rgelt__ = comidl_runtime::thunk::out_slice(
-                        rgelt,
-                        comidl_runtime::thunk::len(celt)?,
-                    )?;
-                    let pceltFetched__ = <C as IEnumString_Impl>::Next(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        &mut rgelt__,
-                    )?;
-                    let __code = comidl_runtime::thunk::fetched(
-                        pceltFetched__,
-                        rgelt__.len(),
-                        pceltFetched,
-                    )?;
-                    rgelt__.keep();
-                    Ok(__code)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumString::Next",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::out_slice(rgelt, celt),),
+                    thunk::Fetched(pceltFetched, celt),
+                    <C as IEnumString_Impl>::Next,
+                )
+            }
         }
         unsafe extern "system" fn Skip<
             C: IEnumString_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumString::Skip",
-                || unsafe {
-                    <C as IEnumString_Impl>::Skip(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        celt,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumString::Skip",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(celt),),
+                    (),
+                    <C as IEnumString_Impl>::Skip,
+                )
+            }
         }
         unsafe extern "system" fn Reset<
             C: IEnumString_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumString::Reset",
-                || unsafe {
-                    <C as IEnumString_Impl>::Reset(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumString::Reset",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as IEnumString_Impl>::Reset,
+                )
+            }
         }
         unsafe extern "system" fn Clone<
             C: IEnumString_Impl + comidl_runtime::Class,
@@ -397,17 +382,15 @@ impl IEnumString_Vtbl {
             this: *mut core::ffi::c_void,
             ppenum: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumString::Clone",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenum)?;
-                    let ppenum__ = <C as IEnumString_Impl>::Clone(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumString::Clone",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppenum.cast::<IEnumString>()),
+                    <C as IEnumString_Impl>::Clone,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -519,6 +502,7 @@ impl ISequentialStream_Vtbl {
         C: ISequentialStream_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Read<
             C: ISequentialStream_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -528,26 +512,15 @@ impl ISequentialStream_Vtbl {
             cb: u32,
             pcbRead: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISequentialStream::Read",
-                || unsafe {
-                    let mut pv__ = comidl_runtime::thunk::out_slice(
-                        pv,
-                        comidl_runtime::thunk::len(cb)?,
-                    )?;
-                    let pcbRead__ = <C as ISequentialStream_Impl>::Read(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        &mut pv__,
-                    )?;
-                    let __code = comidl_runtime::thunk::fetched(
-                        pcbRead__,
-                        pv__.len(),
-                        pcbRead,
-                    )?;
-                    pv__.keep();
-                    Ok(__code)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISequentialStream::Read",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::out_slice(pv, cb),),
+                    thunk::Fetched(pcbRead, cb),
+                    <C as ISequentialStream_Impl>::Read,
+                )
+            }
         }
         unsafe extern "system" fn Write<
             C: ISequentialStream_Impl + comidl_runtime::Class,
@@ -558,21 +531,15 @@ impl ISequentialStream_Vtbl {
             cb: u32,
             pcbWritten: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISequentialStream::Write",
-                || unsafe {
-                    comidl_runtime::thunk::out(pcbWritten)?;
-                    let pcbWritten__ = <C as ISequentialStream_Impl>::Write(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::slice(
-                            pv,
-                            comidl_runtime::thunk::len(cb)?,
-                        )?,
-                    )?;
-                    pcbWritten.write(pcbWritten__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISequentialStream::Write",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Slice(pv, cb),),
+                    thunk::Out(pcbWritten),
+                    <C as ISequentialStream_Impl>::Write,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -849,6 +816,7 @@ pub trait IStream_Impl: ISequentialStream_Impl {
 impl IStream_Vtbl {
     /// `IStream`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IStream_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Seek<
             C: IStream_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -858,19 +826,15 @@ impl IStream_Vtbl {
             dwOrigin: u32,
             plibNewPosition: *mut super::wtypesbase::ULARGE_INTEGER,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStream::Seek",
-                || unsafe {
-                    comidl_runtime::thunk::out(plibNewPosition)?;
-                    let plibNewPosition__ = <C as IStream_Impl>::Seek(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        dlibMove,
-                        dwOrigin,
-                    )?;
-                    plibNewPosition.write(plibNewPosition__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStream::Seek",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(dlibMove), thunk::Raw::new(dwOrigin)),
+                    thunk::Out(plibNewPosition),
+                    <C as IStream_Impl>::Seek,
+                )
+            }
         }
         unsafe extern "system" fn SetSize<
             C: IStream_Impl + comidl_runtime::Class,
@@ -879,16 +843,15 @@ impl IStream_Vtbl {
             this: *mut core::ffi::c_void,
             libNewSize: super::wtypesbase::ULARGE_INTEGER,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStream::SetSize",
-                || unsafe {
-                    <C as IStream_Impl>::SetSize(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        libNewSize,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStream::SetSize",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(libNewSize),),
+                    (),
+                    <C as IStream_Impl>::SetSize,
+                )
+            }
         }
         unsafe extern "system" fn CopyTo<
             C: IStream_Impl + comidl_runtime::Class,
@@ -900,50 +863,43 @@ impl IStream_Vtbl {
             pcbRead: *mut super::wtypesbase::ULARGE_INTEGER,
             pcbWritten: *mut super::wtypesbase::ULARGE_INTEGER,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStream::CopyTo",
-                || unsafe {
-                    comidl_runtime::thunk::out(pcbRead)?;
-                    comidl_runtime::thunk::out(pcbWritten)?;
-                    let (pcbRead__, pcbWritten__) = <C as IStream_Impl>::CopyTo(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <IStream as windows_core::Interface>::from_raw_borrowed(&pstm),
-                        cb,
-                    )?;
-                    pcbRead.write(pcbRead__);
-                    pcbWritten.write(pcbWritten__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStream::CopyTo",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::optional_interface::<IStream>(&pstm), thunk::Raw::new(cb)),
+                    (thunk::Out(pcbRead), thunk::Out(pcbWritten)),
+                    <C as IStream_Impl>::CopyTo,
+                )
+            }
         }
         unsafe extern "system" fn Commit<
             C: IStream_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, grfCommitFlags: u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStream::Commit",
-                || unsafe {
-                    <C as IStream_Impl>::Commit(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        grfCommitFlags,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStream::Commit",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(grfCommitFlags),),
+                    (),
+                    <C as IStream_Impl>::Commit,
+                )
+            }
         }
         unsafe extern "system" fn Revert<
             C: IStream_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStream::Revert",
-                || unsafe {
-                    <C as IStream_Impl>::Revert(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStream::Revert",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as IStream_Impl>::Revert,
+                )
+            }
         }
         unsafe extern "system" fn LockRegion<
             C: IStream_Impl + comidl_runtime::Class,
@@ -954,18 +910,19 @@ impl IStream_Vtbl {
             cb: super::wtypesbase::ULARGE_INTEGER,
             dwLockType: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStream::LockRegion",
-                || unsafe {
-                    <C as IStream_Impl>::LockRegion(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        libOffset,
-                        cb,
-                        dwLockType,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStream::LockRegion",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(libOffset),
+                        thunk::Raw::new(cb),
+                        thunk::Raw::new(dwLockType),
+                    ),
+                    (),
+                    <C as IStream_Impl>::LockRegion,
+                )
+            }
         }
         unsafe extern "system" fn UnlockRegion<
             C: IStream_Impl + comidl_runtime::Class,
@@ -976,18 +933,19 @@ impl IStream_Vtbl {
             cb: super::wtypesbase::ULARGE_INTEGER,
             dwLockType: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStream::UnlockRegion",
-                || unsafe {
-                    <C as IStream_Impl>::UnlockRegion(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        libOffset,
-                        cb,
-                        dwLockType,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStream::UnlockRegion",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(libOffset),
+                        thunk::Raw::new(cb),
+                        thunk::Raw::new(dwLockType),
+                    ),
+                    (),
+                    <C as IStream_Impl>::UnlockRegion,
+                )
+            }
         }
         unsafe extern "system" fn Stat<
             C: IStream_Impl + comidl_runtime::Class,
@@ -997,18 +955,15 @@ impl IStream_Vtbl {
             pstatstg: *mut STATSTG,
             grfStatFlag: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStream::Stat",
-                || unsafe {
-                    comidl_runtime::thunk::out(pstatstg)?;
-                    let pstatstg__ = <C as IStream_Impl>::Stat(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        grfStatFlag,
-                    )?;
-                    pstatstg.write(pstatstg__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStream::Stat",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(grfStatFlag),),
+                    thunk::Out(pstatstg),
+                    <C as IStream_Impl>::Stat,
+                )
+            }
         }
         unsafe extern "system" fn Clone<
             C: IStream_Impl + comidl_runtime::Class,
@@ -1017,17 +972,15 @@ impl IStream_Vtbl {
             this: *mut core::ffi::c_void,
             ppstm: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStream::Clone",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppstm)?;
-                    let ppstm__ = <C as IStream_Impl>::Clone(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppstm.write(windows_core::Interface::into_raw(ppstm__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStream::Clone",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppstm.cast::<IStream>()),
+                    <C as IStream_Impl>::Clone,
+                )
+            }
         }
         Self {
             base__: ISequentialStream_Vtbl::new::<C, SLOT>(),

@@ -194,6 +194,7 @@ pub trait IShellItem_Impl {
 impl IShellItem_Vtbl {
     /// `IShellItem`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IShellItem_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn BindToHandler<
             C: IShellItem_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -204,22 +205,18 @@ impl IShellItem_Vtbl {
             riid: *const windows_core::GUID,
             ppv: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem::BindToHandler",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppv)?;
-                    let ppv__ = <C as IShellItem_Impl>::BindToHandler(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <super::objidl::IBindCtx as windows_core::Interface>::from_raw_borrowed(
-                            &pbc,
-                        ),
-                        comidl_runtime::thunk::required(bhid)?,
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem::BindToHandler",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::optional_interface::<super::objidl::IBindCtx>(&pbc),
+                        thunk::Ref(bhid),
+                    ),
+                    thunk::Query(riid, ppv),
+                    <C as IShellItem_Impl>::BindToHandler,
+                )
+            }
         }
         unsafe extern "system" fn GetParent<
             C: IShellItem_Impl + comidl_runtime::Class,
@@ -228,17 +225,15 @@ impl IShellItem_Vtbl {
             this: *mut core::ffi::c_void,
             ppsi: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem::GetParent",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppsi)?;
-                    let ppsi__ = <C as IShellItem_Impl>::GetParent(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppsi.write(windows_core::Interface::into_raw(ppsi__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem::GetParent",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppsi.cast::<IShellItem>()),
+                    <C as IShellItem_Impl>::GetParent,
+                )
+            }
         }
         unsafe extern "system" fn GetDisplayName<
             C: IShellItem_Impl + comidl_runtime::Class,
@@ -248,19 +243,15 @@ impl IShellItem_Vtbl {
             sigdnName: SIGDN,
             ppszName: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem::GetDisplayName",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppszName)?;
-                    let ppszName__ = <C as IShellItem_Impl>::GetDisplayName(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        sigdnName,
-                    )?;
-                    let ppszName__ = comidl_runtime::thunk::wide_out(&ppszName__)?;
-                    ppszName.write(comidl_runtime::PWSTR(ppszName__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem::GetDisplayName",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(sigdnName),),
+                    thunk::WideString(ppszName),
+                    <C as IShellItem_Impl>::GetDisplayName,
+                )
+            }
         }
         unsafe extern "system" fn GetAttributes<
             C: IShellItem_Impl + comidl_runtime::Class,
@@ -270,18 +261,15 @@ impl IShellItem_Vtbl {
             sfgaoMask: u32,
             psfgaoAttribs: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem::GetAttributes",
-                || unsafe {
-                    comidl_runtime::thunk::out(psfgaoAttribs)?;
-                    let psfgaoAttribs__ = <C as IShellItem_Impl>::GetAttributes(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        sfgaoMask,
-                    )?;
-                    psfgaoAttribs.write(psfgaoAttribs__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem::GetAttributes",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(sfgaoMask),),
+                    thunk::Out(psfgaoAttribs),
+                    <C as IShellItem_Impl>::GetAttributes,
+                )
+            }
         }
         unsafe extern "system" fn Compare<
             C: IShellItem_Impl + comidl_runtime::Class,
@@ -292,19 +280,15 @@ impl IShellItem_Vtbl {
             hint: u32,
             piOrder: *mut i32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem::Compare",
-                || unsafe {
-                    comidl_runtime::thunk::out(piOrder)?;
-                    let piOrder__ = <C as IShellItem_Impl>::Compare(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::interface::<IShellItem>(&psi)?,
-                        hint,
-                    )?;
-                    piOrder.write(piOrder__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem::Compare",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::interface::<IShellItem>(&psi), thunk::Raw::new(hint)),
+                    thunk::Out(piOrder),
+                    <C as IShellItem_Impl>::Compare,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -731,6 +715,7 @@ pub trait IShellItem2_Impl: IShellItem_Impl {
 impl IShellItem2_Vtbl {
     /// `IShellItem2`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IShellItem2_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetPropertyStore<
             C: IShellItem2_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -740,19 +725,15 @@ impl IShellItem2_Vtbl {
             riid: *const windows_core::GUID,
             ppv: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem2::GetPropertyStore",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppv)?;
-                    let ppv__ = <C as IShellItem2_Impl>::GetPropertyStore(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        flags,
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem2::GetPropertyStore",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(flags),),
+                    thunk::Query(riid, ppv),
+                    <C as IShellItem2_Impl>::GetPropertyStore,
+                )
+            }
         }
         unsafe extern "system" fn GetPropertyStoreWithCreateObject<
             C: IShellItem2_Impl + comidl_runtime::Class,
@@ -764,22 +745,18 @@ impl IShellItem2_Vtbl {
             riid: *const windows_core::GUID,
             ppv: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem2::GetPropertyStoreWithCreateObject",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppv)?;
-                    let ppv__ = <C as IShellItem2_Impl>::GetPropertyStoreWithCreateObject(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        flags,
-                        comidl_runtime::thunk::interface::<
-                            windows_core::IUnknown,
-                        >(&punkCreateObject)?,
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem2::GetPropertyStoreWithCreateObject",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(flags),
+                        thunk::interface::<windows_core::IUnknown>(&punkCreateObject),
+                    ),
+                    thunk::Query(riid, ppv),
+                    <C as IShellItem2_Impl>::GetPropertyStoreWithCreateObject,
+                )
+            }
         }
         unsafe extern "system" fn GetPropertyStoreForKeys<
             C: IShellItem2_Impl + comidl_runtime::Class,
@@ -792,23 +769,15 @@ impl IShellItem2_Vtbl {
             riid: *const windows_core::GUID,
             ppv: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem2::GetPropertyStoreForKeys",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppv)?;
-                    let ppv__ = <C as IShellItem2_Impl>::GetPropertyStoreForKeys(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::slice(
-                            rgKeys,
-                            comidl_runtime::thunk::len(cKeys)?,
-                        )?,
-                        flags,
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem2::GetPropertyStoreForKeys",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Slice(rgKeys, cKeys), thunk::Raw::new(flags)),
+                    thunk::Query(riid, ppv),
+                    <C as IShellItem2_Impl>::GetPropertyStoreForKeys,
+                )
+            }
         }
         unsafe extern "system" fn GetPropertyDescriptionList<
             C: IShellItem2_Impl + comidl_runtime::Class,
@@ -819,19 +788,15 @@ impl IShellItem2_Vtbl {
             riid: *const windows_core::GUID,
             ppv: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem2::GetPropertyDescriptionList",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppv)?;
-                    let ppv__ = <C as IShellItem2_Impl>::GetPropertyDescriptionList(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(keyType)?,
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem2::GetPropertyDescriptionList",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(keyType),),
+                    thunk::Query(riid, ppv),
+                    <C as IShellItem2_Impl>::GetPropertyDescriptionList,
+                )
+            }
         }
         unsafe extern "system" fn Update<
             C: IShellItem2_Impl + comidl_runtime::Class,
@@ -840,18 +805,15 @@ impl IShellItem2_Vtbl {
             this: *mut core::ffi::c_void,
             pbc: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem2::Update",
-                || unsafe {
-                    <C as IShellItem2_Impl>::Update(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <super::objidl::IBindCtx as windows_core::Interface>::from_raw_borrowed(
-                            &pbc,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem2::Update",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::optional_interface::<super::objidl::IBindCtx>(&pbc),),
+                    (),
+                    <C as IShellItem2_Impl>::Update,
+                )
+            }
         }
         unsafe extern "system" fn GetProperty<
             C: IShellItem2_Impl + comidl_runtime::Class,
@@ -861,17 +823,15 @@ impl IShellItem2_Vtbl {
             key: *const super::wtypes::PROPERTYKEY,
             ppropvar: *mut super::propidlbase::PROPVARIANT,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem2::GetProperty",
-                || unsafe {
-                    <C as IShellItem2_Impl>::GetProperty(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(key)?,
-                        ppropvar,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem2::GetProperty",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(key), thunk::Raw::new(ppropvar)),
+                    (),
+                    <C as IShellItem2_Impl>::GetProperty,
+                )
+            }
         }
         unsafe extern "system" fn GetCLSID<
             C: IShellItem2_Impl + comidl_runtime::Class,
@@ -881,18 +841,15 @@ impl IShellItem2_Vtbl {
             key: *const super::wtypes::PROPERTYKEY,
             pclsid: *mut windows_core::GUID,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem2::GetCLSID",
-                || unsafe {
-                    comidl_runtime::thunk::out(pclsid)?;
-                    let pclsid__ = <C as IShellItem2_Impl>::GetCLSID(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(key)?,
-                    )?;
-                    pclsid.write(pclsid__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem2::GetCLSID",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(key),),
+                    thunk::Out(pclsid),
+                    <C as IShellItem2_Impl>::GetCLSID,
+                )
+            }
         }
         unsafe extern "system" fn GetFileTime<
             C: IShellItem2_Impl + comidl_runtime::Class,
@@ -902,18 +859,15 @@ impl IShellItem2_Vtbl {
             key: *const super::wtypes::PROPERTYKEY,
             pft: *mut super::wtypesbase::FILETIME,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem2::GetFileTime",
-                || unsafe {
-                    comidl_runtime::thunk::out(pft)?;
-                    let pft__ = <C as IShellItem2_Impl>::GetFileTime(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(key)?,
-                    )?;
-                    pft.write(pft__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem2::GetFileTime",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(key),),
+                    thunk::Out(pft),
+                    <C as IShellItem2_Impl>::GetFileTime,
+                )
+            }
         }
         unsafe extern "system" fn GetInt32<
             C: IShellItem2_Impl + comidl_runtime::Class,
@@ -923,18 +877,15 @@ impl IShellItem2_Vtbl {
             key: *const super::wtypes::PROPERTYKEY,
             pi: *mut i32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem2::GetInt32",
-                || unsafe {
-                    comidl_runtime::thunk::out(pi)?;
-                    let pi__ = <C as IShellItem2_Impl>::GetInt32(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(key)?,
-                    )?;
-                    pi.write(pi__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem2::GetInt32",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(key),),
+                    thunk::Out(pi),
+                    <C as IShellItem2_Impl>::GetInt32,
+                )
+            }
         }
         unsafe extern "system" fn GetString<
             C: IShellItem2_Impl + comidl_runtime::Class,
@@ -944,19 +895,15 @@ impl IShellItem2_Vtbl {
             key: *const super::wtypes::PROPERTYKEY,
             ppsz: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem2::GetString",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppsz)?;
-                    let ppsz__ = <C as IShellItem2_Impl>::GetString(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(key)?,
-                    )?;
-                    let ppsz__ = comidl_runtime::thunk::wide_out(&ppsz__)?;
-                    ppsz.write(comidl_runtime::PWSTR(ppsz__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem2::GetString",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(key),),
+                    thunk::WideString(ppsz),
+                    <C as IShellItem2_Impl>::GetString,
+                )
+            }
         }
         unsafe extern "system" fn GetUInt32<
             C: IShellItem2_Impl + comidl_runtime::Class,
@@ -966,18 +913,15 @@ impl IShellItem2_Vtbl {
             key: *const super::wtypes::PROPERTYKEY,
             pui: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem2::GetUInt32",
-                || unsafe {
-                    comidl_runtime::thunk::out(pui)?;
-                    let pui__ = <C as IShellItem2_Impl>::GetUInt32(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(key)?,
-                    )?;
-                    pui.write(pui__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem2::GetUInt32",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(key),),
+                    thunk::Out(pui),
+                    <C as IShellItem2_Impl>::GetUInt32,
+                )
+            }
         }
         unsafe extern "system" fn GetUInt64<
             C: IShellItem2_Impl + comidl_runtime::Class,
@@ -987,18 +931,15 @@ impl IShellItem2_Vtbl {
             key: *const super::wtypes::PROPERTYKEY,
             pull: *mut u64,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem2::GetUInt64",
-                || unsafe {
-                    comidl_runtime::thunk::out(pull)?;
-                    let pull__ = <C as IShellItem2_Impl>::GetUInt64(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(key)?,
-                    )?;
-                    pull.write(pull__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem2::GetUInt64",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(key),),
+                    thunk::Out(pull),
+                    <C as IShellItem2_Impl>::GetUInt64,
+                )
+            }
         }
         unsafe extern "system" fn GetBool<
             C: IShellItem2_Impl + comidl_runtime::Class,
@@ -1008,18 +949,15 @@ impl IShellItem2_Vtbl {
             key: *const super::wtypes::PROPERTYKEY,
             pf: *mut windows_core::BOOL,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IShellItem2::GetBool",
-                || unsafe {
-                    comidl_runtime::thunk::out(pf)?;
-                    let pf__ = <C as IShellItem2_Impl>::GetBool(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(key)?,
-                    )?;
-                    pf.write(pf__.into());
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IShellItem2::GetBool",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(key),),
+                    thunk::OutBool(pf),
+                    <C as IShellItem2_Impl>::GetBool,
+                )
+            }
         }
         Self {
             base__: IShellItem_Vtbl::new::<C, SLOT>(),

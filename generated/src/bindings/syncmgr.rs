@@ -219,6 +219,7 @@ impl ISyncMgrHandlerCollection_Vtbl {
         C: ISyncMgrHandlerCollection_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetHandlerEnumerator<
             C: ISyncMgrHandlerCollection_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -226,17 +227,15 @@ impl ISyncMgrHandlerCollection_Vtbl {
             this: *mut core::ffi::c_void,
             ppenum: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandlerCollection::GetHandlerEnumerator",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenum)?;
-                    let ppenum__ = <C as ISyncMgrHandlerCollection_Impl>::GetHandlerEnumerator(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandlerCollection::GetHandlerEnumerator",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppenum.cast::<super::objidlbase::IEnumString>()),
+                    <C as ISyncMgrHandlerCollection_Impl>::GetHandlerEnumerator,
+                )
+            }
         }
         unsafe extern "system" fn BindToHandler<
             C: ISyncMgrHandlerCollection_Impl + comidl_runtime::Class,
@@ -247,19 +246,15 @@ impl ISyncMgrHandlerCollection_Vtbl {
             riid: *const windows_core::GUID,
             ppv: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandlerCollection::BindToHandler",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppv)?;
-                    let ppv__ = <C as ISyncMgrHandlerCollection_Impl>::BindToHandler(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandlerCollection::BindToHandler",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(pszHandlerID.0),),
+                    thunk::Query(riid, ppv),
+                    <C as ISyncMgrHandlerCollection_Impl>::BindToHandler,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -484,7 +479,7 @@ pub trait ISyncMgrHandler_Impl {
     /// `cItems` is the length of `ppszItemIDs`.
     fn Synchronize(
         &self,
-        ppszItemIDs: &[&comidl_runtime::WideStr],
+        ppszItemIDs: comidl_runtime::thunk::Vec<&comidl_runtime::WideStr>,
         hwndOwner: super::wtypes::HWND,
         pSessionCreator: &ISyncMgrSessionCreator,
         punk: Option<&windows_core::IUnknown>,
@@ -493,6 +488,7 @@ pub trait ISyncMgrHandler_Impl {
 impl ISyncMgrHandler_Vtbl {
     /// `ISyncMgrHandler`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: ISyncMgrHandler_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetName<
             C: ISyncMgrHandler_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -500,18 +496,15 @@ impl ISyncMgrHandler_Vtbl {
             this: *mut core::ffi::c_void,
             ppszName: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandler::GetName",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppszName)?;
-                    let ppszName__ = <C as ISyncMgrHandler_Impl>::GetName(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppszName__ = comidl_runtime::thunk::wide_out(&ppszName__)?;
-                    ppszName.write(comidl_runtime::PWSTR(ppszName__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandler::GetName",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(ppszName),
+                    <C as ISyncMgrHandler_Impl>::GetName,
+                )
+            }
         }
         unsafe extern "system" fn GetHandlerInfo<
             C: ISyncMgrHandler_Impl + comidl_runtime::Class,
@@ -520,18 +513,15 @@ impl ISyncMgrHandler_Vtbl {
             this: *mut core::ffi::c_void,
             ppHandlerInfo: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandler::GetHandlerInfo",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppHandlerInfo)?;
-                    let ppHandlerInfo__ = <C as ISyncMgrHandler_Impl>::GetHandlerInfo(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppHandlerInfo
-                        .write(windows_core::Interface::into_raw(ppHandlerInfo__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandler::GetHandlerInfo",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppHandlerInfo.cast::<ISyncMgrHandlerInfo>()),
+                    <C as ISyncMgrHandler_Impl>::GetHandlerInfo,
+                )
+            }
         }
         unsafe extern "system" fn GetObject<
             C: ISyncMgrHandler_Impl + comidl_runtime::Class,
@@ -542,19 +532,15 @@ impl ISyncMgrHandler_Vtbl {
             riid: *const windows_core::GUID,
             ppv: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandler::GetObject",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppv)?;
-                    let ppv__ = <C as ISyncMgrHandler_Impl>::GetObject(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(rguidObjectID)?,
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandler::GetObject",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(rguidObjectID),),
+                    thunk::Query(riid, ppv),
+                    <C as ISyncMgrHandler_Impl>::GetObject,
+                )
+            }
         }
         unsafe extern "system" fn GetCapabilities<
             C: ISyncMgrHandler_Impl + comidl_runtime::Class,
@@ -563,17 +549,15 @@ impl ISyncMgrHandler_Vtbl {
             this: *mut core::ffi::c_void,
             pmCapabilities: *mut SYNCMGR_HANDLER_CAPABILITIES,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandler::GetCapabilities",
-                || unsafe {
-                    comidl_runtime::thunk::out(pmCapabilities)?;
-                    let pmCapabilities__ = <C as ISyncMgrHandler_Impl>::GetCapabilities(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pmCapabilities.write(pmCapabilities__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandler::GetCapabilities",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pmCapabilities),
+                    <C as ISyncMgrHandler_Impl>::GetCapabilities,
+                )
+            }
         }
         unsafe extern "system" fn GetPolicies<
             C: ISyncMgrHandler_Impl + comidl_runtime::Class,
@@ -582,17 +566,15 @@ impl ISyncMgrHandler_Vtbl {
             this: *mut core::ffi::c_void,
             pmPolicies: *mut SYNCMGR_HANDLER_POLICIES,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandler::GetPolicies",
-                || unsafe {
-                    comidl_runtime::thunk::out(pmPolicies)?;
-                    let pmPolicies__ = <C as ISyncMgrHandler_Impl>::GetPolicies(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pmPolicies.write(pmPolicies__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandler::GetPolicies",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pmPolicies),
+                    <C as ISyncMgrHandler_Impl>::GetPolicies,
+                )
+            }
         }
         unsafe extern "system" fn Activate<
             C: ISyncMgrHandler_Impl + comidl_runtime::Class,
@@ -601,16 +583,15 @@ impl ISyncMgrHandler_Vtbl {
             this: *mut core::ffi::c_void,
             fActivate: windows_core::BOOL,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandler::Activate",
-                || unsafe {
-                    <C as ISyncMgrHandler_Impl>::Activate(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        fActivate.as_bool(),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandler::Activate",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Bool(fActivate),),
+                    (),
+                    <C as ISyncMgrHandler_Impl>::Activate,
+                )
+            }
         }
         unsafe extern "system" fn Enable<
             C: ISyncMgrHandler_Impl + comidl_runtime::Class,
@@ -619,16 +600,15 @@ impl ISyncMgrHandler_Vtbl {
             this: *mut core::ffi::c_void,
             fEnable: windows_core::BOOL,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandler::Enable",
-                || unsafe {
-                    <C as ISyncMgrHandler_Impl>::Enable(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        fEnable.as_bool(),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandler::Enable",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Bool(fEnable),),
+                    (),
+                    <C as ISyncMgrHandler_Impl>::Enable,
+                )
+            }
         }
         unsafe extern "system" fn Synchronize<
             C: ISyncMgrHandler_Impl + comidl_runtime::Class,
@@ -641,26 +621,20 @@ impl ISyncMgrHandler_Vtbl {
             pSessionCreator: *mut core::ffi::c_void,
             punk: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandler::Synchronize",
-                || unsafe {
-                    <C as ISyncMgrHandler_Impl>::Synchronize(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        &comidl_runtime::thunk::wide_strs(
-                            ppszItemIDs.cast::<*const u16>(),
-                            comidl_runtime::thunk::len(cItems)?,
-                        )?,
-                        hwndOwner,
-                        comidl_runtime::thunk::interface::<
-                            ISyncMgrSessionCreator,
-                        >(&pSessionCreator)?,
-                        <windows_core::IUnknown as windows_core::Interface>::from_raw_borrowed(
-                            &punk,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandler::Synchronize",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::WideStrs(ppszItemIDs.cast(), cItems),
+                        thunk::Raw::new(hwndOwner),
+                        thunk::interface::<ISyncMgrSessionCreator>(&pSessionCreator),
+                        thunk::optional_interface::<windows_core::IUnknown>(&punk),
+                    ),
+                    (),
+                    <C as ISyncMgrHandler_Impl>::Synchronize,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -859,6 +833,7 @@ impl ISyncMgrHandlerInfo_Vtbl {
         C: ISyncMgrHandlerInfo_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetType<
             C: ISyncMgrHandlerInfo_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -866,17 +841,15 @@ impl ISyncMgrHandlerInfo_Vtbl {
             this: *mut core::ffi::c_void,
             pnType: *mut SYNCMGR_HANDLER_TYPE,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandlerInfo::GetType",
-                || unsafe {
-                    comidl_runtime::thunk::out(pnType)?;
-                    let pnType__ = <C as ISyncMgrHandlerInfo_Impl>::GetType(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pnType.write(pnType__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandlerInfo::GetType",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pnType),
+                    <C as ISyncMgrHandlerInfo_Impl>::GetType,
+                )
+            }
         }
         unsafe extern "system" fn GetTypeLabel<
             C: ISyncMgrHandlerInfo_Impl + comidl_runtime::Class,
@@ -885,21 +858,15 @@ impl ISyncMgrHandlerInfo_Vtbl {
             this: *mut core::ffi::c_void,
             ppszTypeLabel: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandlerInfo::GetTypeLabel",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppszTypeLabel)?;
-                    let ppszTypeLabel__ = <C as ISyncMgrHandlerInfo_Impl>::GetTypeLabel(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppszTypeLabel__ = comidl_runtime::thunk::wide_out(
-                        &ppszTypeLabel__,
-                    )?;
-                    ppszTypeLabel
-                        .write(comidl_runtime::PWSTR(ppszTypeLabel__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandlerInfo::GetTypeLabel",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(ppszTypeLabel),
+                    <C as ISyncMgrHandlerInfo_Impl>::GetTypeLabel,
+                )
+            }
         }
         unsafe extern "system" fn GetComment<
             C: ISyncMgrHandlerInfo_Impl + comidl_runtime::Class,
@@ -908,18 +875,15 @@ impl ISyncMgrHandlerInfo_Vtbl {
             this: *mut core::ffi::c_void,
             ppszComment: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandlerInfo::GetComment",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppszComment)?;
-                    let ppszComment__ = <C as ISyncMgrHandlerInfo_Impl>::GetComment(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppszComment__ = comidl_runtime::thunk::wide_out(&ppszComment__)?;
-                    ppszComment.write(comidl_runtime::PWSTR(ppszComment__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandlerInfo::GetComment",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(ppszComment),
+                    <C as ISyncMgrHandlerInfo_Impl>::GetComment,
+                )
+            }
         }
         unsafe extern "system" fn GetLastSyncTime<
             C: ISyncMgrHandlerInfo_Impl + comidl_runtime::Class,
@@ -928,77 +892,57 @@ impl ISyncMgrHandlerInfo_Vtbl {
             this: *mut core::ffi::c_void,
             pftLastSync: *mut super::wtypesbase::FILETIME,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandlerInfo::GetLastSyncTime",
-                || unsafe {
-                    comidl_runtime::thunk::out(pftLastSync)?;
-                    let pftLastSync__ = <C as ISyncMgrHandlerInfo_Impl>::GetLastSyncTime(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pftLastSync.write(pftLastSync__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandlerInfo::GetLastSyncTime",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pftLastSync),
+                    <C as ISyncMgrHandlerInfo_Impl>::GetLastSyncTime,
+                )
+            }
         }
         unsafe extern "system" fn IsActive<
             C: ISyncMgrHandlerInfo_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandlerInfo::IsActive",
-                || unsafe {
-                    let __answer = <C as ISyncMgrHandlerInfo_Impl>::IsActive(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(
-                        if __answer {
-                            comidl_runtime::hresult::S_OK
-                        } else {
-                            comidl_runtime::hresult::S_FALSE
-                        },
-                    )
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandlerInfo::IsActive",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Answer,
+                    <C as ISyncMgrHandlerInfo_Impl>::IsActive,
+                )
+            }
         }
         unsafe extern "system" fn IsEnabled<
             C: ISyncMgrHandlerInfo_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandlerInfo::IsEnabled",
-                || unsafe {
-                    let __answer = <C as ISyncMgrHandlerInfo_Impl>::IsEnabled(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(
-                        if __answer {
-                            comidl_runtime::hresult::S_OK
-                        } else {
-                            comidl_runtime::hresult::S_FALSE
-                        },
-                    )
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandlerInfo::IsEnabled",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Answer,
+                    <C as ISyncMgrHandlerInfo_Impl>::IsEnabled,
+                )
+            }
         }
         unsafe extern "system" fn IsConnected<
             C: ISyncMgrHandlerInfo_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrHandlerInfo::IsConnected",
-                || unsafe {
-                    let __answer = <C as ISyncMgrHandlerInfo_Impl>::IsConnected(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(
-                        if __answer {
-                            comidl_runtime::hresult::S_OK
-                        } else {
-                            comidl_runtime::hresult::S_FALSE
-                        },
-                    )
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrHandlerInfo::IsConnected",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Answer,
+                    <C as ISyncMgrHandlerInfo_Impl>::IsConnected,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -1125,6 +1069,7 @@ impl ISyncMgrSyncItemContainer_Vtbl {
         C: ISyncMgrSyncItemContainer_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetSyncItem<
             C: ISyncMgrSyncItemContainer_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -1133,18 +1078,15 @@ impl ISyncMgrSyncItemContainer_Vtbl {
             pszItemID: comidl_runtime::PCWSTR,
             ppItem: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncItemContainer::GetSyncItem",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppItem)?;
-                    let ppItem__ = <C as ISyncMgrSyncItemContainer_Impl>::GetSyncItem(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszItemID.0)?,
-                    )?;
-                    ppItem.write(windows_core::Interface::into_raw(ppItem__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncItemContainer::GetSyncItem",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(pszItemID.0),),
+                    thunk::Owned(ppItem.cast::<ISyncMgrSyncItem>()),
+                    <C as ISyncMgrSyncItemContainer_Impl>::GetSyncItem,
+                )
+            }
         }
         unsafe extern "system" fn GetSyncItemEnumerator<
             C: ISyncMgrSyncItemContainer_Impl + comidl_runtime::Class,
@@ -1153,33 +1095,29 @@ impl ISyncMgrSyncItemContainer_Vtbl {
             this: *mut core::ffi::c_void,
             ppenum: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncItemContainer::GetSyncItemEnumerator",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenum)?;
-                    let ppenum__ = <C as ISyncMgrSyncItemContainer_Impl>::GetSyncItemEnumerator(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncItemContainer::GetSyncItemEnumerator",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppenum.cast::<IEnumSyncMgrSyncItems>()),
+                    <C as ISyncMgrSyncItemContainer_Impl>::GetSyncItemEnumerator,
+                )
+            }
         }
         unsafe extern "system" fn GetSyncItemCount<
             C: ISyncMgrSyncItemContainer_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, pcItems: *mut u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncItemContainer::GetSyncItemCount",
-                || unsafe {
-                    comidl_runtime::thunk::out(pcItems)?;
-                    let pcItems__ = <C as ISyncMgrSyncItemContainer_Impl>::GetSyncItemCount(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pcItems.write(pcItems__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncItemContainer::GetSyncItemCount",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pcItems),
+                    <C as ISyncMgrSyncItemContainer_Impl>::GetSyncItemCount,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -1491,6 +1429,7 @@ impl ISyncMgrSyncItem_Vtbl {
         C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetItemID<
             C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -1498,18 +1437,15 @@ impl ISyncMgrSyncItem_Vtbl {
             this: *mut core::ffi::c_void,
             ppszItemID: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncItem::GetItemID",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppszItemID)?;
-                    let ppszItemID__ = <C as ISyncMgrSyncItem_Impl>::GetItemID(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppszItemID__ = comidl_runtime::thunk::wide_out(&ppszItemID__)?;
-                    ppszItemID.write(comidl_runtime::PWSTR(ppszItemID__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncItem::GetItemID",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(ppszItemID),
+                    <C as ISyncMgrSyncItem_Impl>::GetItemID,
+                )
+            }
         }
         unsafe extern "system" fn GetName<
             C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
@@ -1518,18 +1454,15 @@ impl ISyncMgrSyncItem_Vtbl {
             this: *mut core::ffi::c_void,
             ppszName: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncItem::GetName",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppszName)?;
-                    let ppszName__ = <C as ISyncMgrSyncItem_Impl>::GetName(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppszName__ = comidl_runtime::thunk::wide_out(&ppszName__)?;
-                    ppszName.write(comidl_runtime::PWSTR(ppszName__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncItem::GetName",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(ppszName),
+                    <C as ISyncMgrSyncItem_Impl>::GetName,
+                )
+            }
         }
         unsafe extern "system" fn GetItemInfo<
             C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
@@ -1538,17 +1471,15 @@ impl ISyncMgrSyncItem_Vtbl {
             this: *mut core::ffi::c_void,
             ppItemInfo: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncItem::GetItemInfo",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppItemInfo)?;
-                    let ppItemInfo__ = <C as ISyncMgrSyncItem_Impl>::GetItemInfo(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppItemInfo.write(windows_core::Interface::into_raw(ppItemInfo__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncItem::GetItemInfo",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppItemInfo.cast::<ISyncMgrSyncItemInfo>()),
+                    <C as ISyncMgrSyncItem_Impl>::GetItemInfo,
+                )
+            }
         }
         unsafe extern "system" fn GetObject<
             C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
@@ -1559,19 +1490,15 @@ impl ISyncMgrSyncItem_Vtbl {
             riid: *const windows_core::GUID,
             ppv: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncItem::GetObject",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppv)?;
-                    let ppv__ = <C as ISyncMgrSyncItem_Impl>::GetObject(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(rguidObjectID)?,
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncItem::GetObject",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(rguidObjectID),),
+                    thunk::Query(riid, ppv),
+                    <C as ISyncMgrSyncItem_Impl>::GetObject,
+                )
+            }
         }
         unsafe extern "system" fn GetCapabilities<
             C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
@@ -1580,17 +1507,15 @@ impl ISyncMgrSyncItem_Vtbl {
             this: *mut core::ffi::c_void,
             pmCapabilities: *mut SYNCMGR_ITEM_CAPABILITIES,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncItem::GetCapabilities",
-                || unsafe {
-                    comidl_runtime::thunk::out(pmCapabilities)?;
-                    let pmCapabilities__ = <C as ISyncMgrSyncItem_Impl>::GetCapabilities(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pmCapabilities.write(pmCapabilities__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncItem::GetCapabilities",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pmCapabilities),
+                    <C as ISyncMgrSyncItem_Impl>::GetCapabilities,
+                )
+            }
         }
         unsafe extern "system" fn GetPolicies<
             C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
@@ -1599,17 +1524,15 @@ impl ISyncMgrSyncItem_Vtbl {
             this: *mut core::ffi::c_void,
             pmPolicies: *mut SYNCMGR_ITEM_POLICIES,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncItem::GetPolicies",
-                || unsafe {
-                    comidl_runtime::thunk::out(pmPolicies)?;
-                    let pmPolicies__ = <C as ISyncMgrSyncItem_Impl>::GetPolicies(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pmPolicies.write(pmPolicies__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncItem::GetPolicies",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pmPolicies),
+                    <C as ISyncMgrSyncItem_Impl>::GetPolicies,
+                )
+            }
         }
         unsafe extern "system" fn Enable<
             C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
@@ -1618,30 +1541,29 @@ impl ISyncMgrSyncItem_Vtbl {
             this: *mut core::ffi::c_void,
             fEnable: windows_core::BOOL,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncItem::Enable",
-                || unsafe {
-                    <C as ISyncMgrSyncItem_Impl>::Enable(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        fEnable.as_bool(),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncItem::Enable",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Bool(fEnable),),
+                    (),
+                    <C as ISyncMgrSyncItem_Impl>::Enable,
+                )
+            }
         }
         unsafe extern "system" fn Delete<
             C: ISyncMgrSyncItem_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncItem::Delete",
-                || unsafe {
-                    <C as ISyncMgrSyncItem_Impl>::Delete(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncItem::Delete",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as ISyncMgrSyncItem_Impl>::Delete,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -1790,6 +1712,7 @@ impl ISyncMgrSyncItemInfo_Vtbl {
         C: ISyncMgrSyncItemInfo_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetTypeLabel<
             C: ISyncMgrSyncItemInfo_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -1797,21 +1720,15 @@ impl ISyncMgrSyncItemInfo_Vtbl {
             this: *mut core::ffi::c_void,
             ppszTypeLabel: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncItemInfo::GetTypeLabel",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppszTypeLabel)?;
-                    let ppszTypeLabel__ = <C as ISyncMgrSyncItemInfo_Impl>::GetTypeLabel(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppszTypeLabel__ = comidl_runtime::thunk::wide_out(
-                        &ppszTypeLabel__,
-                    )?;
-                    ppszTypeLabel
-                        .write(comidl_runtime::PWSTR(ppszTypeLabel__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncItemInfo::GetTypeLabel",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(ppszTypeLabel),
+                    <C as ISyncMgrSyncItemInfo_Impl>::GetTypeLabel,
+                )
+            }
         }
         unsafe extern "system" fn GetComment<
             C: ISyncMgrSyncItemInfo_Impl + comidl_runtime::Class,
@@ -1820,18 +1737,15 @@ impl ISyncMgrSyncItemInfo_Vtbl {
             this: *mut core::ffi::c_void,
             ppszComment: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncItemInfo::GetComment",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppszComment)?;
-                    let ppszComment__ = <C as ISyncMgrSyncItemInfo_Impl>::GetComment(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppszComment__ = comidl_runtime::thunk::wide_out(&ppszComment__)?;
-                    ppszComment.write(comidl_runtime::PWSTR(ppszComment__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncItemInfo::GetComment",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(ppszComment),
+                    <C as ISyncMgrSyncItemInfo_Impl>::GetComment,
+                )
+            }
         }
         unsafe extern "system" fn GetLastSyncTime<
             C: ISyncMgrSyncItemInfo_Impl + comidl_runtime::Class,
@@ -1840,57 +1754,43 @@ impl ISyncMgrSyncItemInfo_Vtbl {
             this: *mut core::ffi::c_void,
             pftLastSync: *mut super::wtypesbase::FILETIME,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncItemInfo::GetLastSyncTime",
-                || unsafe {
-                    comidl_runtime::thunk::out(pftLastSync)?;
-                    let pftLastSync__ = <C as ISyncMgrSyncItemInfo_Impl>::GetLastSyncTime(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pftLastSync.write(pftLastSync__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncItemInfo::GetLastSyncTime",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pftLastSync),
+                    <C as ISyncMgrSyncItemInfo_Impl>::GetLastSyncTime,
+                )
+            }
         }
         unsafe extern "system" fn IsEnabled<
             C: ISyncMgrSyncItemInfo_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncItemInfo::IsEnabled",
-                || unsafe {
-                    let __answer = <C as ISyncMgrSyncItemInfo_Impl>::IsEnabled(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(
-                        if __answer {
-                            comidl_runtime::hresult::S_OK
-                        } else {
-                            comidl_runtime::hresult::S_FALSE
-                        },
-                    )
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncItemInfo::IsEnabled",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Answer,
+                    <C as ISyncMgrSyncItemInfo_Impl>::IsEnabled,
+                )
+            }
         }
         unsafe extern "system" fn IsConnected<
             C: ISyncMgrSyncItemInfo_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncItemInfo::IsConnected",
-                || unsafe {
-                    let __answer = <C as ISyncMgrSyncItemInfo_Impl>::IsConnected(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(
-                        if __answer {
-                            comidl_runtime::hresult::S_OK
-                        } else {
-                            comidl_runtime::hresult::S_FALSE
-                        },
-                    )
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncItemInfo::IsConnected",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Answer,
+                    <C as ISyncMgrSyncItemInfo_Impl>::IsConnected,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -2024,6 +1924,7 @@ impl IEnumSyncMgrSyncItems_Vtbl {
         C: IEnumSyncMgrSyncItems_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Next<
             C: IEnumSyncMgrSyncItems_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -2033,55 +1934,43 @@ impl IEnumSyncMgrSyncItems_Vtbl {
             rgelt: *mut *mut core::ffi::c_void,
             pceltFetched: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumSyncMgrSyncItems::Next",
-                || unsafe {
-                    let mut rgelt__ = comidl_runtime::thunk::out_slice(
-                        rgelt.cast::<Option<ISyncMgrSyncItem>>(),
-                        comidl_runtime::thunk::len(celt)?,
-                    )?;
-                    let pceltFetched__ = <C as IEnumSyncMgrSyncItems_Impl>::Next(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        &mut rgelt__,
-                    )?;
-                    let __code = comidl_runtime::thunk::fetched(
-                        pceltFetched__,
-                        rgelt__.len(),
-                        pceltFetched,
-                    )?;
-                    rgelt__.keep();
-                    Ok(__code)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumSyncMgrSyncItems::Next",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::out_slice(rgelt.cast::<Option<ISyncMgrSyncItem>>(), celt),),
+                    thunk::Fetched(pceltFetched, celt),
+                    <C as IEnumSyncMgrSyncItems_Impl>::Next,
+                )
+            }
         }
         unsafe extern "system" fn Skip<
             C: IEnumSyncMgrSyncItems_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumSyncMgrSyncItems::Skip",
-                || unsafe {
-                    <C as IEnumSyncMgrSyncItems_Impl>::Skip(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        celt,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumSyncMgrSyncItems::Skip",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(celt),),
+                    (),
+                    <C as IEnumSyncMgrSyncItems_Impl>::Skip,
+                )
+            }
         }
         unsafe extern "system" fn Reset<
             C: IEnumSyncMgrSyncItems_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumSyncMgrSyncItems::Reset",
-                || unsafe {
-                    <C as IEnumSyncMgrSyncItems_Impl>::Reset(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumSyncMgrSyncItems::Reset",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as IEnumSyncMgrSyncItems_Impl>::Reset,
+                )
+            }
         }
         unsafe extern "system" fn Clone<
             C: IEnumSyncMgrSyncItems_Impl + comidl_runtime::Class,
@@ -2090,17 +1979,15 @@ impl IEnumSyncMgrSyncItems_Vtbl {
             this: *mut core::ffi::c_void,
             ppenum: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumSyncMgrSyncItems::Clone",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenum)?;
-                    let ppenum__ = <C as IEnumSyncMgrSyncItems_Impl>::Clone(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumSyncMgrSyncItems::Clone",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppenum.cast::<IEnumSyncMgrSyncItems>()),
+                    <C as IEnumSyncMgrSyncItems_Impl>::Clone,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -2190,7 +2077,7 @@ pub trait ISyncMgrSessionCreator_Impl {
     fn CreateSession(
         &self,
         pszHandlerID: &comidl_runtime::WideStr,
-        ppszItemIDs: Option<&[&comidl_runtime::WideStr]>,
+        ppszItemIDs: Option<comidl_runtime::thunk::Vec<&comidl_runtime::WideStr>>,
     ) -> windows_core::Result<ISyncMgrSyncCallback>;
 }
 impl ISyncMgrSessionCreator_Vtbl {
@@ -2199,6 +2086,7 @@ impl ISyncMgrSessionCreator_Vtbl {
         C: ISyncMgrSessionCreator_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn CreateSession<
             C: ISyncMgrSessionCreator_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -2209,23 +2097,18 @@ impl ISyncMgrSessionCreator_Vtbl {
             cItems: u32,
             ppCallback: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSessionCreator::CreateSession",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppCallback)?;
-                    let ppCallback__ = <C as ISyncMgrSessionCreator_Impl>::CreateSession(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                        comidl_runtime::thunk::optional_wide_strs(
-                                ppszItemIDs.cast::<*const u16>(),
-                                comidl_runtime::thunk::len(cItems)?,
-                            )?
-                            .as_deref(),
-                    )?;
-                    ppCallback.write(windows_core::Interface::into_raw(ppCallback__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSessionCreator::CreateSession",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Wide(pszHandlerID.0),
+                        thunk::OptionalWideStrs(ppszItemIDs.cast(), cItems),
+                    ),
+                    thunk::Owned(ppCallback.cast::<ISyncMgrSyncCallback>()),
+                    <C as ISyncMgrSessionCreator_Impl>::CreateSession,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -2621,6 +2504,7 @@ impl ISyncMgrSyncCallback_Vtbl {
         C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn ReportProgress<
             C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -2633,21 +2517,22 @@ impl ISyncMgrSyncCallback_Vtbl {
             uMaxStep: u32,
             pnCancelRequest: *mut SYNCMGR_CANCEL_REQUEST,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncCallback::ReportProgress",
-                || unsafe {
-                    <C as ISyncMgrSyncCallback_Impl>::ReportProgress(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszItemID.0)?,
-                        comidl_runtime::WideStr::from_ptr(pszProgressText.0),
-                        nStatus,
-                        uCurrentStep,
-                        uMaxStep,
-                        pnCancelRequest.as_mut(),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncCallback::ReportProgress",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Wide(pszItemID.0),
+                        thunk::OptionalWide(pszProgressText.0),
+                        thunk::Raw::new(nStatus),
+                        thunk::Raw::new(uCurrentStep),
+                        thunk::Raw::new(uMaxStep),
+                        thunk::OptionalMut(pnCancelRequest),
+                    ),
+                    (),
+                    <C as ISyncMgrSyncCallback_Impl>::ReportProgress,
+                )
+            }
         }
         unsafe extern "system" fn SetHandlerProgressText<
             C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
@@ -2657,17 +2542,18 @@ impl ISyncMgrSyncCallback_Vtbl {
             pszProgressText: comidl_runtime::PCWSTR,
             pnCancelRequest: *mut SYNCMGR_CANCEL_REQUEST,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncCallback::SetHandlerProgressText",
-                || unsafe {
-                    <C as ISyncMgrSyncCallback_Impl>::SetHandlerProgressText(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszProgressText.0)?,
-                        pnCancelRequest.as_mut(),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncCallback::SetHandlerProgressText",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Wide(pszProgressText.0),
+                        thunk::OptionalMut(pnCancelRequest),
+                    ),
+                    (),
+                    <C as ISyncMgrSyncCallback_Impl>::SetHandlerProgressText,
+                )
+            }
         }
         unsafe extern "system" fn ReportEvent<
             C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
@@ -2684,25 +2570,24 @@ impl ISyncMgrSyncCallback_Vtbl {
             pszContext: comidl_runtime::PCWSTR,
             pguidEventID: *mut windows_core::GUID,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncCallback::ReportEvent",
-                || unsafe {
-                    comidl_runtime::thunk::out(pguidEventID)?;
-                    let pguidEventID__ = <C as ISyncMgrSyncCallback_Impl>::ReportEvent(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::WideStr::from_ptr(pszItemID.0),
-                        nLevel,
-                        nFlags,
-                        comidl_runtime::thunk::wide(pszName.0)?,
-                        comidl_runtime::thunk::wide(pszDescription.0)?,
-                        comidl_runtime::WideStr::from_ptr(pszLinkText.0),
-                        comidl_runtime::WideStr::from_ptr(pszLinkReference.0),
-                        comidl_runtime::WideStr::from_ptr(pszContext.0),
-                    )?;
-                    pguidEventID.write(pguidEventID__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncCallback::ReportEvent",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::OptionalWide(pszItemID.0),
+                        thunk::Raw::new(nLevel),
+                        thunk::Raw::new(nFlags),
+                        thunk::Wide(pszName.0),
+                        thunk::Wide(pszDescription.0),
+                        thunk::OptionalWide(pszLinkText.0),
+                        thunk::OptionalWide(pszLinkReference.0),
+                        thunk::OptionalWide(pszContext.0),
+                    ),
+                    thunk::Out(pguidEventID),
+                    <C as ISyncMgrSyncCallback_Impl>::ReportEvent,
+                )
+            }
         }
         unsafe extern "system" fn CanContinue<
             C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
@@ -2711,22 +2596,15 @@ impl ISyncMgrSyncCallback_Vtbl {
             this: *mut core::ffi::c_void,
             pszItemID: comidl_runtime::PCWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncCallback::CanContinue",
-                || unsafe {
-                    let __answer = <C as ISyncMgrSyncCallback_Impl>::CanContinue(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszItemID.0)?,
-                    )?;
-                    Ok(
-                        if __answer {
-                            comidl_runtime::hresult::S_OK
-                        } else {
-                            comidl_runtime::hresult::S_FALSE
-                        },
-                    )
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncCallback::CanContinue",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(pszItemID.0),),
+                    thunk::Answer,
+                    <C as ISyncMgrSyncCallback_Impl>::CanContinue,
+                )
+            }
         }
         unsafe extern "system" fn QueryForAdditionalItems<
             C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
@@ -2736,20 +2614,22 @@ impl ISyncMgrSyncCallback_Vtbl {
             ppenumItemIDs: *mut *mut core::ffi::c_void,
             ppenumPunks: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncCallback::QueryForAdditionalItems",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenumItemIDs)?;
-                    comidl_runtime::thunk::cleared_out(ppenumPunks)?;
-                    let (ppenumItemIDs__, ppenumPunks__) = <C as ISyncMgrSyncCallback_Impl>::QueryForAdditionalItems(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppenumItemIDs
-                        .write(windows_core::Interface::into_raw(ppenumItemIDs__));
-                    ppenumPunks.write(windows_core::Interface::into_raw(ppenumPunks__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncCallback::QueryForAdditionalItems",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (
+                        thunk::Owned(
+                            ppenumItemIDs.cast::<super::objidlbase::IEnumString>(),
+                        ),
+                        thunk::Owned(
+                            ppenumPunks.cast::<super::objidlbase::IEnumUnknown>(),
+                        ),
+                    ),
+                    <C as ISyncMgrSyncCallback_Impl>::QueryForAdditionalItems,
+                )
+            }
         }
         unsafe extern "system" fn AddItemToSession<
             C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
@@ -2758,16 +2638,15 @@ impl ISyncMgrSyncCallback_Vtbl {
             this: *mut core::ffi::c_void,
             pszItemID: comidl_runtime::PCWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncCallback::AddItemToSession",
-                || unsafe {
-                    <C as ISyncMgrSyncCallback_Impl>::AddItemToSession(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszItemID.0)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncCallback::AddItemToSession",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(pszItemID.0),),
+                    (),
+                    <C as ISyncMgrSyncCallback_Impl>::AddItemToSession,
+                )
+            }
         }
         unsafe extern "system" fn AddIUnknownToSession<
             C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
@@ -2776,18 +2655,15 @@ impl ISyncMgrSyncCallback_Vtbl {
             this: *mut core::ffi::c_void,
             punk: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncCallback::AddIUnknownToSession",
-                || unsafe {
-                    <C as ISyncMgrSyncCallback_Impl>::AddIUnknownToSession(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::interface::<
-                            windows_core::IUnknown,
-                        >(&punk)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncCallback::AddIUnknownToSession",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::interface::<windows_core::IUnknown>(&punk),),
+                    (),
+                    <C as ISyncMgrSyncCallback_Impl>::AddIUnknownToSession,
+                )
+            }
         }
         unsafe extern "system" fn ProposeItem<
             C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
@@ -2796,16 +2672,15 @@ impl ISyncMgrSyncCallback_Vtbl {
             this: *mut core::ffi::c_void,
             pNewItem: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncCallback::ProposeItem",
-                || unsafe {
-                    <C as ISyncMgrSyncCallback_Impl>::ProposeItem(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::interface::<ISyncMgrSyncItem>(&pNewItem)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncCallback::ProposeItem",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::interface::<ISyncMgrSyncItem>(&pNewItem),),
+                    (),
+                    <C as ISyncMgrSyncCallback_Impl>::ProposeItem,
+                )
+            }
         }
         unsafe extern "system" fn CommitItem<
             C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
@@ -2814,30 +2689,29 @@ impl ISyncMgrSyncCallback_Vtbl {
             this: *mut core::ffi::c_void,
             pszItemID: comidl_runtime::PCWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncCallback::CommitItem",
-                || unsafe {
-                    <C as ISyncMgrSyncCallback_Impl>::CommitItem(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszItemID.0)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncCallback::CommitItem",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(pszItemID.0),),
+                    (),
+                    <C as ISyncMgrSyncCallback_Impl>::CommitItem,
+                )
+            }
         }
         unsafe extern "system" fn ReportManualSync<
             C: ISyncMgrSyncCallback_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncCallback::ReportManualSync",
-                || unsafe {
-                    <C as ISyncMgrSyncCallback_Impl>::ReportManualSync(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncCallback::ReportManualSync",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as ISyncMgrSyncCallback_Impl>::ReportManualSync,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -2910,6 +2784,7 @@ impl ISyncMgrUIOperation_Vtbl {
         C: ISyncMgrUIOperation_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Run<
             C: ISyncMgrUIOperation_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -2917,16 +2792,15 @@ impl ISyncMgrUIOperation_Vtbl {
             this: *mut core::ffi::c_void,
             hwndOwner: super::wtypes::HWND,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrUIOperation::Run",
-                || unsafe {
-                    <C as ISyncMgrUIOperation_Impl>::Run(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        hwndOwner,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrUIOperation::Run",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(hwndOwner),),
+                    (),
+                    <C as ISyncMgrUIOperation_Impl>::Run,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -3011,6 +2885,7 @@ impl ISyncMgrEventLinkUIOperation_Vtbl {
         C: ISyncMgrEventLinkUIOperation_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Init<
             C: ISyncMgrEventLinkUIOperation_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -3019,17 +2894,18 @@ impl ISyncMgrEventLinkUIOperation_Vtbl {
             rguidEventID: *const windows_core::GUID,
             pEvent: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEventLinkUIOperation::Init",
-                || unsafe {
-                    <C as ISyncMgrEventLinkUIOperation_Impl>::Init(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(rguidEventID)?,
-                        comidl_runtime::thunk::interface::<ISyncMgrEvent>(&pEvent)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEventLinkUIOperation::Init",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Ref(rguidEventID),
+                        thunk::interface::<ISyncMgrEvent>(&pEvent),
+                    ),
+                    (),
+                    <C as ISyncMgrEventLinkUIOperation_Impl>::Init,
+                )
+            }
         }
         Self {
             base__: ISyncMgrUIOperation_Vtbl::new::<C, SLOT>(),
@@ -3108,6 +2984,7 @@ impl ISyncMgrScheduleWizardUIOperation_Vtbl {
         C: ISyncMgrScheduleWizardUIOperation_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn InitWizard<
             C: ISyncMgrScheduleWizardUIOperation_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -3115,16 +2992,15 @@ impl ISyncMgrScheduleWizardUIOperation_Vtbl {
             this: *mut core::ffi::c_void,
             pszHandlerID: comidl_runtime::PCWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrScheduleWizardUIOperation::InitWizard",
-                || unsafe {
-                    <C as ISyncMgrScheduleWizardUIOperation_Impl>::InitWizard(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrScheduleWizardUIOperation::InitWizard",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(pszHandlerID.0),),
+                    (),
+                    <C as ISyncMgrScheduleWizardUIOperation_Impl>::InitWizard,
+                )
+            }
         }
         Self {
             base__: ISyncMgrUIOperation_Vtbl::new::<C, SLOT>(),
@@ -3203,6 +3079,7 @@ impl ISyncMgrSyncResult_Vtbl {
         C: ISyncMgrSyncResult_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Result<
             C: ISyncMgrSyncResult_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -3212,18 +3089,19 @@ impl ISyncMgrSyncResult_Vtbl {
             cError: u32,
             cConflicts: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrSyncResult::Result",
-                || unsafe {
-                    <C as ISyncMgrSyncResult_Impl>::Result(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        nStatus,
-                        cError,
-                        cConflicts,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrSyncResult::Result",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(nStatus),
+                        thunk::Raw::new(cError),
+                        thunk::Raw::new(cConflicts),
+                    ),
+                    (),
+                    <C as ISyncMgrSyncResult_Impl>::Result,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -3733,7 +3611,7 @@ pub trait ISyncMgrControl_Impl {
     fn StartItemSync(
         &self,
         pszHandlerID: &comidl_runtime::WideStr,
-        ppszItemIDs: &[&comidl_runtime::WideStr],
+        ppszItemIDs: comidl_runtime::thunk::Vec<&comidl_runtime::WideStr>,
         hwndOwner: super::wtypes::HWND,
         punk: Option<&windows_core::IUnknown>,
         nSyncControlFlags: SYNCMGR_SYNC_CONTROL_FLAGS,
@@ -3752,7 +3630,7 @@ pub trait ISyncMgrControl_Impl {
     fn StopItemSync(
         &self,
         pszHandlerID: &comidl_runtime::WideStr,
-        ppszItemIDs: &[&comidl_runtime::WideStr],
+        ppszItemIDs: comidl_runtime::thunk::Vec<&comidl_runtime::WideStr>,
     ) -> windows_core::Result<()>;
     /// Stops every sync.
     fn StopSyncAll(&self) -> windows_core::Result<()>;
@@ -3826,6 +3704,7 @@ pub trait ISyncMgrControl_Impl {
 impl ISyncMgrControl_Vtbl {
     /// `ISyncMgrControl`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: ISyncMgrControl_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn StartHandlerSync<
             C: ISyncMgrControl_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -3837,24 +3716,21 @@ impl ISyncMgrControl_Vtbl {
             nSyncControlFlags: SYNCMGR_SYNC_CONTROL_FLAGS,
             pResult: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrControl::StartHandlerSync",
-                || unsafe {
-                    <C as ISyncMgrControl_Impl>::StartHandlerSync(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                        hwndOwner,
-                        <windows_core::IUnknown as windows_core::Interface>::from_raw_borrowed(
-                            &punk,
-                        ),
-                        nSyncControlFlags,
-                        <ISyncMgrSyncResult as windows_core::Interface>::from_raw_borrowed(
-                            &pResult,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrControl::StartHandlerSync",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Wide(pszHandlerID.0),
+                        thunk::Raw::new(hwndOwner),
+                        thunk::optional_interface::<windows_core::IUnknown>(&punk),
+                        thunk::Raw::new(nSyncControlFlags),
+                        thunk::optional_interface::<ISyncMgrSyncResult>(&pResult),
+                    ),
+                    (),
+                    <C as ISyncMgrControl_Impl>::StartHandlerSync,
+                )
+            }
         }
         unsafe extern "system" fn StartItemSync<
             C: ISyncMgrControl_Impl + comidl_runtime::Class,
@@ -3869,28 +3745,22 @@ impl ISyncMgrControl_Vtbl {
             nSyncControlFlags: SYNCMGR_SYNC_CONTROL_FLAGS,
             pResult: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrControl::StartItemSync",
-                || unsafe {
-                    <C as ISyncMgrControl_Impl>::StartItemSync(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                        &comidl_runtime::thunk::wide_strs(
-                            ppszItemIDs.cast::<*const u16>(),
-                            comidl_runtime::thunk::len(cItems)?,
-                        )?,
-                        hwndOwner,
-                        <windows_core::IUnknown as windows_core::Interface>::from_raw_borrowed(
-                            &punk,
-                        ),
-                        nSyncControlFlags,
-                        <ISyncMgrSyncResult as windows_core::Interface>::from_raw_borrowed(
-                            &pResult,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrControl::StartItemSync",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Wide(pszHandlerID.0),
+                        thunk::WideStrs(ppszItemIDs.cast(), cItems),
+                        thunk::Raw::new(hwndOwner),
+                        thunk::optional_interface::<windows_core::IUnknown>(&punk),
+                        thunk::Raw::new(nSyncControlFlags),
+                        thunk::optional_interface::<ISyncMgrSyncResult>(&pResult),
+                    ),
+                    (),
+                    <C as ISyncMgrControl_Impl>::StartItemSync,
+                )
+            }
         }
         unsafe extern "system" fn StartSyncAll<
             C: ISyncMgrControl_Impl + comidl_runtime::Class,
@@ -3899,16 +3769,15 @@ impl ISyncMgrControl_Vtbl {
             this: *mut core::ffi::c_void,
             hwndOwner: super::wtypes::HWND,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrControl::StartSyncAll",
-                || unsafe {
-                    <C as ISyncMgrControl_Impl>::StartSyncAll(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        hwndOwner,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrControl::StartSyncAll",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(hwndOwner),),
+                    (),
+                    <C as ISyncMgrControl_Impl>::StartSyncAll,
+                )
+            }
         }
         unsafe extern "system" fn StopHandlerSync<
             C: ISyncMgrControl_Impl + comidl_runtime::Class,
@@ -3917,16 +3786,15 @@ impl ISyncMgrControl_Vtbl {
             this: *mut core::ffi::c_void,
             pszHandlerID: comidl_runtime::PCWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrControl::StopHandlerSync",
-                || unsafe {
-                    <C as ISyncMgrControl_Impl>::StopHandlerSync(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrControl::StopHandlerSync",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(pszHandlerID.0),),
+                    (),
+                    <C as ISyncMgrControl_Impl>::StopHandlerSync,
+                )
+            }
         }
         unsafe extern "system" fn StopItemSync<
             C: ISyncMgrControl_Impl + comidl_runtime::Class,
@@ -3937,34 +3805,32 @@ impl ISyncMgrControl_Vtbl {
             ppszItemIDs: *mut comidl_runtime::PCWSTR,
             cItems: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrControl::StopItemSync",
-                || unsafe {
-                    <C as ISyncMgrControl_Impl>::StopItemSync(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                        &comidl_runtime::thunk::wide_strs(
-                            ppszItemIDs.cast::<*const u16>(),
-                            comidl_runtime::thunk::len(cItems)?,
-                        )?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrControl::StopItemSync",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Wide(pszHandlerID.0),
+                        thunk::WideStrs(ppszItemIDs.cast(), cItems),
+                    ),
+                    (),
+                    <C as ISyncMgrControl_Impl>::StopItemSync,
+                )
+            }
         }
         unsafe extern "system" fn StopSyncAll<
             C: ISyncMgrControl_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrControl::StopSyncAll",
-                || unsafe {
-                    <C as ISyncMgrControl_Impl>::StopSyncAll(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrControl::StopSyncAll",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as ISyncMgrControl_Impl>::StopSyncAll,
+                )
+            }
         }
         unsafe extern "system" fn UpdateHandlerCollection<
             C: ISyncMgrControl_Impl + comidl_runtime::Class,
@@ -3974,17 +3840,15 @@ impl ISyncMgrControl_Vtbl {
             rclsidCollectionID: *const windows_core::GUID,
             nControlFlags: SYNCMGR_CONTROL_FLAGS,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrControl::UpdateHandlerCollection",
-                || unsafe {
-                    <C as ISyncMgrControl_Impl>::UpdateHandlerCollection(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(rclsidCollectionID)?,
-                        nControlFlags,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrControl::UpdateHandlerCollection",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(rclsidCollectionID), thunk::Raw::new(nControlFlags)),
+                    (),
+                    <C as ISyncMgrControl_Impl>::UpdateHandlerCollection,
+                )
+            }
         }
         unsafe extern "system" fn UpdateHandler<
             C: ISyncMgrControl_Impl + comidl_runtime::Class,
@@ -3994,17 +3858,15 @@ impl ISyncMgrControl_Vtbl {
             pszHandlerID: comidl_runtime::PCWSTR,
             nControlFlags: SYNCMGR_CONTROL_FLAGS,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrControl::UpdateHandler",
-                || unsafe {
-                    <C as ISyncMgrControl_Impl>::UpdateHandler(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                        nControlFlags,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrControl::UpdateHandler",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(pszHandlerID.0), thunk::Raw::new(nControlFlags)),
+                    (),
+                    <C as ISyncMgrControl_Impl>::UpdateHandler,
+                )
+            }
         }
         unsafe extern "system" fn UpdateItem<
             C: ISyncMgrControl_Impl + comidl_runtime::Class,
@@ -4015,18 +3877,19 @@ impl ISyncMgrControl_Vtbl {
             pszItemID: comidl_runtime::PCWSTR,
             nControlFlags: SYNCMGR_CONTROL_FLAGS,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrControl::UpdateItem",
-                || unsafe {
-                    <C as ISyncMgrControl_Impl>::UpdateItem(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                        comidl_runtime::thunk::wide(pszItemID.0)?,
-                        nControlFlags,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrControl::UpdateItem",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Wide(pszHandlerID.0),
+                        thunk::Wide(pszItemID.0),
+                        thunk::Raw::new(nControlFlags),
+                    ),
+                    (),
+                    <C as ISyncMgrControl_Impl>::UpdateItem,
+                )
+            }
         }
         unsafe extern "system" fn UpdateEvents<
             C: ISyncMgrControl_Impl + comidl_runtime::Class,
@@ -4037,18 +3900,19 @@ impl ISyncMgrControl_Vtbl {
             pszItemID: comidl_runtime::PCWSTR,
             nControlFlags: SYNCMGR_CONTROL_FLAGS,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrControl::UpdateEvents",
-                || unsafe {
-                    <C as ISyncMgrControl_Impl>::UpdateEvents(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                        comidl_runtime::WideStr::from_ptr(pszItemID.0),
-                        nControlFlags,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrControl::UpdateEvents",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Wide(pszHandlerID.0),
+                        thunk::OptionalWide(pszItemID.0),
+                        thunk::Raw::new(nControlFlags),
+                    ),
+                    (),
+                    <C as ISyncMgrControl_Impl>::UpdateEvents,
+                )
+            }
         }
         unsafe extern "system" fn UpdateConflict<
             C: ISyncMgrControl_Impl + comidl_runtime::Class,
@@ -4060,21 +3924,20 @@ impl ISyncMgrControl_Vtbl {
             pConflict: *mut core::ffi::c_void,
             nReason: SYNCMGR_UPDATE_REASON,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrControl::UpdateConflict",
-                || unsafe {
-                    <C as ISyncMgrControl_Impl>::UpdateConflict(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                        comidl_runtime::WideStr::from_ptr(pszItemID.0),
-                        comidl_runtime::thunk::interface::<
-                            ISyncMgrConflict,
-                        >(&pConflict)?,
-                        nReason,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrControl::UpdateConflict",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Wide(pszHandlerID.0),
+                        thunk::OptionalWide(pszItemID.0),
+                        thunk::interface::<ISyncMgrConflict>(&pConflict),
+                        thunk::Raw::new(nReason),
+                    ),
+                    (),
+                    <C as ISyncMgrControl_Impl>::UpdateConflict,
+                )
+            }
         }
         unsafe extern "system" fn UpdateConflicts<
             C: ISyncMgrControl_Impl + comidl_runtime::Class,
@@ -4085,18 +3948,19 @@ impl ISyncMgrControl_Vtbl {
             pszItemID: comidl_runtime::PCWSTR,
             nControlFlags: SYNCMGR_CONTROL_FLAGS,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrControl::UpdateConflicts",
-                || unsafe {
-                    <C as ISyncMgrControl_Impl>::UpdateConflicts(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                        comidl_runtime::WideStr::from_ptr(pszItemID.0),
-                        nControlFlags,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrControl::UpdateConflicts",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Wide(pszHandlerID.0),
+                        thunk::OptionalWide(pszItemID.0),
+                        thunk::Raw::new(nControlFlags),
+                    ),
+                    (),
+                    <C as ISyncMgrControl_Impl>::UpdateConflicts,
+                )
+            }
         }
         unsafe extern "system" fn ActivateHandler<
             C: ISyncMgrControl_Impl + comidl_runtime::Class,
@@ -4108,19 +3972,20 @@ impl ISyncMgrControl_Vtbl {
             hwndOwner: super::wtypes::HWND,
             nControlFlags: SYNCMGR_CONTROL_FLAGS,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrControl::ActivateHandler",
-                || unsafe {
-                    <C as ISyncMgrControl_Impl>::ActivateHandler(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        fActivate.as_bool(),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                        hwndOwner,
-                        nControlFlags,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrControl::ActivateHandler",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Bool(fActivate),
+                        thunk::Wide(pszHandlerID.0),
+                        thunk::Raw::new(hwndOwner),
+                        thunk::Raw::new(nControlFlags),
+                    ),
+                    (),
+                    <C as ISyncMgrControl_Impl>::ActivateHandler,
+                )
+            }
         }
         unsafe extern "system" fn EnableHandler<
             C: ISyncMgrControl_Impl + comidl_runtime::Class,
@@ -4132,19 +3997,20 @@ impl ISyncMgrControl_Vtbl {
             hwndOwner: super::wtypes::HWND,
             nControlFlags: SYNCMGR_CONTROL_FLAGS,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrControl::EnableHandler",
-                || unsafe {
-                    <C as ISyncMgrControl_Impl>::EnableHandler(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        fEnable.as_bool(),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                        hwndOwner,
-                        nControlFlags,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrControl::EnableHandler",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Bool(fEnable),
+                        thunk::Wide(pszHandlerID.0),
+                        thunk::Raw::new(hwndOwner),
+                        thunk::Raw::new(nControlFlags),
+                    ),
+                    (),
+                    <C as ISyncMgrControl_Impl>::EnableHandler,
+                )
+            }
         }
         unsafe extern "system" fn EnableItem<
             C: ISyncMgrControl_Impl + comidl_runtime::Class,
@@ -4157,20 +4023,21 @@ impl ISyncMgrControl_Vtbl {
             hwndOwner: super::wtypes::HWND,
             nControlFlags: SYNCMGR_CONTROL_FLAGS,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrControl::EnableItem",
-                || unsafe {
-                    <C as ISyncMgrControl_Impl>::EnableItem(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        fEnable.as_bool(),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                        comidl_runtime::thunk::wide(pszItemID.0)?,
-                        hwndOwner,
-                        nControlFlags,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrControl::EnableItem",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Bool(fEnable),
+                        thunk::Wide(pszHandlerID.0),
+                        thunk::Wide(pszItemID.0),
+                        thunk::Raw::new(hwndOwner),
+                        thunk::Raw::new(nControlFlags),
+                    ),
+                    (),
+                    <C as ISyncMgrControl_Impl>::EnableItem,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -4331,6 +4198,7 @@ impl ISyncMgrEventStore_Vtbl {
         C: ISyncMgrEventStore_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetEventEnumerator<
             C: ISyncMgrEventStore_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -4338,33 +4206,29 @@ impl ISyncMgrEventStore_Vtbl {
             this: *mut core::ffi::c_void,
             ppenum: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEventStore::GetEventEnumerator",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenum)?;
-                    let ppenum__ = <C as ISyncMgrEventStore_Impl>::GetEventEnumerator(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEventStore::GetEventEnumerator",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppenum.cast::<IEnumSyncMgrEvents>()),
+                    <C as ISyncMgrEventStore_Impl>::GetEventEnumerator,
+                )
+            }
         }
         unsafe extern "system" fn GetEventCount<
             C: ISyncMgrEventStore_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, pcEvents: *mut u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEventStore::GetEventCount",
-                || unsafe {
-                    comidl_runtime::thunk::out(pcEvents)?;
-                    let pcEvents__ = <C as ISyncMgrEventStore_Impl>::GetEventCount(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pcEvents.write(pcEvents__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEventStore::GetEventCount",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pcEvents),
+                    <C as ISyncMgrEventStore_Impl>::GetEventCount,
+                )
+            }
         }
         unsafe extern "system" fn GetEvent<
             C: ISyncMgrEventStore_Impl + comidl_runtime::Class,
@@ -4374,18 +4238,15 @@ impl ISyncMgrEventStore_Vtbl {
             rguidEventID: *const windows_core::GUID,
             ppEvent: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEventStore::GetEvent",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppEvent)?;
-                    let ppEvent__ = <C as ISyncMgrEventStore_Impl>::GetEvent(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(rguidEventID)?,
-                    )?;
-                    ppEvent.write(windows_core::Interface::into_raw(ppEvent__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEventStore::GetEvent",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(rguidEventID),),
+                    thunk::Owned(ppEvent.cast::<ISyncMgrEvent>()),
+                    <C as ISyncMgrEventStore_Impl>::GetEvent,
+                )
+            }
         }
         unsafe extern "system" fn RemoveEvent<
             C: ISyncMgrEventStore_Impl + comidl_runtime::Class,
@@ -4395,19 +4256,15 @@ impl ISyncMgrEventStore_Vtbl {
             pguidEventIDs: *mut windows_core::GUID,
             cEvents: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEventStore::RemoveEvent",
-                || unsafe {
-                    <C as ISyncMgrEventStore_Impl>::RemoveEvent(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::slice(
-                            pguidEventIDs,
-                            comidl_runtime::thunk::len(cEvents)?,
-                        )?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEventStore::RemoveEvent",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Slice(pguidEventIDs, cEvents),),
+                    (),
+                    <C as ISyncMgrEventStore_Impl>::RemoveEvent,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -4667,6 +4524,7 @@ pub trait ISyncMgrEvent_Impl {
 impl ISyncMgrEvent_Vtbl {
     /// `ISyncMgrEvent`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: ISyncMgrEvent_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetEventID<
             C: ISyncMgrEvent_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -4674,17 +4532,15 @@ impl ISyncMgrEvent_Vtbl {
             this: *mut core::ffi::c_void,
             pguidEventID: *mut windows_core::GUID,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEvent::GetEventID",
-                || unsafe {
-                    comidl_runtime::thunk::out(pguidEventID)?;
-                    let pguidEventID__ = <C as ISyncMgrEvent_Impl>::GetEventID(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pguidEventID.write(pguidEventID__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEvent::GetEventID",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pguidEventID),
+                    <C as ISyncMgrEvent_Impl>::GetEventID,
+                )
+            }
         }
         unsafe extern "system" fn GetHandlerID<
             C: ISyncMgrEvent_Impl + comidl_runtime::Class,
@@ -4693,21 +4549,15 @@ impl ISyncMgrEvent_Vtbl {
             this: *mut core::ffi::c_void,
             ppszHandlerID: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEvent::GetHandlerID",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppszHandlerID)?;
-                    let ppszHandlerID__ = <C as ISyncMgrEvent_Impl>::GetHandlerID(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppszHandlerID__ = comidl_runtime::thunk::wide_out(
-                        &ppszHandlerID__,
-                    )?;
-                    ppszHandlerID
-                        .write(comidl_runtime::PWSTR(ppszHandlerID__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEvent::GetHandlerID",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(ppszHandlerID),
+                    <C as ISyncMgrEvent_Impl>::GetHandlerID,
+                )
+            }
         }
         unsafe extern "system" fn GetItemID<
             C: ISyncMgrEvent_Impl + comidl_runtime::Class,
@@ -4716,18 +4566,15 @@ impl ISyncMgrEvent_Vtbl {
             this: *mut core::ffi::c_void,
             ppszItemID: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEvent::GetItemID",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppszItemID)?;
-                    let ppszItemID__ = <C as ISyncMgrEvent_Impl>::GetItemID(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppszItemID__ = comidl_runtime::thunk::wide_out(&ppszItemID__)?;
-                    ppszItemID.write(comidl_runtime::PWSTR(ppszItemID__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEvent::GetItemID",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(ppszItemID),
+                    <C as ISyncMgrEvent_Impl>::GetItemID,
+                )
+            }
         }
         unsafe extern "system" fn GetLevel<
             C: ISyncMgrEvent_Impl + comidl_runtime::Class,
@@ -4736,17 +4583,15 @@ impl ISyncMgrEvent_Vtbl {
             this: *mut core::ffi::c_void,
             pnLevel: *mut SYNCMGR_EVENT_LEVEL,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEvent::GetLevel",
-                || unsafe {
-                    comidl_runtime::thunk::out(pnLevel)?;
-                    let pnLevel__ = <C as ISyncMgrEvent_Impl>::GetLevel(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pnLevel.write(pnLevel__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEvent::GetLevel",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pnLevel),
+                    <C as ISyncMgrEvent_Impl>::GetLevel,
+                )
+            }
         }
         unsafe extern "system" fn GetFlags<
             C: ISyncMgrEvent_Impl + comidl_runtime::Class,
@@ -4755,17 +4600,15 @@ impl ISyncMgrEvent_Vtbl {
             this: *mut core::ffi::c_void,
             pnFlags: *mut SYNCMGR_EVENT_FLAGS,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEvent::GetFlags",
-                || unsafe {
-                    comidl_runtime::thunk::out(pnFlags)?;
-                    let pnFlags__ = <C as ISyncMgrEvent_Impl>::GetFlags(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pnFlags.write(pnFlags__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEvent::GetFlags",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pnFlags),
+                    <C as ISyncMgrEvent_Impl>::GetFlags,
+                )
+            }
         }
         unsafe extern "system" fn GetTime<
             C: ISyncMgrEvent_Impl + comidl_runtime::Class,
@@ -4774,17 +4617,15 @@ impl ISyncMgrEvent_Vtbl {
             this: *mut core::ffi::c_void,
             pfCreationTime: *mut super::wtypesbase::FILETIME,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEvent::GetTime",
-                || unsafe {
-                    comidl_runtime::thunk::out(pfCreationTime)?;
-                    let pfCreationTime__ = <C as ISyncMgrEvent_Impl>::GetTime(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pfCreationTime.write(pfCreationTime__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEvent::GetTime",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pfCreationTime),
+                    <C as ISyncMgrEvent_Impl>::GetTime,
+                )
+            }
         }
         unsafe extern "system" fn GetName<
             C: ISyncMgrEvent_Impl + comidl_runtime::Class,
@@ -4793,18 +4634,15 @@ impl ISyncMgrEvent_Vtbl {
             this: *mut core::ffi::c_void,
             ppszName: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEvent::GetName",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppszName)?;
-                    let ppszName__ = <C as ISyncMgrEvent_Impl>::GetName(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppszName__ = comidl_runtime::thunk::wide_out(&ppszName__)?;
-                    ppszName.write(comidl_runtime::PWSTR(ppszName__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEvent::GetName",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(ppszName),
+                    <C as ISyncMgrEvent_Impl>::GetName,
+                )
+            }
         }
         unsafe extern "system" fn GetDescription<
             C: ISyncMgrEvent_Impl + comidl_runtime::Class,
@@ -4813,21 +4651,15 @@ impl ISyncMgrEvent_Vtbl {
             this: *mut core::ffi::c_void,
             ppszDescription: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEvent::GetDescription",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppszDescription)?;
-                    let ppszDescription__ = <C as ISyncMgrEvent_Impl>::GetDescription(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppszDescription__ = comidl_runtime::thunk::wide_out(
-                        &ppszDescription__,
-                    )?;
-                    ppszDescription
-                        .write(comidl_runtime::PWSTR(ppszDescription__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEvent::GetDescription",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(ppszDescription),
+                    <C as ISyncMgrEvent_Impl>::GetDescription,
+                )
+            }
         }
         unsafe extern "system" fn GetLinkText<
             C: ISyncMgrEvent_Impl + comidl_runtime::Class,
@@ -4836,20 +4668,15 @@ impl ISyncMgrEvent_Vtbl {
             this: *mut core::ffi::c_void,
             ppszLinkText: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEvent::GetLinkText",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppszLinkText)?;
-                    let ppszLinkText__ = <C as ISyncMgrEvent_Impl>::GetLinkText(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppszLinkText__ = comidl_runtime::thunk::wide_out(
-                        &ppszLinkText__,
-                    )?;
-                    ppszLinkText.write(comidl_runtime::PWSTR(ppszLinkText__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEvent::GetLinkText",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(ppszLinkText),
+                    <C as ISyncMgrEvent_Impl>::GetLinkText,
+                )
+            }
         }
         unsafe extern "system" fn GetLinkReference<
             C: ISyncMgrEvent_Impl + comidl_runtime::Class,
@@ -4858,21 +4685,15 @@ impl ISyncMgrEvent_Vtbl {
             this: *mut core::ffi::c_void,
             ppszLinkReference: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEvent::GetLinkReference",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppszLinkReference)?;
-                    let ppszLinkReference__ = <C as ISyncMgrEvent_Impl>::GetLinkReference(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppszLinkReference__ = comidl_runtime::thunk::wide_out(
-                        &ppszLinkReference__,
-                    )?;
-                    ppszLinkReference
-                        .write(comidl_runtime::PWSTR(ppszLinkReference__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEvent::GetLinkReference",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(ppszLinkReference),
+                    <C as ISyncMgrEvent_Impl>::GetLinkReference,
+                )
+            }
         }
         unsafe extern "system" fn GetContext<
             C: ISyncMgrEvent_Impl + comidl_runtime::Class,
@@ -4881,18 +4702,15 @@ impl ISyncMgrEvent_Vtbl {
             this: *mut core::ffi::c_void,
             ppszContext: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrEvent::GetContext",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppszContext)?;
-                    let ppszContext__ = <C as ISyncMgrEvent_Impl>::GetContext(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let ppszContext__ = comidl_runtime::thunk::wide_out(&ppszContext__)?;
-                    ppszContext.write(comidl_runtime::PWSTR(ppszContext__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrEvent::GetContext",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(ppszContext),
+                    <C as ISyncMgrEvent_Impl>::GetContext,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -5032,6 +4850,7 @@ impl IEnumSyncMgrEvents_Vtbl {
         C: IEnumSyncMgrEvents_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Next<
             C: IEnumSyncMgrEvents_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -5041,55 +4860,43 @@ impl IEnumSyncMgrEvents_Vtbl {
             rgelt: *mut *mut core::ffi::c_void,
             pceltFetched: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumSyncMgrEvents::Next",
-                || unsafe {
-                    let mut rgelt__ = comidl_runtime::thunk::out_slice(
-                        rgelt.cast::<Option<ISyncMgrEvent>>(),
-                        comidl_runtime::thunk::len(celt)?,
-                    )?;
-                    let pceltFetched__ = <C as IEnumSyncMgrEvents_Impl>::Next(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        &mut rgelt__,
-                    )?;
-                    let __code = comidl_runtime::thunk::fetched(
-                        pceltFetched__,
-                        rgelt__.len(),
-                        pceltFetched,
-                    )?;
-                    rgelt__.keep();
-                    Ok(__code)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumSyncMgrEvents::Next",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::out_slice(rgelt.cast::<Option<ISyncMgrEvent>>(), celt),),
+                    thunk::Fetched(pceltFetched, celt),
+                    <C as IEnumSyncMgrEvents_Impl>::Next,
+                )
+            }
         }
         unsafe extern "system" fn Skip<
             C: IEnumSyncMgrEvents_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumSyncMgrEvents::Skip",
-                || unsafe {
-                    <C as IEnumSyncMgrEvents_Impl>::Skip(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        celt,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumSyncMgrEvents::Skip",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(celt),),
+                    (),
+                    <C as IEnumSyncMgrEvents_Impl>::Skip,
+                )
+            }
         }
         unsafe extern "system" fn Reset<
             C: IEnumSyncMgrEvents_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumSyncMgrEvents::Reset",
-                || unsafe {
-                    <C as IEnumSyncMgrEvents_Impl>::Reset(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumSyncMgrEvents::Reset",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as IEnumSyncMgrEvents_Impl>::Reset,
+                )
+            }
         }
         unsafe extern "system" fn Clone<
             C: IEnumSyncMgrEvents_Impl + comidl_runtime::Class,
@@ -5098,17 +4905,15 @@ impl IEnumSyncMgrEvents_Vtbl {
             this: *mut core::ffi::c_void,
             ppenum: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumSyncMgrEvents::Clone",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenum)?;
-                    let ppenum__ = <C as IEnumSyncMgrEvents_Impl>::Clone(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumSyncMgrEvents::Clone",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppenum.cast::<IEnumSyncMgrEvents>()),
+                    <C as IEnumSyncMgrEvents_Impl>::Clone,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -5322,6 +5127,7 @@ impl ISyncMgrConflictStore_Vtbl {
         C: ISyncMgrConflictStore_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn EnumConflicts<
             C: ISyncMgrConflictStore_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -5331,19 +5137,15 @@ impl ISyncMgrConflictStore_Vtbl {
             pszItemID: comidl_runtime::PCWSTR,
             ppEnum: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictStore::EnumConflicts",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppEnum)?;
-                    let ppEnum__ = <C as ISyncMgrConflictStore_Impl>::EnumConflicts(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                        comidl_runtime::WideStr::from_ptr(pszItemID.0),
-                    )?;
-                    ppEnum.write(windows_core::Interface::into_raw(ppEnum__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictStore::EnumConflicts",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(pszHandlerID.0), thunk::OptionalWide(pszItemID.0)),
+                    thunk::Owned(ppEnum.cast::<IEnumSyncMgrConflict>()),
+                    <C as ISyncMgrConflictStore_Impl>::EnumConflicts,
+                )
+            }
         }
         unsafe extern "system" fn BindToConflict<
             C: ISyncMgrConflictStore_Impl + comidl_runtime::Class,
@@ -5354,19 +5156,15 @@ impl ISyncMgrConflictStore_Vtbl {
             riid: *const windows_core::GUID,
             ppv: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictStore::BindToConflict",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppv)?;
-                    let ppv__ = <C as ISyncMgrConflictStore_Impl>::BindToConflict(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(pConflictIdInfo)?,
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictStore::BindToConflict",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(pConflictIdInfo),),
+                    thunk::Query(riid, ppv),
+                    <C as ISyncMgrConflictStore_Impl>::BindToConflict,
+                )
+            }
         }
         unsafe extern "system" fn RemoveConflicts<
             C: ISyncMgrConflictStore_Impl + comidl_runtime::Class,
@@ -5376,19 +5174,15 @@ impl ISyncMgrConflictStore_Vtbl {
             rgConflictIdInfo: *const SYNCMGR_CONFLICT_ID_INFO,
             cConflicts: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictStore::RemoveConflicts",
-                || unsafe {
-                    <C as ISyncMgrConflictStore_Impl>::RemoveConflicts(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::slice(
-                            rgConflictIdInfo,
-                            comidl_runtime::thunk::len(cConflicts)?,
-                        )?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictStore::RemoveConflicts",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Slice(rgConflictIdInfo, cConflicts),),
+                    (),
+                    <C as ISyncMgrConflictStore_Impl>::RemoveConflicts,
+                )
+            }
         }
         unsafe extern "system" fn GetCount<
             C: ISyncMgrConflictStore_Impl + comidl_runtime::Class,
@@ -5399,19 +5193,15 @@ impl ISyncMgrConflictStore_Vtbl {
             pszItemID: comidl_runtime::PCWSTR,
             pnConflicts: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictStore::GetCount",
-                || unsafe {
-                    comidl_runtime::thunk::out(pnConflicts)?;
-                    let pnConflicts__ = <C as ISyncMgrConflictStore_Impl>::GetCount(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(pszHandlerID.0)?,
-                        comidl_runtime::WideStr::from_ptr(pszItemID.0),
-                    )?;
-                    pnConflicts.write(pnConflicts__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictStore::GetCount",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(pszHandlerID.0), thunk::OptionalWide(pszItemID.0)),
+                    thunk::Out(pnConflicts),
+                    <C as ISyncMgrConflictStore_Impl>::GetCount,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -5544,6 +5334,7 @@ impl IEnumSyncMgrConflict_Vtbl {
         C: IEnumSyncMgrConflict_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Next<
             C: IEnumSyncMgrConflict_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -5553,55 +5344,43 @@ impl IEnumSyncMgrConflict_Vtbl {
             rgelt: *mut *mut core::ffi::c_void,
             pceltFetched: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumSyncMgrConflict::Next",
-                || unsafe {
-                    let mut rgelt__ = comidl_runtime::thunk::out_slice(
-                        rgelt.cast::<Option<ISyncMgrConflict>>(),
-                        comidl_runtime::thunk::len(celt)?,
-                    )?;
-                    let pceltFetched__ = <C as IEnumSyncMgrConflict_Impl>::Next(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        &mut rgelt__,
-                    )?;
-                    let __code = comidl_runtime::thunk::fetched(
-                        pceltFetched__,
-                        rgelt__.len(),
-                        pceltFetched,
-                    )?;
-                    rgelt__.keep();
-                    Ok(__code)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumSyncMgrConflict::Next",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::out_slice(rgelt.cast::<Option<ISyncMgrConflict>>(), celt),),
+                    thunk::Fetched(pceltFetched, celt),
+                    <C as IEnumSyncMgrConflict_Impl>::Next,
+                )
+            }
         }
         unsafe extern "system" fn Skip<
             C: IEnumSyncMgrConflict_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumSyncMgrConflict::Skip",
-                || unsafe {
-                    <C as IEnumSyncMgrConflict_Impl>::Skip(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        celt,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumSyncMgrConflict::Skip",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(celt),),
+                    (),
+                    <C as IEnumSyncMgrConflict_Impl>::Skip,
+                )
+            }
         }
         unsafe extern "system" fn Reset<
             C: IEnumSyncMgrConflict_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumSyncMgrConflict::Reset",
-                || unsafe {
-                    <C as IEnumSyncMgrConflict_Impl>::Reset(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumSyncMgrConflict::Reset",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as IEnumSyncMgrConflict_Impl>::Reset,
+                )
+            }
         }
         unsafe extern "system" fn Clone<
             C: IEnumSyncMgrConflict_Impl + comidl_runtime::Class,
@@ -5610,17 +5389,15 @@ impl IEnumSyncMgrConflict_Vtbl {
             this: *mut core::ffi::c_void,
             ppenum: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumSyncMgrConflict::Clone",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenum)?;
-                    let ppenum__ = <C as IEnumSyncMgrConflict_Impl>::Clone(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumSyncMgrConflict::Clone",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppenum.cast::<IEnumSyncMgrConflict>()),
+                    <C as IEnumSyncMgrConflict_Impl>::Clone,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -5789,6 +5566,7 @@ impl ISyncMgrConflict_Vtbl {
         C: ISyncMgrConflict_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetProperty<
             C: ISyncMgrConflict_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -5797,17 +5575,15 @@ impl ISyncMgrConflict_Vtbl {
             propkey: *const super::wtypes::PROPERTYKEY,
             ppropvar: *mut super::propidlbase::PROPVARIANT,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflict::GetProperty",
-                || unsafe {
-                    <C as ISyncMgrConflict_Impl>::GetProperty(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(propkey)?,
-                        ppropvar,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflict::GetProperty",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(propkey), thunk::Raw::new(ppropvar)),
+                    (),
+                    <C as ISyncMgrConflict_Impl>::GetProperty,
+                )
+            }
         }
         unsafe extern "system" fn GetConflictIdInfo<
             C: ISyncMgrConflict_Impl + comidl_runtime::Class,
@@ -5816,17 +5592,15 @@ impl ISyncMgrConflict_Vtbl {
             this: *mut core::ffi::c_void,
             pConflictIdInfo: *mut SYNCMGR_CONFLICT_ID_INFO,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflict::GetConflictIdInfo",
-                || unsafe {
-                    comidl_runtime::thunk::out(pConflictIdInfo)?;
-                    let pConflictIdInfo__ = <C as ISyncMgrConflict_Impl>::GetConflictIdInfo(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pConflictIdInfo.write(pConflictIdInfo__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflict::GetConflictIdInfo",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pConflictIdInfo),
+                    <C as ISyncMgrConflict_Impl>::GetConflictIdInfo,
+                )
+            }
         }
         unsafe extern "system" fn GetItemsArray<
             C: ISyncMgrConflict_Impl + comidl_runtime::Class,
@@ -5835,17 +5609,15 @@ impl ISyncMgrConflict_Vtbl {
             this: *mut core::ffi::c_void,
             ppArray: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflict::GetItemsArray",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppArray)?;
-                    let ppArray__ = <C as ISyncMgrConflict_Impl>::GetItemsArray(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppArray.write(windows_core::Interface::into_raw(ppArray__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflict::GetItemsArray",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppArray.cast::<ISyncMgrConflictItems>()),
+                    <C as ISyncMgrConflict_Impl>::GetItemsArray,
+                )
+            }
         }
         unsafe extern "system" fn Resolve<
             C: ISyncMgrConflict_Impl + comidl_runtime::Class,
@@ -5854,18 +5626,15 @@ impl ISyncMgrConflict_Vtbl {
             this: *mut core::ffi::c_void,
             pResolveInfo: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflict::Resolve",
-                || unsafe {
-                    <C as ISyncMgrConflict_Impl>::Resolve(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::interface::<
-                            ISyncMgrConflictResolveInfo,
-                        >(&pResolveInfo)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflict::Resolve",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::interface::<ISyncMgrConflictResolveInfo>(&pResolveInfo),),
+                    (),
+                    <C as ISyncMgrConflict_Impl>::Resolve,
+                )
+            }
         }
         unsafe extern "system" fn GetResolutionHandler<
             C: ISyncMgrConflict_Impl + comidl_runtime::Class,
@@ -5875,23 +5644,15 @@ impl ISyncMgrConflict_Vtbl {
             riid: *const windows_core::GUID,
             ppvResolutionHandler: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflict::GetResolutionHandler",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppvResolutionHandler)?;
-                    let ppvResolutionHandler__ = <C as ISyncMgrConflict_Impl>::GetResolutionHandler(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    comidl_runtime::thunk::query_out(
-                            &ppvResolutionHandler__,
-                            riid,
-                            ppvResolutionHandler,
-                        )
-                        .ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflict::GetResolutionHandler",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Query(riid, ppvResolutionHandler),
+                    <C as ISyncMgrConflict_Impl>::GetResolutionHandler,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -6122,6 +5883,7 @@ impl ISyncMgrResolutionHandler_Vtbl {
         C: ISyncMgrResolutionHandler_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn QueryAbilities<
             C: ISyncMgrResolutionHandler_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -6129,17 +5891,15 @@ impl ISyncMgrResolutionHandler_Vtbl {
             this: *mut core::ffi::c_void,
             pdwAbilities: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrResolutionHandler::QueryAbilities",
-                || unsafe {
-                    comidl_runtime::thunk::out(pdwAbilities)?;
-                    let pdwAbilities__ = <C as ISyncMgrResolutionHandler_Impl>::QueryAbilities(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pdwAbilities.write(pdwAbilities__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrResolutionHandler::QueryAbilities",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pdwAbilities),
+                    <C as ISyncMgrResolutionHandler_Impl>::QueryAbilities,
+                )
+            }
         }
         unsafe extern "system" fn KeepOther<
             C: ISyncMgrResolutionHandler_Impl + comidl_runtime::Class,
@@ -6149,20 +5909,15 @@ impl ISyncMgrResolutionHandler_Vtbl {
             psiOther: *mut core::ffi::c_void,
             pFeedback: *mut SYNCMGR_RESOLUTION_FEEDBACK,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrResolutionHandler::KeepOther",
-                || unsafe {
-                    comidl_runtime::thunk::out(pFeedback)?;
-                    let pFeedback__ = <C as ISyncMgrResolutionHandler_Impl>::KeepOther(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::interface::<
-                            super::shobjidl_core::IShellItem,
-                        >(&psiOther)?,
-                    )?;
-                    pFeedback.write(pFeedback__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrResolutionHandler::KeepOther",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::interface::<super::shobjidl_core::IShellItem>(&psiOther),),
+                    thunk::Out(pFeedback),
+                    <C as ISyncMgrResolutionHandler_Impl>::KeepOther,
+                )
+            }
         }
         unsafe extern "system" fn KeepRecent<
             C: ISyncMgrResolutionHandler_Impl + comidl_runtime::Class,
@@ -6171,17 +5926,15 @@ impl ISyncMgrResolutionHandler_Vtbl {
             this: *mut core::ffi::c_void,
             pFeedback: *mut SYNCMGR_RESOLUTION_FEEDBACK,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrResolutionHandler::KeepRecent",
-                || unsafe {
-                    comidl_runtime::thunk::out(pFeedback)?;
-                    let pFeedback__ = <C as ISyncMgrResolutionHandler_Impl>::KeepRecent(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pFeedback.write(pFeedback__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrResolutionHandler::KeepRecent",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pFeedback),
+                    <C as ISyncMgrResolutionHandler_Impl>::KeepRecent,
+                )
+            }
         }
         unsafe extern "system" fn RemoveFromSyncSet<
             C: ISyncMgrResolutionHandler_Impl + comidl_runtime::Class,
@@ -6190,17 +5943,15 @@ impl ISyncMgrResolutionHandler_Vtbl {
             this: *mut core::ffi::c_void,
             pFeedback: *mut SYNCMGR_RESOLUTION_FEEDBACK,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrResolutionHandler::RemoveFromSyncSet",
-                || unsafe {
-                    comidl_runtime::thunk::out(pFeedback)?;
-                    let pFeedback__ = <C as ISyncMgrResolutionHandler_Impl>::RemoveFromSyncSet(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pFeedback.write(pFeedback__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrResolutionHandler::RemoveFromSyncSet",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pFeedback),
+                    <C as ISyncMgrResolutionHandler_Impl>::RemoveFromSyncSet,
+                )
+            }
         }
         unsafe extern "system" fn KeepItems<
             C: ISyncMgrResolutionHandler_Impl + comidl_runtime::Class,
@@ -6210,20 +5961,15 @@ impl ISyncMgrResolutionHandler_Vtbl {
             pArray: *mut core::ffi::c_void,
             pFeedback: *mut SYNCMGR_RESOLUTION_FEEDBACK,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrResolutionHandler::KeepItems",
-                || unsafe {
-                    comidl_runtime::thunk::out(pFeedback)?;
-                    let pFeedback__ = <C as ISyncMgrResolutionHandler_Impl>::KeepItems(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::interface::<
-                            ISyncMgrConflictResolutionItems,
-                        >(&pArray)?,
-                    )?;
-                    pFeedback.write(pFeedback__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrResolutionHandler::KeepItems",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::interface::<ISyncMgrConflictResolutionItems>(&pArray),),
+                    thunk::Out(pFeedback),
+                    <C as ISyncMgrResolutionHandler_Impl>::KeepItems,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -6307,6 +6053,7 @@ impl ISyncMgrConflictPresenter_Vtbl {
         C: ISyncMgrConflictPresenter_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn PresentConflict<
             C: ISyncMgrConflictPresenter_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -6315,21 +6062,18 @@ impl ISyncMgrConflictPresenter_Vtbl {
             pConflict: *mut core::ffi::c_void,
             pResolveInfo: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictPresenter::PresentConflict",
-                || unsafe {
-                    <C as ISyncMgrConflictPresenter_Impl>::PresentConflict(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::interface::<
-                            ISyncMgrConflict,
-                        >(&pConflict)?,
-                        comidl_runtime::thunk::interface::<
-                            ISyncMgrConflictResolveInfo,
-                        >(&pResolveInfo)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictPresenter::PresentConflict",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::interface::<ISyncMgrConflict>(&pConflict),
+                        thunk::interface::<ISyncMgrConflictResolveInfo>(&pResolveInfo),
+                    ),
+                    (),
+                    <C as ISyncMgrConflictPresenter_Impl>::PresentConflict,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -6607,6 +6351,7 @@ impl ISyncMgrConflictResolveInfo_Vtbl {
         C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetIterationInfo<
             C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -6616,25 +6361,19 @@ impl ISyncMgrConflictResolveInfo_Vtbl {
             pcConflicts: *mut u32,
             pcRemainingForApplyToAll: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictResolveInfo::GetIterationInfo",
-                || unsafe {
-                    comidl_runtime::thunk::out(pnCurrentConflict)?;
-                    comidl_runtime::thunk::out(pcConflicts)?;
-                    comidl_runtime::thunk::out(pcRemainingForApplyToAll)?;
-                    let (
-                        pnCurrentConflict__,
-                        pcConflicts__,
-                        pcRemainingForApplyToAll__,
-                    ) = <C as ISyncMgrConflictResolveInfo_Impl>::GetIterationInfo(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pnCurrentConflict.write(pnCurrentConflict__);
-                    pcConflicts.write(pcConflicts__);
-                    pcRemainingForApplyToAll.write(pcRemainingForApplyToAll__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictResolveInfo::GetIterationInfo",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (
+                        thunk::Out(pnCurrentConflict),
+                        thunk::Out(pcConflicts),
+                        thunk::Out(pcRemainingForApplyToAll),
+                    ),
+                    <C as ISyncMgrConflictResolveInfo_Impl>::GetIterationInfo,
+                )
+            }
         }
         unsafe extern "system" fn GetPresenterNextStep<
             C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
@@ -6643,17 +6382,15 @@ impl ISyncMgrConflictResolveInfo_Vtbl {
             this: *mut core::ffi::c_void,
             pnPresenterNextStep: *mut SYNCMGR_PRESENTER_NEXT_STEP,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictResolveInfo::GetPresenterNextStep",
-                || unsafe {
-                    comidl_runtime::thunk::out(pnPresenterNextStep)?;
-                    let pnPresenterNextStep__ = <C as ISyncMgrConflictResolveInfo_Impl>::GetPresenterNextStep(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pnPresenterNextStep.write(pnPresenterNextStep__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictResolveInfo::GetPresenterNextStep",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pnPresenterNextStep),
+                    <C as ISyncMgrConflictResolveInfo_Impl>::GetPresenterNextStep,
+                )
+            }
         }
         unsafe extern "system" fn GetPresenterChoice<
             C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
@@ -6663,35 +6400,29 @@ impl ISyncMgrConflictResolveInfo_Vtbl {
             pnPresenterChoice: *mut SYNCMGR_PRESENTER_CHOICE,
             pfApplyToAll: *mut windows_core::BOOL,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictResolveInfo::GetPresenterChoice",
-                || unsafe {
-                    comidl_runtime::thunk::out(pnPresenterChoice)?;
-                    comidl_runtime::thunk::out(pfApplyToAll)?;
-                    let (pnPresenterChoice__, pfApplyToAll__) = <C as ISyncMgrConflictResolveInfo_Impl>::GetPresenterChoice(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pnPresenterChoice.write(pnPresenterChoice__);
-                    pfApplyToAll.write(pfApplyToAll__.into());
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictResolveInfo::GetPresenterChoice",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (thunk::Out(pnPresenterChoice), thunk::OutBool(pfApplyToAll)),
+                    <C as ISyncMgrConflictResolveInfo_Impl>::GetPresenterChoice,
+                )
+            }
         }
         unsafe extern "system" fn GetItemChoiceCount<
             C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, pcChoices: *mut u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictResolveInfo::GetItemChoiceCount",
-                || unsafe {
-                    comidl_runtime::thunk::out(pcChoices)?;
-                    let pcChoices__ = <C as ISyncMgrConflictResolveInfo_Impl>::GetItemChoiceCount(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pcChoices.write(pcChoices__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictResolveInfo::GetItemChoiceCount",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pcChoices),
+                    <C as ISyncMgrConflictResolveInfo_Impl>::GetItemChoiceCount,
+                )
+            }
         }
         unsafe extern "system" fn GetItemChoice<
             C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
@@ -6701,18 +6432,15 @@ impl ISyncMgrConflictResolveInfo_Vtbl {
             iChoice: u32,
             piChoiceIndex: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictResolveInfo::GetItemChoice",
-                || unsafe {
-                    comidl_runtime::thunk::out(piChoiceIndex)?;
-                    let piChoiceIndex__ = <C as ISyncMgrConflictResolveInfo_Impl>::GetItemChoice(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        iChoice,
-                    )?;
-                    piChoiceIndex.write(piChoiceIndex__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictResolveInfo::GetItemChoice",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(iChoice),),
+                    thunk::Out(piChoiceIndex),
+                    <C as ISyncMgrConflictResolveInfo_Impl>::GetItemChoice,
+                )
+            }
         }
         unsafe extern "system" fn SetPresenterNextStep<
             C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
@@ -6721,16 +6449,15 @@ impl ISyncMgrConflictResolveInfo_Vtbl {
             this: *mut core::ffi::c_void,
             nPresenterNextStep: SYNCMGR_PRESENTER_NEXT_STEP,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictResolveInfo::SetPresenterNextStep",
-                || unsafe {
-                    <C as ISyncMgrConflictResolveInfo_Impl>::SetPresenterNextStep(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        nPresenterNextStep,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictResolveInfo::SetPresenterNextStep",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(nPresenterNextStep),),
+                    (),
+                    <C as ISyncMgrConflictResolveInfo_Impl>::SetPresenterNextStep,
+                )
+            }
         }
         unsafe extern "system" fn SetPresenterChoice<
             C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
@@ -6740,17 +6467,15 @@ impl ISyncMgrConflictResolveInfo_Vtbl {
             nPresenterChoice: SYNCMGR_PRESENTER_CHOICE,
             fApplyToAll: windows_core::BOOL,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictResolveInfo::SetPresenterChoice",
-                || unsafe {
-                    <C as ISyncMgrConflictResolveInfo_Impl>::SetPresenterChoice(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        nPresenterChoice,
-                        fApplyToAll.as_bool(),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictResolveInfo::SetPresenterChoice",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(nPresenterChoice), thunk::Bool(fApplyToAll)),
+                    (),
+                    <C as ISyncMgrConflictResolveInfo_Impl>::SetPresenterChoice,
+                )
+            }
         }
         unsafe extern "system" fn SetItemChoices<
             C: ISyncMgrConflictResolveInfo_Impl + comidl_runtime::Class,
@@ -6760,19 +6485,15 @@ impl ISyncMgrConflictResolveInfo_Vtbl {
             prgiConflictItemIndexes: *mut u32,
             cChoices: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictResolveInfo::SetItemChoices",
-                || unsafe {
-                    <C as ISyncMgrConflictResolveInfo_Impl>::SetItemChoices(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::slice(
-                            prgiConflictItemIndexes,
-                            comidl_runtime::thunk::len(cChoices)?,
-                        )?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictResolveInfo::SetItemChoices",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Slice(prgiConflictItemIndexes, cChoices),),
+                    (),
+                    <C as ISyncMgrConflictResolveInfo_Impl>::SetItemChoices,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -6858,6 +6579,7 @@ impl ISyncMgrConflictFolder_Vtbl {
         C: ISyncMgrConflictFolder_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetConflictIDList<
             C: ISyncMgrConflictFolder_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -6866,19 +6588,18 @@ impl ISyncMgrConflictFolder_Vtbl {
             pConflict: *mut core::ffi::c_void,
             ppidlConflict: *mut *mut super::shtypes::ITEMIDLIST,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictFolder::GetConflictIDList",
-                || unsafe {
-                    <C as ISyncMgrConflictFolder_Impl>::GetConflictIDList(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::interface::<
-                            ISyncMgrConflict,
-                        >(&pConflict)?,
-                        ppidlConflict,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictFolder::GetConflictIDList",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::interface::<ISyncMgrConflict>(&pConflict),
+                        thunk::Raw::new(ppidlConflict),
+                    ),
+                    (),
+                    <C as ISyncMgrConflictFolder_Impl>::GetConflictIDList,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -7002,21 +6723,20 @@ impl ISyncMgrConflictItems_Vtbl {
         C: ISyncMgrConflictItems_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetCount<
             C: ISyncMgrConflictItems_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, pCount: *mut u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictItems::GetCount",
-                || unsafe {
-                    comidl_runtime::thunk::out(pCount)?;
-                    let pCount__ = <C as ISyncMgrConflictItems_Impl>::GetCount(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pCount.write(pCount__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictItems::GetCount",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pCount),
+                    <C as ISyncMgrConflictItems_Impl>::GetCount,
+                )
+            }
         }
         unsafe extern "system" fn GetItem<
             C: ISyncMgrConflictItems_Impl + comidl_runtime::Class,
@@ -7026,17 +6746,15 @@ impl ISyncMgrConflictItems_Vtbl {
             iIndex: u32,
             pItemInfo: *mut CONFIRM_CONFLICT_ITEM,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictItems::GetItem",
-                || unsafe {
-                    <C as ISyncMgrConflictItems_Impl>::GetItem(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        iIndex,
-                        pItemInfo,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictItems::GetItem",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(iIndex), thunk::Raw::new(pItemInfo)),
+                    (),
+                    <C as ISyncMgrConflictItems_Impl>::GetItem,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -7145,21 +6863,20 @@ impl ISyncMgrConflictResolutionItems_Vtbl {
         C: ISyncMgrConflictResolutionItems_Impl + comidl_runtime::Class,
         const SLOT: usize,
     >() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetCount<
             C: ISyncMgrConflictResolutionItems_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, pCount: *mut u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictResolutionItems::GetCount",
-                || unsafe {
-                    comidl_runtime::thunk::out(pCount)?;
-                    let pCount__ = <C as ISyncMgrConflictResolutionItems_Impl>::GetCount(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pCount.write(pCount__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictResolutionItems::GetCount",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pCount),
+                    <C as ISyncMgrConflictResolutionItems_Impl>::GetCount,
+                )
+            }
         }
         unsafe extern "system" fn GetItem<
             C: ISyncMgrConflictResolutionItems_Impl + comidl_runtime::Class,
@@ -7169,18 +6886,15 @@ impl ISyncMgrConflictResolutionItems_Vtbl {
             iIndex: u32,
             pItemInfo: *mut CONFIRM_CONFLICT_RESULT_INFO,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISyncMgrConflictResolutionItems::GetItem",
-                || unsafe {
-                    comidl_runtime::thunk::out(pItemInfo)?;
-                    let pItemInfo__ = <C as ISyncMgrConflictResolutionItems_Impl>::GetItem(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        iIndex,
-                    )?;
-                    pItemInfo.write(pItemInfo__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISyncMgrConflictResolutionItems::GetItem",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(iIndex),),
+                    thunk::Out(pItemInfo),
+                    <C as ISyncMgrConflictResolutionItems_Impl>::GetItem,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),

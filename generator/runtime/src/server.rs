@@ -165,9 +165,9 @@ unsafe extern "system" fn create_instance(
     iid: *const GUID,
     out: *mut *mut c_void,
 ) -> HRESULT {
-    thunk::call("IClassFactory::CreateInstance", || {
+    thunk::run("IClassFactory::CreateInstance", || {
         // SAFETY: COM passes a writable out-pointer (or null, refused).
-        unsafe { thunk::cleared_out(out) }?;
+        unsafe { thunk::cleared(out) }?;
         if !outer.is_null() {
             return Ok(CLASS_E_NOAGGREGATION);
         }
@@ -176,7 +176,7 @@ unsafe extern "system" fn create_instance(
         let object = (factory.create)();
         // SAFETY: `iid` readable (or null, which QueryInterface refuses) and
         // `out` writable; the object's own reference is dropped after.
-        Ok(unsafe { thunk::query_out(&object, iid, out) })
+        Ok(unsafe { thunk::query(&object, iid, out) })
     })
 }
 
@@ -230,7 +230,7 @@ impl Server {
         })
         .into_interface();
         // SAFETY: by the caller's promise.
-        unsafe { thunk::query_out(&factory, iid, out) }
+        unsafe { thunk::query(&factory, iid, out) }
     }
 
     /// `DllCanUnloadNow`: `S_OK` when no object of the module is alive and
@@ -271,7 +271,7 @@ impl Server {
         step: fn(&Plan, &mut registration::WindowsRegistry) -> Result<(), registration::Error>,
     ) -> HRESULT {
         use crate::hresult::{E_FAIL, SELFREG_E_CLASS};
-        thunk::call(export, || {
+        thunk::run(export, || {
             let Some(path) = module::this_module_path() else {
                 return Ok(E_FAIL);
             };

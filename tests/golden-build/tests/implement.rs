@@ -164,7 +164,7 @@ impl IGadget_Impl for Gadget {
         Ok(())
     }
 
-    fn Label(&self, names: &[&WideStr]) -> Result<u32> {
+    fn Label(&self, names: Vec<&WideStr>) -> Result<u32> {
         Ok(names.iter().map(|n| n.len() as u32).sum())
     }
 

@@ -76,25 +76,20 @@ pub trait IDoor_Impl {
 impl IDoor_Vtbl {
     /// `IDoor`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IDoor_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn IsOpen<
             C: IDoor_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IDoor::IsOpen",
-                || unsafe {
-                    let __answer = <C as IDoor_Impl>::IsOpen(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(
-                        if __answer {
-                            comidl_runtime::hresult::S_OK
-                        } else {
-                            comidl_runtime::hresult::S_FALSE
-                        },
-                    )
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IDoor::IsOpen",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Answer,
+                    <C as IDoor_Impl>::IsOpen,
+                )
+            }
         }
         unsafe extern "system" fn CanOpen<
             C: IDoor_Impl + comidl_runtime::Class,
@@ -104,37 +99,29 @@ impl IDoor_Vtbl {
             user: u32,
             force: windows_core::BOOL,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IDoor::CanOpen",
-                || unsafe {
-                    let __answer = <C as IDoor_Impl>::CanOpen(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        user,
-                        force.as_bool(),
-                    )?;
-                    Ok(
-                        if __answer {
-                            comidl_runtime::hresult::S_OK
-                        } else {
-                            comidl_runtime::hresult::S_FALSE
-                        },
-                    )
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IDoor::CanOpen",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(user), thunk::Bool(force)),
+                    thunk::Answer,
+                    <C as IDoor_Impl>::CanOpen,
+                )
+            }
         }
         unsafe extern "system" fn Open<
             C: IDoor_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IDoor::Open",
-                || unsafe {
-                    <C as IDoor_Impl>::Open(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IDoor::Open",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as IDoor_Impl>::Open,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),

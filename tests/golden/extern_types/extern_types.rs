@@ -115,6 +115,7 @@ pub trait ICanvas_Impl {
 impl ICanvas_Vtbl {
     /// `ICanvas`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: ICanvas_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Draw<
             C: ICanvas_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -123,19 +124,18 @@ impl ICanvas_Vtbl {
             shape: *mut core::ffi::c_void,
             at: crate::external::Point,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ICanvas::Draw",
-                || unsafe {
-                    <C as ICanvas_Impl>::Draw(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::interface::<
-                            crate::external::IShape,
-                        >(&shape)?,
-                        at,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ICanvas::Draw",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::interface::<crate::external::IShape>(&shape),
+                        thunk::Raw::new(at),
+                    ),
+                    (),
+                    <C as ICanvas_Impl>::Draw,
+                )
+            }
         }
         unsafe extern "system" fn Line<
             C: ICanvas_Impl + comidl_runtime::Class,
@@ -144,16 +144,15 @@ impl ICanvas_Vtbl {
             this: *mut core::ffi::c_void,
             segment: *const SEGMENT,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ICanvas::Line",
-                || unsafe {
-                    <C as ICanvas_Impl>::Line(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(segment)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ICanvas::Line",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(segment),),
+                    (),
+                    <C as ICanvas_Impl>::Line,
+                )
+            }
         }
         unsafe extern "system" fn Hit<
             C: ICanvas_Impl + comidl_runtime::Class,
@@ -163,18 +162,15 @@ impl ICanvas_Vtbl {
             at: crate::external::Point,
             shape: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ICanvas::Hit",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(shape)?;
-                    let shape__ = <C as ICanvas_Impl>::Hit(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        at,
-                    )?;
-                    shape.write(windows_core::Interface::into_raw(shape__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ICanvas::Hit",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(at),),
+                    thunk::Owned(shape.cast::<crate::external::IShape>()),
+                    <C as ICanvas_Impl>::Hit,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),

@@ -153,6 +153,7 @@ pub trait IProvider_Impl {
 impl IProvider_Vtbl {
     /// `IProvider`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IProvider_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetObject<
             C: IProvider_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -161,18 +162,15 @@ impl IProvider_Vtbl {
             riid: *const windows_core::GUID,
             ppv: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IProvider::GetObject",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppv)?;
-                    let ppv__ = <C as IProvider_Impl>::GetObject(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IProvider::GetObject",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Query(riid, ppv),
+                    <C as IProvider_Impl>::GetObject,
+                )
+            }
         }
         unsafe extern "system" fn GetNamedObject<
             C: IProvider_Impl + comidl_runtime::Class,
@@ -184,20 +182,15 @@ impl IProvider_Vtbl {
             flags: u32,
             ppv: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IProvider::GetNamedObject",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppv)?;
-                    let ppv__ = <C as IProvider_Impl>::GetNamedObject(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(name.0)?,
-                        flags,
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IProvider::GetNamedObject",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(name.0), thunk::Raw::new(flags)),
+                    thunk::Query(riid, ppv),
+                    <C as IProvider_Impl>::GetNamedObject,
+                )
+            }
         }
         unsafe extern "system" fn GetUnknown<
             C: IProvider_Impl + comidl_runtime::Class,
@@ -207,18 +200,15 @@ impl IProvider_Vtbl {
             riid: *const windows_core::GUID,
             ppunk: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IProvider::GetUnknown",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppunk)?;
-                    let ppunk__ = <C as IProvider_Impl>::GetUnknown(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppunk__, riid, ppunk).ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IProvider::GetUnknown",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Query(riid, ppunk),
+                    <C as IProvider_Impl>::GetUnknown,
+                )
+            }
         }
         unsafe extern "system" fn Register<
             C: IProvider_Impl + comidl_runtime::Class,
@@ -228,19 +218,18 @@ impl IProvider_Vtbl {
             riid: *const windows_core::GUID,
             punk: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IProvider::Register",
-                || unsafe {
-                    <C as IProvider_Impl>::Register(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(riid)?,
-                        comidl_runtime::thunk::interface::<
-                            windows_core::IUnknown,
-                        >(&punk)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IProvider::Register",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Ref(riid),
+                        thunk::interface::<windows_core::IUnknown>(&punk),
+                    ),
+                    (),
+                    <C as IProvider_Impl>::Register,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),

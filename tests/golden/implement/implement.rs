@@ -268,6 +268,7 @@ pub trait IWidget_Impl {
 impl IWidget_Vtbl {
     /// `IWidget`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IWidget_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetName<
             C: IWidget_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -275,18 +276,15 @@ impl IWidget_Vtbl {
             this: *mut core::ffi::c_void,
             name: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IWidget::GetName",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(name)?;
-                    let name__ = <C as IWidget_Impl>::GetName(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let name__ = comidl_runtime::thunk::wide_out(&name__)?;
-                    name.write(comidl_runtime::PWSTR(name__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IWidget::GetName",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(name),
+                    <C as IWidget_Impl>::GetName,
+                )
+            }
         }
         unsafe extern "system" fn SetName<
             C: IWidget_Impl + comidl_runtime::Class,
@@ -295,16 +293,15 @@ impl IWidget_Vtbl {
             this: *mut core::ffi::c_void,
             name: comidl_runtime::PCWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IWidget::SetName",
-                || unsafe {
-                    <C as IWidget_Impl>::SetName(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(name.0)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IWidget::SetName",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(name.0),),
+                    (),
+                    <C as IWidget_Impl>::SetName,
+                )
+            }
         }
         unsafe extern "system" fn Rename<
             C: IWidget_Impl + comidl_runtime::Class,
@@ -314,19 +311,15 @@ impl IWidget_Vtbl {
             wide: comidl_runtime::PCWSTR,
             ansi: *const i8,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IWidget::Rename",
-                || unsafe {
-                    <C as IWidget_Impl>::Rename(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::WideStr::from_ptr(wide.0),
-                        comidl_runtime::thunk::required_ansi(
-                            ansi.cast::<core::ffi::c_char>(),
-                        )?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IWidget::Rename",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::OptionalWide(wide.0), thunk::Ansi(ansi.cast())),
+                    (),
+                    <C as IWidget_Impl>::Rename,
+                )
+            }
         }
         unsafe extern "system" fn GetInfo<
             C: IWidget_Impl + comidl_runtime::Class,
@@ -335,18 +328,15 @@ impl IWidget_Vtbl {
             this: *mut core::ffi::c_void,
             info: *mut *mut WIDGETINFO,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IWidget::GetInfo",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(info)?;
-                    let info__ = <C as IWidget_Impl>::GetInfo(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let info__ = comidl_runtime::thunk::boxed_out(info__)?;
-                    info.write(info__.into_raw());
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IWidget::GetInfo",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Boxed(info),
+                    <C as IWidget_Impl>::GetInfo,
+                )
+            }
         }
         unsafe extern "system" fn GetKind<
             C: IWidget_Impl + comidl_runtime::Class,
@@ -355,17 +345,15 @@ impl IWidget_Vtbl {
             this: *mut core::ffi::c_void,
             kind: *mut WIDGET_KIND,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IWidget::GetKind",
-                || unsafe {
-                    comidl_runtime::thunk::out(kind)?;
-                    let kind__ = <C as IWidget_Impl>::GetKind(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    kind.write(kind__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IWidget::GetKind",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(kind),
+                    <C as IWidget_Impl>::GetKind,
+                )
+            }
         }
         unsafe extern "system" fn GetSize<
             C: IWidget_Impl + comidl_runtime::Class,
@@ -375,39 +363,29 @@ impl IWidget_Vtbl {
             width: *mut i32,
             height: *mut i32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IWidget::GetSize",
-                || unsafe {
-                    comidl_runtime::thunk::out(width)?;
-                    comidl_runtime::thunk::out(height)?;
-                    let (width__, height__) = <C as IWidget_Impl>::GetSize(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    width.write(width__);
-                    height.write(height__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IWidget::GetSize",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (thunk::Out(width), thunk::Out(height)),
+                    <C as IWidget_Impl>::GetSize,
+                )
+            }
         }
         unsafe extern "system" fn IsBusy<
             C: IWidget_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IWidget::IsBusy",
-                || unsafe {
-                    let __answer = <C as IWidget_Impl>::IsBusy(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(
-                        if __answer {
-                            comidl_runtime::hresult::S_OK
-                        } else {
-                            comidl_runtime::hresult::S_FALSE
-                        },
-                    )
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IWidget::IsBusy",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Answer,
+                    <C as IWidget_Impl>::IsBusy,
+                )
+            }
         }
         unsafe extern "system" fn SetEnabled<
             C: IWidget_Impl + comidl_runtime::Class,
@@ -416,16 +394,15 @@ impl IWidget_Vtbl {
             this: *mut core::ffi::c_void,
             enabled: windows_core::BOOL,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IWidget::SetEnabled",
-                || unsafe {
-                    <C as IWidget_Impl>::SetEnabled(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        enabled.as_bool(),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IWidget::SetEnabled",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Bool(enabled),),
+                    (),
+                    <C as IWidget_Impl>::SetEnabled,
+                )
+            }
         }
         unsafe extern "system" fn IsEnabled<
             C: IWidget_Impl + comidl_runtime::Class,
@@ -434,46 +411,43 @@ impl IWidget_Vtbl {
             this: *mut core::ffi::c_void,
             enabled: *mut windows_core::BOOL,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IWidget::IsEnabled",
-                || unsafe {
-                    comidl_runtime::thunk::out(enabled)?;
-                    let enabled__ = <C as IWidget_Impl>::IsEnabled(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    enabled.write(enabled__.into());
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IWidget::IsEnabled",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::OutBool(enabled),
+                    <C as IWidget_Impl>::IsEnabled,
+                )
+            }
         }
         unsafe extern "system" fn Count<
             C: IWidget_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> u32 {
-            comidl_runtime::thunk::call_or(
-                "IWidget::Count",
-                unsafe { core::mem::zeroed() },
-                || unsafe {
-                    <C as IWidget_Impl>::Count(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )
-                },
-            )
+            unsafe {
+                thunk::call_or(
+                    "IWidget::Count",
+                    core::mem::zeroed(),
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    <C as IWidget_Impl>::Count,
+                )
+            }
         }
         unsafe extern "system" fn Poke<
             C: IWidget_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, times: u32) {
-            comidl_runtime::thunk::call_or(
-                "IWidget::Poke",
-                (),
-                || unsafe {
-                    <C as IWidget_Impl>::Poke(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        times,
-                    )
-                },
-            )
+            unsafe {
+                thunk::call_or(
+                    "IWidget::Poke",
+                    (),
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(times),),
+                    <C as IWidget_Impl>::Poke,
+                )
+            }
         }
         unsafe extern "system" fn Check<
             C: IWidget_Impl + comidl_runtime::Class,
@@ -484,21 +458,20 @@ impl IWidget_Vtbl {
             other: *mut core::ffi::c_void,
             label: comidl_runtime::PCWSTR,
         ) -> windows_core::BOOL {
-            comidl_runtime::thunk::call_or(
-                    "IWidget::Check",
-                    false,
-                    || unsafe {
-                        <C as IWidget_Impl>::Check(
-                            comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                            strict.as_bool(),
-                            <IWidget as windows_core::Interface>::from_raw_borrowed(
-                                &other,
-                            ),
-                            label,
-                        )
-                    },
-                )
-                .into()
+            unsafe {
+                thunk::call_or(
+                        "IWidget::Check",
+                        false,
+                        thunk::value_of::<C, SLOT>(this),
+                        (
+                            thunk::Bool(strict),
+                            thunk::optional_interface::<IWidget>(&other),
+                            thunk::Raw::new(label),
+                        ),
+                        <C as IWidget_Impl>::Check,
+                    )
+                    .into()
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -835,7 +808,10 @@ pub trait IGadget_Impl: IWidget_Impl {
     /// The `Ok` value is `chars`.
     ///
     /// `count` is the length of `names`.
-    fn Label(&self, names: &[&comidl_runtime::WideStr]) -> windows_core::Result<u32>;
+    fn Label(
+        &self,
+        names: comidl_runtime::thunk::Vec<&comidl_runtime::WideStr>,
+    ) -> windows_core::Result<u32>;
     /// `count` is the length of `bytes`.
     fn Scramble(&self, bytes: &mut [u8]) -> windows_core::Result<()>;
     /// `count` is the length of `values`.
@@ -866,6 +842,7 @@ pub trait IGadget_Impl: IWidget_Impl {
 impl IGadget_Vtbl {
     /// `IGadget`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IGadget_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetName<
             C: IGadget_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -873,18 +850,15 @@ impl IGadget_Vtbl {
             this: *mut core::ffi::c_void,
             name: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IGadget::GetName",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(name)?;
-                    let name__ = <C as IGadget_Impl>::GetName(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let name__ = comidl_runtime::thunk::wide_out(&name__)?;
-                    name.write(comidl_runtime::PWSTR(name__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IGadget::GetName",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(name),
+                    <C as IGadget_Impl>::GetName,
+                )
+            }
         }
         unsafe extern "system" fn Attach<
             C: IGadget_Impl + comidl_runtime::Class,
@@ -894,17 +868,18 @@ impl IGadget_Vtbl {
             widget: *mut core::ffi::c_void,
             parent: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IGadget::Attach",
-                || unsafe {
-                    <C as IGadget_Impl>::Attach(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::interface::<IWidget>(&widget)?,
-                        <IWidget as windows_core::Interface>::from_raw_borrowed(&parent),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IGadget::Attach",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::interface::<IWidget>(&widget),
+                        thunk::optional_interface::<IWidget>(&parent),
+                    ),
+                    (),
+                    <C as IGadget_Impl>::Attach,
+                )
+            }
         }
         unsafe extern "system" fn Adjust<
             C: IGadget_Impl + comidl_runtime::Class,
@@ -914,17 +889,15 @@ impl IGadget_Vtbl {
             value: *mut i32,
             limit: *mut i32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IGadget::Adjust",
-                || unsafe {
-                    <C as IGadget_Impl>::Adjust(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::in_out(value)?,
-                        limit.as_mut(),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IGadget::Adjust",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Mut(value), thunk::OptionalMut(limit)),
+                    (),
+                    <C as IGadget_Impl>::Adjust,
+                )
+            }
         }
         unsafe extern "system" fn Sum<
             C: IGadget_Impl + comidl_runtime::Class,
@@ -935,21 +908,15 @@ impl IGadget_Vtbl {
             values: *const i32,
             sum: *mut i32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IGadget::Sum",
-                || unsafe {
-                    comidl_runtime::thunk::out(sum)?;
-                    let sum__ = <C as IGadget_Impl>::Sum(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::slice(
-                            values,
-                            comidl_runtime::thunk::len(count)?,
-                        )?,
-                    )?;
-                    sum.write(sum__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IGadget::Sum",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Slice(values, count),),
+                    thunk::Out(sum),
+                    <C as IGadget_Impl>::Sum,
+                )
+            }
         }
         unsafe extern "system" fn Tag<
             C: IGadget_Impl + comidl_runtime::Class,
@@ -959,19 +926,15 @@ impl IGadget_Vtbl {
             count: u32,
             ids: *const windows_core::GUID,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IGadget::Tag",
-                || unsafe {
-                    <C as IGadget_Impl>::Tag(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::optional_slice(
-                            ids,
-                            comidl_runtime::thunk::len(count)?,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IGadget::Tag",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::OptionalSlice(ids, count),),
+                    (),
+                    <C as IGadget_Impl>::Tag,
+                )
+            }
         }
         unsafe extern "system" fn Label<
             C: IGadget_Impl + comidl_runtime::Class,
@@ -982,21 +945,15 @@ impl IGadget_Vtbl {
             names: *mut comidl_runtime::PCWSTR,
             chars: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IGadget::Label",
-                || unsafe {
-                    comidl_runtime::thunk::out(chars)?;
-                    let chars__ = <C as IGadget_Impl>::Label(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        &comidl_runtime::thunk::wide_strs(
-                            names.cast::<*const u16>(),
-                            comidl_runtime::thunk::len(count)?,
-                        )?,
-                    )?;
-                    chars.write(chars__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IGadget::Label",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::WideStrs(names.cast(), count),),
+                    thunk::Out(chars),
+                    <C as IGadget_Impl>::Label,
+                )
+            }
         }
         unsafe extern "system" fn Scramble<
             C: IGadget_Impl + comidl_runtime::Class,
@@ -1006,19 +963,15 @@ impl IGadget_Vtbl {
             count: u32,
             bytes: *mut u8,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IGadget::Scramble",
-                || unsafe {
-                    <C as IGadget_Impl>::Scramble(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::slice_mut(
-                            bytes,
-                            comidl_runtime::thunk::len(count)?,
-                        )?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IGadget::Scramble",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::SliceMut(bytes, count),),
+                    (),
+                    <C as IGadget_Impl>::Scramble,
+                )
+            }
         }
         unsafe extern "system" fn Fill<
             C: IGadget_Impl + comidl_runtime::Class,
@@ -1028,21 +981,15 @@ impl IGadget_Vtbl {
             count: u32,
             values: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IGadget::Fill",
-                || unsafe {
-                    let mut values__ = comidl_runtime::thunk::out_slice(
-                        values,
-                        comidl_runtime::thunk::len(count)?,
-                    )?;
-                    <C as IGadget_Impl>::Fill(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        &mut values__,
-                    )?;
-                    values__.keep();
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IGadget::Fill",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::out_slice(values, count),),
+                    (),
+                    <C as IGadget_Impl>::Fill,
+                )
+            }
         }
         unsafe extern "system" fn Find<
             C: IGadget_Impl + comidl_runtime::Class,
@@ -1054,20 +1001,15 @@ impl IGadget_Vtbl {
             fallback: *const WIDGETINFO,
             found: *mut WIDGETINFO,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IGadget::Find",
-                || unsafe {
-                    comidl_runtime::thunk::out(found)?;
-                    let found__ = <C as IGadget_Impl>::Find(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(id)?,
-                        comidl_runtime::thunk::required(hint)?,
-                        fallback.as_ref(),
-                    )?;
-                    found.write(found__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IGadget::Find",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(id), thunk::Ref(hint), thunk::OptionalRef(fallback)),
+                    thunk::Out(found),
+                    <C as IGadget_Impl>::Find,
+                )
+            }
         }
         unsafe extern "system" fn GetObject<
             C: IGadget_Impl + comidl_runtime::Class,
@@ -1077,18 +1019,15 @@ impl IGadget_Vtbl {
             riid: *const windows_core::GUID,
             ppv: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IGadget::GetObject",
-                || unsafe {
-                    comidl_runtime::thunk::required(riid)?;
-                    comidl_runtime::thunk::cleared_out(ppv)?;
-                    let ppv__ = <C as IGadget_Impl>::GetObject(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    comidl_runtime::thunk::query_out(&ppv__, riid, ppv).ok()?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IGadget::GetObject",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Query(riid, ppv),
+                    <C as IGadget_Impl>::GetObject,
+                )
+            }
         }
         unsafe extern "system" fn Shout<
             C: IGadget_Impl + comidl_runtime::Class,
@@ -1098,18 +1037,15 @@ impl IGadget_Vtbl {
             text: *const u16,
             loud: *mut comidl_runtime::BSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IGadget::Shout",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(loud)?;
-                    let loud__ = <C as IGadget_Impl>::Shout(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::bstr(&text),
-                    )?;
-                    loud.write(loud__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IGadget::Shout",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Bstr(&text),),
+                    thunk::Owned(loud),
+                    <C as IGadget_Impl>::Shout,
+                )
+            }
         }
         unsafe extern "system" fn Raw<
             C: IGadget_Impl + comidl_runtime::Class,
@@ -1119,17 +1055,15 @@ impl IGadget_Vtbl {
             context: *mut core::ffi::c_void,
             size: u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IGadget::Raw",
-                || unsafe {
-                    <C as IGadget_Impl>::Raw(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        context,
-                        size,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IGadget::Raw",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(context), thunk::Raw::new(size)),
+                    (),
+                    <C as IGadget_Impl>::Raw,
+                )
+            }
         }
         Self {
             base__: IWidget_Vtbl::new::<C, SLOT>(),
@@ -1256,6 +1190,7 @@ pub trait IEnumWidgets_Impl {
 impl IEnumWidgets_Vtbl {
     /// `IEnumWidgets`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IEnumWidgets_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Next<
             C: IEnumWidgets_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -1265,55 +1200,43 @@ impl IEnumWidgets_Vtbl {
             rgelt: *mut *mut core::ffi::c_void,
             pceltFetched: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumWidgets::Next",
-                || unsafe {
-                    let mut rgelt__ = comidl_runtime::thunk::out_slice(
-                        rgelt.cast::<Option<IWidget>>(),
-                        comidl_runtime::thunk::len(celt)?,
-                    )?;
-                    let pceltFetched__ = <C as IEnumWidgets_Impl>::Next(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        &mut rgelt__,
-                    )?;
-                    let __code = comidl_runtime::thunk::fetched(
-                        pceltFetched__,
-                        rgelt__.len(),
-                        pceltFetched,
-                    )?;
-                    rgelt__.keep();
-                    Ok(__code)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumWidgets::Next",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::out_slice(rgelt.cast::<Option<IWidget>>(), celt),),
+                    thunk::Fetched(pceltFetched, celt),
+                    <C as IEnumWidgets_Impl>::Next,
+                )
+            }
         }
         unsafe extern "system" fn Skip<
             C: IEnumWidgets_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, celt: u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumWidgets::Skip",
-                || unsafe {
-                    <C as IEnumWidgets_Impl>::Skip(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        celt,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumWidgets::Skip",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(celt),),
+                    (),
+                    <C as IEnumWidgets_Impl>::Skip,
+                )
+            }
         }
         unsafe extern "system" fn Reset<
             C: IEnumWidgets_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumWidgets::Reset",
-                || unsafe {
-                    <C as IEnumWidgets_Impl>::Reset(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumWidgets::Reset",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as IEnumWidgets_Impl>::Reset,
+                )
+            }
         }
         unsafe extern "system" fn Clone<
             C: IEnumWidgets_Impl + comidl_runtime::Class,
@@ -1322,17 +1245,15 @@ impl IEnumWidgets_Vtbl {
             this: *mut core::ffi::c_void,
             ppenum: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IEnumWidgets::Clone",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(ppenum)?;
-                    let ppenum__ = <C as IEnumWidgets_Impl>::Clone(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    ppenum.write(windows_core::Interface::into_raw(ppenum__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IEnumWidgets::Clone",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(ppenum.cast::<IEnumWidgets>()),
+                    <C as IEnumWidgets_Impl>::Clone,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),

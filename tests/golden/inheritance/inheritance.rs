@@ -51,20 +51,20 @@ pub trait IAnimal_Impl {
 impl IAnimal_Vtbl {
     /// `IAnimal`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IAnimal_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Eat<
             C: IAnimal_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, grams: u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IAnimal::Eat",
-                || unsafe {
-                    <C as IAnimal_Impl>::Eat(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        grams,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IAnimal::Eat",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(grams),),
+                    (),
+                    <C as IAnimal_Impl>::Eat,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -123,19 +123,20 @@ pub trait IMammal_Impl: IAnimal_Impl {
 impl IMammal_Vtbl {
     /// `IMammal`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IMammal_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Nurse<
             C: IMammal_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IMammal::Nurse",
-                || unsafe {
-                    <C as IMammal_Impl>::Nurse(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IMammal::Nurse",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as IMammal_Impl>::Nurse,
+                )
+            }
         }
         Self {
             base__: IAnimal_Vtbl::new::<C, SLOT>(),
@@ -213,20 +214,20 @@ pub trait IDog_Impl: IMammal_Impl {
 impl IDog_Vtbl {
     /// `IDog`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IDog_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Bark<
             C: IDog_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, times: u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IDog::Bark",
-                || unsafe {
-                    <C as IDog_Impl>::Bark(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        times,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IDog::Bark",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(times),),
+                    (),
+                    <C as IDog_Impl>::Bark,
+                )
+            }
         }
         unsafe extern "system" fn Fetch<
             C: IDog_Impl + comidl_runtime::Class,
@@ -235,16 +236,15 @@ impl IDog_Vtbl {
             this: *mut core::ffi::c_void,
             toy: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IDog::Fetch",
-                || unsafe {
-                    <C as IDog_Impl>::Fetch(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::interface::<IAnimal>(&toy)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IDog::Fetch",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::interface::<IAnimal>(&toy),),
+                    (),
+                    <C as IDog_Impl>::Fetch,
+                )
+            }
         }
         Self {
             base__: IMammal_Vtbl::new::<C, SLOT>(),
@@ -310,6 +310,7 @@ pub trait IPersistDog_Impl: super::objidl::IPersist_Impl {
 impl IPersistDog_Vtbl {
     /// `IPersistDog`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IPersistDog_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Save<
             C: IPersistDog_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -317,16 +318,15 @@ impl IPersistDog_Vtbl {
             this: *mut core::ffi::c_void,
             dog: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IPersistDog::Save",
-                || unsafe {
-                    <C as IPersistDog_Impl>::Save(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::interface::<IDog>(&dog)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IPersistDog::Save",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::interface::<IDog>(&dog),),
+                    (),
+                    <C as IPersistDog_Impl>::Save,
+                )
+            }
         }
         Self {
             base__: super::objidl::IPersist_Vtbl::new::<C, SLOT>(),

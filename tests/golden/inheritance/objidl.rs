@@ -56,6 +56,7 @@ pub trait IPersist_Impl {
 impl IPersist_Vtbl {
     /// `IPersist`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IPersist_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn GetClassID<
             C: IPersist_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -63,17 +64,15 @@ impl IPersist_Vtbl {
             this: *mut core::ffi::c_void,
             pClassID: *mut windows_core::GUID,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IPersist::GetClassID",
-                || unsafe {
-                    comidl_runtime::thunk::out(pClassID)?;
-                    let pClassID__ = <C as IPersist_Impl>::GetClassID(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    pClassID.write(pClassID__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IPersist::GetClassID",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(pClassID),
+                    <C as IPersist_Impl>::GetClassID,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),

@@ -265,36 +265,34 @@ pub trait IThermometer_Impl {
 impl IThermometer_Vtbl {
     /// `IThermometer`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IThermometer_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn get_Celsius<
             C: IThermometer_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, value: *mut i32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IThermometer::get_Celsius",
-                || unsafe {
-                    comidl_runtime::thunk::out(value)?;
-                    let value__ = <C as IThermometer_Impl>::get_Celsius(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    value.write(value__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IThermometer::get_Celsius",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(value),
+                    <C as IThermometer_Impl>::get_Celsius,
+                )
+            }
         }
         unsafe extern "system" fn put_Celsius<
             C: IThermometer_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, value: i32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IThermometer::put_Celsius",
-                || unsafe {
-                    <C as IThermometer_Impl>::put_Celsius(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        value,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IThermometer::put_Celsius",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(value),),
+                    (),
+                    <C as IThermometer_Impl>::put_Celsius,
+                )
+            }
         }
         unsafe extern "system" fn get_Calibrated<
             C: IThermometer_Impl + comidl_runtime::Class,
@@ -303,17 +301,15 @@ impl IThermometer_Vtbl {
             this: *mut core::ffi::c_void,
             calibrated: *mut windows_core::BOOL,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IThermometer::get_Calibrated",
-                || unsafe {
-                    comidl_runtime::thunk::out(calibrated)?;
-                    let calibrated__ = <C as IThermometer_Impl>::get_Calibrated(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    calibrated.write(calibrated__.into());
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IThermometer::get_Calibrated",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::OutBool(calibrated),
+                    <C as IThermometer_Impl>::get_Calibrated,
+                )
+            }
         }
         unsafe extern "system" fn get_Label<
             C: IThermometer_Impl + comidl_runtime::Class,
@@ -322,17 +318,15 @@ impl IThermometer_Vtbl {
             this: *mut core::ffi::c_void,
             label: *mut comidl_runtime::BSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IThermometer::get_Label",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(label)?;
-                    let label__ = <C as IThermometer_Impl>::get_Label(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    label.write(label__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IThermometer::get_Label",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(label),
+                    <C as IThermometer_Impl>::get_Label,
+                )
+            }
         }
         unsafe extern "system" fn GetId<
             C: IThermometer_Impl + comidl_runtime::Class,
@@ -341,49 +335,43 @@ impl IThermometer_Vtbl {
             this: *mut core::ffi::c_void,
             id: *mut windows_core::GUID,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IThermometer::GetId",
-                || unsafe {
-                    comidl_runtime::thunk::out(id)?;
-                    let id__ = <C as IThermometer_Impl>::GetId(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    id.write(id__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IThermometer::GetId",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(id),
+                    <C as IThermometer_Impl>::GetId,
+                )
+            }
         }
         unsafe extern "system" fn GetScale<
             C: IThermometer_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, scale: *mut SCALE) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IThermometer::GetScale",
-                || unsafe {
-                    comidl_runtime::thunk::out(scale)?;
-                    let scale__ = <C as IThermometer_Impl>::GetScale(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    scale.write(scale__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IThermometer::GetScale",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(scale),
+                    <C as IThermometer_Impl>::GetScale,
+                )
+            }
         }
         unsafe extern "system" fn GetReading<
             C: IThermometer_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, reading: *mut READING) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IThermometer::GetReading",
-                || unsafe {
-                    comidl_runtime::thunk::out(reading)?;
-                    let reading__ = <C as IThermometer_Impl>::GetReading(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    reading.write(reading__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IThermometer::GetReading",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Out(reading),
+                    <C as IThermometer_Impl>::GetReading,
+                )
+            }
         }
         unsafe extern "system" fn Describe<
             C: IThermometer_Impl + comidl_runtime::Class,
@@ -392,18 +380,15 @@ impl IThermometer_Vtbl {
             this: *mut core::ffi::c_void,
             text: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IThermometer::Describe",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(text)?;
-                    let text__ = <C as IThermometer_Impl>::Describe(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let text__ = comidl_runtime::thunk::wide_out(&text__)?;
-                    text.write(comidl_runtime::PWSTR(text__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IThermometer::Describe",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(text),
+                    <C as IThermometer_Impl>::Describe,
+                )
+            }
         }
         unsafe extern "system" fn Clone<
             C: IThermometer_Impl + comidl_runtime::Class,
@@ -412,17 +397,15 @@ impl IThermometer_Vtbl {
             this: *mut core::ffi::c_void,
             copy: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IThermometer::Clone",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(copy)?;
-                    let copy__ = <C as IThermometer_Impl>::Clone(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    copy.write(windows_core::Interface::into_raw(copy__));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IThermometer::Clone",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(copy.cast::<IThermometer>()),
+                    <C as IThermometer_Impl>::Clone,
+                )
+            }
         }
         unsafe extern "system" fn GetRange<
             C: IThermometer_Impl + comidl_runtime::Class,
@@ -432,34 +415,29 @@ impl IThermometer_Vtbl {
             low: *mut i32,
             high: *mut i32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IThermometer::GetRange",
-                || unsafe {
-                    comidl_runtime::thunk::out(low)?;
-                    comidl_runtime::thunk::out(high)?;
-                    let (low__, high__) = <C as IThermometer_Impl>::GetRange(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    low.write(low__);
-                    high.write(high__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IThermometer::GetRange",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (thunk::Out(low), thunk::Out(high)),
+                    <C as IThermometer_Impl>::GetRange,
+                )
+            }
         }
         unsafe extern "system" fn Adjust<
             C: IThermometer_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, value: *mut i32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IThermometer::Adjust",
-                || unsafe {
-                    <C as IThermometer_Impl>::Adjust(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::in_out(value)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IThermometer::Adjust",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Mut(value),),
+                    (),
+                    <C as IThermometer_Impl>::Adjust,
+                )
+            }
         }
         unsafe extern "system" fn GetBuffer<
             C: IThermometer_Impl + comidl_runtime::Class,
@@ -468,44 +446,43 @@ impl IThermometer_Vtbl {
             this: *mut core::ffi::c_void,
             buffer: *mut *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IThermometer::GetBuffer",
-                || unsafe {
-                    <C as IThermometer_Impl>::GetBuffer(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        buffer,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IThermometer::GetBuffer",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(buffer),),
+                    (),
+                    <C as IThermometer_Impl>::GetBuffer,
+                )
+            }
         }
         unsafe extern "system" fn Reset<
             C: IThermometer_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IThermometer::Reset",
-                || unsafe {
-                    <C as IThermometer_Impl>::Reset(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IThermometer::Reset",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    (),
+                    <C as IThermometer_Impl>::Reset,
+                )
+            }
         }
         unsafe extern "system" fn Count<
             C: IThermometer_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void) -> u32 {
-            comidl_runtime::thunk::call_or(
-                "IThermometer::Count",
-                unsafe { core::mem::zeroed() },
-                || unsafe {
-                    <C as IThermometer_Impl>::Count(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )
-                },
-            )
+            unsafe {
+                thunk::call_or(
+                    "IThermometer::Count",
+                    core::mem::zeroed(),
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    <C as IThermometer_Impl>::Count,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),

@@ -272,6 +272,7 @@ pub trait IStore_Impl {
 impl IStore_Vtbl {
     /// `IStore`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IStore_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Write<
             C: IStore_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -280,19 +281,15 @@ impl IStore_Vtbl {
             count: u32,
             data: *const u8,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStore::Write",
-                || unsafe {
-                    <C as IStore_Impl>::Write(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::slice(
-                            data,
-                            comidl_runtime::thunk::len(count)?,
-                        )?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStore::Write",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Slice(data, count),),
+                    (),
+                    <C as IStore_Impl>::Write,
+                )
+            }
         }
         unsafe extern "system" fn Read<
             C: IStore_Impl + comidl_runtime::Class,
@@ -303,26 +300,15 @@ impl IStore_Vtbl {
             data: *mut u8,
             read: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStore::Read",
-                || unsafe {
-                    let mut data__ = comidl_runtime::thunk::out_slice(
-                        data,
-                        comidl_runtime::thunk::len(max)?,
-                    )?;
-                    let read__ = <C as IStore_Impl>::Read(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        &mut data__,
-                    )?;
-                    let __code = comidl_runtime::thunk::fetched(
-                        read__,
-                        data__.len(),
-                        read,
-                    )?;
-                    data__.keep();
-                    Ok(__code)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStore::Read",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::out_slice(data, max),),
+                    thunk::Fetched(read, max),
+                    <C as IStore_Impl>::Read,
+                )
+            }
         }
         unsafe extern "system" fn Fill<
             C: IStore_Impl + comidl_runtime::Class,
@@ -332,21 +318,15 @@ impl IStore_Vtbl {
             count: u32,
             values: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStore::Fill",
-                || unsafe {
-                    let mut values__ = comidl_runtime::thunk::out_slice(
-                        values,
-                        comidl_runtime::thunk::len(count)?,
-                    )?;
-                    <C as IStore_Impl>::Fill(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        &mut values__,
-                    )?;
-                    values__.keep();
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStore::Fill",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::out_slice(values, count),),
+                    (),
+                    <C as IStore_Impl>::Fill,
+                )
+            }
         }
         unsafe extern "system" fn SetGrid<
             C: IStore_Impl + comidl_runtime::Class,
@@ -356,17 +336,15 @@ impl IStore_Vtbl {
             rows: u32,
             cells: *const i32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStore::SetGrid",
-                || unsafe {
-                    <C as IStore_Impl>::SetGrid(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        rows,
-                        cells,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStore::SetGrid",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(rows), thunk::Raw::new(cells)),
+                    (),
+                    <C as IStore_Impl>::SetGrid,
+                )
+            }
         }
         unsafe extern "system" fn Next<
             C: IStore_Impl + comidl_runtime::Class,
@@ -377,26 +355,20 @@ impl IStore_Vtbl {
             items: *mut *mut core::ffi::c_void,
             fetched: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStore::Next",
-                || unsafe {
-                    let mut items__ = comidl_runtime::thunk::out_slice(
-                        items.cast::<Option<windows_core::IUnknown>>(),
-                        comidl_runtime::thunk::len(celt)?,
-                    )?;
-                    let fetched__ = <C as IStore_Impl>::Next(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        &mut items__,
-                    )?;
-                    let __code = comidl_runtime::thunk::fetched(
-                        fetched__,
-                        items__.len(),
-                        fetched,
-                    )?;
-                    items__.keep();
-                    Ok(__code)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStore::Next",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::out_slice(
+                            items.cast::<Option<windows_core::IUnknown>>(),
+                            celt,
+                        ),
+                    ),
+                    thunk::Fetched(fetched, celt),
+                    <C as IStore_Impl>::Next,
+                )
+            }
         }
         unsafe extern "system" fn Take<
             C: IStore_Impl + comidl_runtime::Class,
@@ -406,33 +378,29 @@ impl IStore_Vtbl {
             count: *mut u32,
             data: *mut *mut u8,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStore::Take",
-                || unsafe {
-                    comidl_runtime::thunk::out(count)?;
-                    let count__ = <C as IStore_Impl>::Take(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        data,
-                    )?;
-                    count.write(count__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStore::Take",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(data),),
+                    thunk::Out(count),
+                    <C as IStore_Impl>::Take,
+                )
+            }
         }
         unsafe extern "system" fn Put<
             C: IStore_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, buffer: *const BUFFER) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStore::Put",
-                || unsafe {
-                    <C as IStore_Impl>::Put(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(buffer)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStore::Put",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(buffer),),
+                    (),
+                    <C as IStore_Impl>::Put,
+                )
+            }
         }
         unsafe extern "system" fn Exchange<
             C: IStore_Impl + comidl_runtime::Class,
@@ -442,19 +410,15 @@ impl IStore_Vtbl {
             count: u32,
             data: *mut u8,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IStore::Exchange",
-                || unsafe {
-                    <C as IStore_Impl>::Exchange(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::optional_slice_mut(
-                            data,
-                            comidl_runtime::thunk::len(count)?,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IStore::Exchange",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::OptionalSliceMut(data, count),),
+                    (),
+                    <C as IStore_Impl>::Exchange,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),

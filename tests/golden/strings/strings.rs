@@ -225,6 +225,7 @@ pub trait IText_Impl {
 impl IText_Vtbl {
     /// `IText`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IText_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn SetName<
             C: IText_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -232,16 +233,15 @@ impl IText_Vtbl {
             this: *mut core::ffi::c_void,
             name: comidl_runtime::PCWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IText::SetName",
-                || unsafe {
-                    <C as IText_Impl>::SetName(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(name.0)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IText::SetName",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(name.0),),
+                    (),
+                    <C as IText_Impl>::SetName,
+                )
+            }
         }
         unsafe extern "system" fn SetOleName<
             C: IText_Impl + comidl_runtime::Class,
@@ -250,16 +250,15 @@ impl IText_Vtbl {
             this: *mut core::ffi::c_void,
             name: comidl_runtime::PCWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IText::SetOleName",
-                || unsafe {
-                    <C as IText_Impl>::SetOleName(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(name.0)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IText::SetOleName",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(name.0),),
+                    (),
+                    <C as IText_Impl>::SetOleName,
+                )
+            }
         }
         unsafe extern "system" fn SetAnsiName<
             C: IText_Impl + comidl_runtime::Class,
@@ -268,33 +267,29 @@ impl IText_Vtbl {
             this: *mut core::ffi::c_void,
             name: comidl_runtime::PCSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IText::SetAnsiName",
-                || unsafe {
-                    <C as IText_Impl>::SetAnsiName(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required_ansi(
-                            name.0.cast::<core::ffi::c_char>(),
-                        )?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IText::SetAnsiName",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ansi(name.0.cast()),),
+                    (),
+                    <C as IText_Impl>::SetAnsiName,
+                )
+            }
         }
         unsafe extern "system" fn SetWideChars<
             C: IText_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, name: *const u16) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IText::SetWideChars",
-                || unsafe {
-                    <C as IText_Impl>::SetWideChars(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(name)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IText::SetWideChars",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(name),),
+                    (),
+                    <C as IText_Impl>::SetWideChars,
+                )
+            }
         }
         unsafe extern "system" fn SetMutable<
             C: IText_Impl + comidl_runtime::Class,
@@ -303,31 +298,29 @@ impl IText_Vtbl {
             this: *mut core::ffi::c_void,
             name: comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IText::SetMutable",
-                || unsafe {
-                    <C as IText_Impl>::SetMutable(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(name.0)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IText::SetMutable",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(name.0),),
+                    (),
+                    <C as IText_Impl>::SetMutable,
+                )
+            }
         }
         unsafe extern "system" fn SetCaption<
             C: IText_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, caption: *const u16) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IText::SetCaption",
-                || unsafe {
-                    <C as IText_Impl>::SetCaption(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::bstr(&caption),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IText::SetCaption",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Bstr(&caption),),
+                    (),
+                    <C as IText_Impl>::SetCaption,
+                )
+            }
         }
         unsafe extern "system" fn GetName<
             C: IText_Impl + comidl_runtime::Class,
@@ -336,18 +329,15 @@ impl IText_Vtbl {
             this: *mut core::ffi::c_void,
             name: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IText::GetName",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(name)?;
-                    let name__ = <C as IText_Impl>::GetName(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    let name__ = comidl_runtime::thunk::wide_out(&name__)?;
-                    name.write(comidl_runtime::PWSTR(name__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IText::GetName",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::WideString(name),
+                    <C as IText_Impl>::GetName,
+                )
+            }
         }
         unsafe extern "system" fn GetCaption<
             C: IText_Impl + comidl_runtime::Class,
@@ -356,17 +346,15 @@ impl IText_Vtbl {
             this: *mut core::ffi::c_void,
             caption: *mut comidl_runtime::BSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IText::GetCaption",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(caption)?;
-                    let caption__ = <C as IText_Impl>::GetCaption(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                    )?;
-                    caption.write(caption__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IText::GetCaption",
+                    thunk::value_of::<C, SLOT>(this),
+                    (),
+                    thunk::Owned(caption),
+                    <C as IText_Impl>::GetCaption,
+                )
+            }
         }
         unsafe extern "system" fn Format<
             C: IText_Impl + comidl_runtime::Class,
@@ -377,20 +365,15 @@ impl IText_Vtbl {
             argument: comidl_runtime::PCWSTR,
             result: *mut comidl_runtime::PWSTR,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IText::Format",
-                || unsafe {
-                    comidl_runtime::thunk::cleared_out(result)?;
-                    let result__ = <C as IText_Impl>::Format(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::wide(format.0)?,
-                        comidl_runtime::thunk::wide(argument.0)?,
-                    )?;
-                    let result__ = comidl_runtime::thunk::wide_out(&result__)?;
-                    result.write(comidl_runtime::PWSTR(result__.into_raw()));
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IText::Format",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Wide(format.0), thunk::Wide(argument.0)),
+                    thunk::WideString(result),
+                    <C as IText_Impl>::Format,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),

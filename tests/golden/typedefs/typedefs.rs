@@ -169,6 +169,7 @@ pub trait IWidgets_Impl {
 impl IWidgets_Vtbl {
     /// `IWidgets`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IWidgets_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Measure<
             C: IWidgets_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -178,19 +179,15 @@ impl IWidgets_Vtbl {
             pArea: *mut EXTENT,
             count: *mut u32,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IWidgets::Measure",
-                || unsafe {
-                    comidl_runtime::thunk::out(count)?;
-                    let count__ = <C as IWidgets_Impl>::Measure(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        area,
-                        comidl_runtime::thunk::required(pArea)?,
-                    )?;
-                    count.write(count__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IWidgets::Measure",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(area), thunk::Ref(pArea)),
+                    thunk::Out(count),
+                    <C as IWidgets_Impl>::Measure,
+                )
+            }
         }
         unsafe extern "system" fn Fill<
             C: IWidgets_Impl + comidl_runtime::Class,
@@ -200,17 +197,15 @@ impl IWidgets_Vtbl {
             pCount: *mut u32,
             pExtent: *mut EXTENT,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IWidgets::Fill",
-                || unsafe {
-                    <C as IWidgets_Impl>::Fill(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::required(pCount)?,
-                        comidl_runtime::thunk::required(pExtent)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IWidgets::Fill",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Ref(pCount), thunk::Ref(pExtent)),
+                    (),
+                    <C as IWidgets_Impl>::Fill,
+                )
+            }
         }
         unsafe extern "system" fn Open<
             C: IWidgets_Impl + comidl_runtime::Class,
@@ -220,18 +215,15 @@ impl IWidgets_Vtbl {
             parent: super::wtypes::HWND,
             widget: *mut HWIDGET,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IWidgets::Open",
-                || unsafe {
-                    comidl_runtime::thunk::out(widget)?;
-                    let widget__ = <C as IWidgets_Impl>::Open(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        parent,
-                    )?;
-                    widget.write(widget__);
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IWidgets::Open",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(parent),),
+                    thunk::Out(widget),
+                    <C as IWidgets_Impl>::Open,
+                )
+            }
         }
         unsafe extern "system" fn Watch<
             C: IWidgets_Impl + comidl_runtime::Class,
@@ -242,20 +234,19 @@ impl IWidgets_Vtbl {
             callback: WIDGET_CALLBACK,
             owner: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IWidgets::Watch",
-                || unsafe {
-                    <C as IWidgets_Impl>::Watch(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        widget,
-                        callback,
-                        comidl_runtime::thunk::interface::<
-                            windows_core::IUnknown,
-                        >(&owner)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IWidgets::Watch",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::Raw::new(widget),
+                        thunk::Raw::new(callback),
+                        thunk::interface::<windows_core::IUnknown>(&owner),
+                    ),
+                    (),
+                    <C as IWidgets_Impl>::Watch,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),

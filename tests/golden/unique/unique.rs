@@ -49,20 +49,20 @@ pub trait IListener_Impl {
 impl IListener_Vtbl {
     /// `IListener`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: IListener_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Notify<
             C: IListener_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, code: u32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "IListener::Notify",
-                || unsafe {
-                    <C as IListener_Impl>::Notify(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        code,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "IListener::Notify",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(code),),
+                    (),
+                    <C as IListener_Impl>::Notify,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
@@ -232,6 +232,7 @@ pub trait ISubject_Impl {
 impl ISubject_Vtbl {
     /// `ISubject`'s vtable for slot `SLOT` of an object of `C`.
     pub const fn new<C: ISubject_Impl + comidl_runtime::Class, const SLOT: usize>() -> Self {
+        use comidl_runtime::thunk;
         unsafe extern "system" fn Attach<
             C: ISubject_Impl + comidl_runtime::Class,
             const SLOT: usize,
@@ -239,16 +240,15 @@ impl ISubject_Vtbl {
             this: *mut core::ffi::c_void,
             listener: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISubject::Attach",
-                || unsafe {
-                    <C as ISubject_Impl>::Attach(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::interface::<IListener>(&listener)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISubject::Attach",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::interface::<IListener>(&listener),),
+                    (),
+                    <C as ISubject_Impl>::Attach,
+                )
+            }
         }
         unsafe extern "system" fn AttachOptional<
             C: ISubject_Impl + comidl_runtime::Class,
@@ -257,18 +257,15 @@ impl ISubject_Vtbl {
             this: *mut core::ffi::c_void,
             listener: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISubject::AttachOptional",
-                || unsafe {
-                    <C as ISubject_Impl>::AttachOptional(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        <IListener as windows_core::Interface>::from_raw_borrowed(
-                            &listener,
-                        ),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISubject::AttachOptional",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::optional_interface::<IListener>(&listener),),
+                    (),
+                    <C as ISubject_Impl>::AttachOptional,
+                )
+            }
         }
         unsafe extern "system" fn AttachRef<
             C: ISubject_Impl + comidl_runtime::Class,
@@ -277,76 +274,71 @@ impl ISubject_Vtbl {
             this: *mut core::ffi::c_void,
             listener: *mut core::ffi::c_void,
         ) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISubject::AttachRef",
-                || unsafe {
-                    <C as ISubject_Impl>::AttachRef(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        comidl_runtime::thunk::interface::<IListener>(&listener)?,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISubject::AttachRef",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::interface::<IListener>(&listener),),
+                    (),
+                    <C as ISubject_Impl>::AttachRef,
+                )
+            }
         }
         unsafe extern "system" fn SetLimit<
             C: ISubject_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, limit: *const i32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISubject::SetLimit",
-                || unsafe {
-                    <C as ISubject_Impl>::SetLimit(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        limit.as_ref(),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISubject::SetLimit",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::OptionalRef(limit),),
+                    (),
+                    <C as ISubject_Impl>::SetLimit,
+                )
+            }
         }
         unsafe extern "system" fn Swap<
             C: ISubject_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, value: *mut i32) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISubject::Swap",
-                || unsafe {
-                    <C as ISubject_Impl>::Swap(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        value.as_mut(),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISubject::Swap",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::OptionalMut(value),),
+                    (),
+                    <C as ISubject_Impl>::Swap,
+                )
+            }
         }
         unsafe extern "system" fn Walk<
             C: ISubject_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, first: *mut LINK) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISubject::Walk",
-                || unsafe {
-                    <C as ISubject_Impl>::Walk(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        first.as_ref(),
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISubject::Walk",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::OptionalRef(first),),
+                    (),
+                    <C as ISubject_Impl>::Walk,
+                )
+            }
         }
         unsafe extern "system" fn GetFirst<
             C: ISubject_Impl + comidl_runtime::Class,
             const SLOT: usize,
         >(this: *mut core::ffi::c_void, first: *mut *mut LINK) -> windows_core::HRESULT {
-            comidl_runtime::thunk::call(
-                "ISubject::GetFirst",
-                || unsafe {
-                    <C as ISubject_Impl>::GetFirst(
-                        comidl_runtime::thunk::value_of::<C, SLOT>(this),
-                        first,
-                    )?;
-                    Ok(comidl_runtime::hresult::S_OK)
-                },
-            )
+            unsafe {
+                thunk::call(
+                    "ISubject::GetFirst",
+                    thunk::value_of::<C, SLOT>(this),
+                    (thunk::Raw::new(first),),
+                    (),
+                    <C as ISubject_Impl>::GetFirst,
+                )
+            }
         }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),

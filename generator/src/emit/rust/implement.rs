@@ -39,7 +39,7 @@ enum Reading {
     /// `&[T]`, `&mut [T]` when `[in, out]` or `[out]` (zero-filled first),
     /// `Option<..>` when it may be null.
     Slice { optional: bool },
-    /// An `[in]` array of wide strings: `&[&WideStr]`, `Option<..>`.
+    /// An `[in]` array of wide strings: `Vec<&WideStr>`, `Option<..>`.
     WideStrs { optional: bool },
     /// The count of the slice at this index: its length.
     Count(usize),
@@ -72,35 +72,25 @@ enum Out {
     Boxed,
 }
 
-impl Out {
-    /// Pointers are null until written: the caller may read them when the
-    /// call fails.
-    fn is_pointer(&self) -> bool {
-        !matches!(self, Out::Value | Out::Bool)
-    }
-}
-
 /// The pieces of one thunk and its trait method.
 #[derive(Default)]
 struct Thunk {
     /// The trait method's parameters.
     params: Vec<TokenStream>,
-    /// Run before the call: out-pointer checks, out slices.
-    checks: Vec<TokenStream>,
-    /// What the trait method is called with, after `this`.
-    args: Vec<TokenStream>,
-    /// The `Ok` value: its types and the locals holding it.
-    oks: Vec<(TokenStream, Ident)>,
-    /// Run after the call: results made ready to write, every failure
-    /// happening here.
-    converts: Vec<TokenStream>,
-    /// Run last: results written. The ones that can fail come first.
-    writes: Vec<TokenStream>,
-    /// The success code, when not `S_OK`.
-    code: Option<TokenStream>,
+    /// What the trait method is called with, after `&self`: each raw
+    /// parameter in the `comidl_runtime::thunk` wrapper that says how to
+    /// read it.
+    inputs: Vec<TokenStream>,
+    /// The `Ok` value's parts: each type and the out-pointer it is written
+    /// to, in its `comidl_runtime::thunk` wrapper.
+    outputs: Vec<(TokenStream, TokenStream)>,
     /// Doc lines on how parameters map.
     notes: Vec<String>,
 }
+
+/// The most elements a tuple of thunk inputs or outputs may have:
+/// `comidl_runtime::thunk::MAX_ARITY`.
+const MAX_ARITY: usize = 24;
 
 impl Emitter<'_> {
     /// `IFoo_Impl` and `IFoo_Vtbl::new`/`matches` for a COM interface whose
@@ -135,9 +125,24 @@ impl Emitter<'_> {
                 )
             };
         let own: Vec<&Method> = interface.methods.iter().filter(|m| !m.call_as).collect();
+        // The thunks, nested in `new`, name the runtime's thunk module by a
+        // `use` there, under a name no method of the interface has.
+        let mut runtime = String::from("thunk");
+        while own.iter().any(|m| m.name == runtime) {
+            runtime.push('_');
+        }
+        let use_runtime = if runtime == "thunk" {
+            quote!(
+                use comidl_runtime::thunk;
+            )
+        } else {
+            let alias = format_ident!("{runtime}");
+            quote!(use comidl_runtime::thunk as #alias;)
+        };
+        let runtime = format_ident!("{runtime}");
         let (methods, thunks): (Vec<_>, Vec<_>) = own
             .iter()
-            .map(|method| self.implement_method(&item.name, &trait_name, method))
+            .map(|method| self.implement_method(&item.name, &trait_name, method, &runtime))
             .unzip();
         let slots = own.iter().map(|method| {
             let method = ident(&method.name);
@@ -172,6 +177,7 @@ impl Emitter<'_> {
             impl #vtbl {
                 #[doc = #new_doc]
                 pub const fn new<C: #trait_name + comidl_runtime::Class, const SLOT: usize>() -> Self {
+                    #use_runtime
                     #(#thunks)*
                     Self {
                         base__: #base_vtbl,
@@ -206,6 +212,19 @@ impl Emitter<'_> {
         if let Some(method) = interface.methods.iter().find(|m| m.signature.variadic) {
             return Err(format!("`{}::{}` takes C varargs", item.name, method.name));
         }
+        // Its outputs may add an answer to its parameters.
+        if let Some(method) = interface
+            .methods
+            .iter()
+            .find(|m| m.signature.params.len() >= MAX_ARITY)
+        {
+            return Err(format!(
+                "`{}::{}` has more than {} parameters",
+                item.name,
+                method.name,
+                MAX_ARITY - 1
+            ));
+        }
         match interface.base {
             Some(base) if self.is_extern(&Type::Named(base), "IUnknown") => Ok(()),
             Some(base) => self.implementable(base),
@@ -219,6 +238,7 @@ impl Emitter<'_> {
         interface: &str,
         trait_name: &Ident,
         method: &Method,
+        runtime: &Ident,
     ) -> (TokenStream, TokenStream) {
         let name = ident(&method.name);
         let params = &method.signature.params;
@@ -227,16 +247,10 @@ impl Emitter<'_> {
         let readings = self.readings(params, hresult, answer);
         let mut thunk = Thunk::default();
         for (index, (param, reading)) in params.iter().zip(&readings).enumerate() {
-            self.read(&mut thunk, params, index, param, reading);
+            self.read(&mut thunk, runtime, params, index, param, reading);
         }
         if answer {
-            // Fixed names never end in `__` as the parameters' do.
-            thunk.oks.push((quote!(bool), format_ident!("__answer")));
-            thunk.code = Some(quote!(if __answer {
-                comidl_runtime::hresult::S_OK
-            } else {
-                comidl_runtime::hresult::S_FALSE
-            }));
+            thunk.outputs.push((quote!(bool), quote!(#runtime::Answer)));
             thunk.notes.push(
                 "The answer is the success code: `Ok(true)` gives `S_OK`, `Ok(false)` `S_FALSE`."
                     .into(),
@@ -268,12 +282,8 @@ impl Emitter<'_> {
         }
         let Thunk {
             params: trait_params,
-            checks,
-            args,
-            oks,
-            converts,
-            writes,
-            code,
+            inputs,
+            outputs,
             notes,
         } = thunk;
         let abi_params = params.iter().map(|p| {
@@ -281,32 +291,21 @@ impl Emitter<'_> {
             quote!(#name: #ty)
         });
         let label = format!("{interface}::{}", method.name);
-        let this = quote!(comidl_runtime::thunk::value_of::<C, SLOT>(this));
-        let call = quote!(<C as #trait_name>::#name(#this, #(#args),*));
+        let object = quote!(#runtime::value_of::<C, SLOT>(this));
+        let inputs = quote!((#(#inputs,)*));
+        let function = quote!(<C as #trait_name>::#name);
         let (output, abi_output, body) = if hresult {
-            let ok_types = oks.iter().map(|(ty, _)| ty);
-            let ok_names = oks.iter().map(|(_, name)| name);
-            let (ok, bind) = match oks.len() {
-                0 => (quote!(()), TokenStream::new()),
-                1 => {
-                    let (ty, name) = &oks[0];
-                    (ty.clone(), quote!(let #name =))
+            let (ok, outputs) = match &outputs[..] {
+                [(ty, output)] => (ty.clone(), output.clone()),
+                _ => {
+                    let (types, outputs): (Vec<_>, Vec<_>) = outputs.into_iter().unzip();
+                    (quote!((#(#types),*)), quote!((#(#outputs),*)))
                 }
-                _ => (quote!((#(#ok_types),*)), quote!(let (#(#ok_names),*) =)),
             };
-            let code = code.unwrap_or_else(|| quote!(comidl_runtime::hresult::S_OK));
             (
                 quote!(-> windows_core::Result<#ok>),
                 quote!(-> windows_core::HRESULT),
-                quote! {
-                    comidl_runtime::thunk::call(#label, || unsafe {
-                        #(#checks)*
-                        #bind #call?;
-                        #(#converts)*
-                        #(#writes)*
-                        Ok(#code)
-                    })
-                },
+                quote!(#runtime::call(#label, #object, #inputs, #outputs, #function)),
             )
         } else {
             let ret = &method.signature.ret;
@@ -319,16 +318,14 @@ impl Emitter<'_> {
                 }
                 _ => (
                     abi_output.clone(),
-                    quote!(unsafe { core::mem::zeroed() }),
+                    quote!(core::mem::zeroed()),
                     TokenStream::new(),
                 ),
             };
             (
                 output,
                 abi_output,
-                quote! {
-                    comidl_runtime::thunk::call_or(#label, #fallback, || unsafe { #call })#convert
-                },
+                quote!(#runtime::call_or(#label, #fallback, #object, #inputs, #function)#convert),
             )
         };
         let mut lines = method.docs.clone();
@@ -348,7 +345,7 @@ impl Emitter<'_> {
                 unsafe extern "system" fn #name<C: #trait_name + comidl_runtime::Class, const SLOT: usize>(
                     this: *mut core::ffi::c_void, #(#abi_params),*
                 ) #abi_output {
-                    #body
+                    unsafe { #body }
                 }
             },
         )
@@ -585,23 +582,31 @@ impl Emitter<'_> {
     fn read(
         &self,
         thunk: &mut Thunk,
+        thunks: &Ident,
         params: &[Param],
         index: usize,
         param: &Param,
         reading: &Reading,
     ) {
-        let thunks = quote!(comidl_runtime::thunk);
         let arg = self.param_ident(&param.name);
-        let local = format_ident!("{}__", param.name);
         let pointee = || {
             let to = self.pointee(&param.ty).expect("read through a pointer");
             self.ty(to, Place::Abi)
         };
+        // The count of the slice at `index`, as passed.
+        let count = |index: usize| {
+            let count = params[index].size_is.expect("slices have a count").param;
+            self.param_ident(&params[count].name)
+        };
+        // An input: the trait method's parameter type, and the wrapper
+        // that reads it.
+        let mut input = |ty: TokenStream, wrapper: TokenStream| {
+            thunk.params.push(quote!(#arg: #ty));
+            thunk.inputs.push(wrapper);
+        };
         match reading {
             Reading::Raw => {
-                let ty = self.param_abi(&param.ty);
-                thunk.params.push(quote!(#arg: #ty));
-                thunk.args.push(quote!(#arg));
+                input(self.param_abi(&param.ty), quote!(#thunks::Raw::new(#arg)));
                 if param.dir != Direction::In || self.is_raw_pointer(&param.ty) {
                     thunk.notes.push(format!(
                         "`{}` is passed raw: the IDL gives no safe reading of it.",
@@ -609,20 +614,16 @@ impl Emitter<'_> {
                     ));
                 }
             }
-            Reading::Bool => {
-                thunk.params.push(quote!(#arg: bool));
-                thunk.args.push(quote!(#arg.as_bool()));
-            }
+            Reading::Bool => input(quote!(bool), quote!(#thunks::Bool(#arg))),
             Reading::Interface { id, optional } => {
                 let path = self.path(*id);
                 if *optional {
-                    thunk.params.push(quote!(#arg: Option<&#path>));
-                    thunk
-                        .args
-                        .push(quote!(<#path as windows_core::Interface>::from_raw_borrowed(&#arg)));
+                    input(
+                        quote!(Option<&#path>),
+                        quote!(#thunks::optional_interface::<#path>(&#arg)),
+                    );
                 } else {
-                    thunk.params.push(quote!(#arg: &#path));
-                    thunk.args.push(quote!(#thunks::interface::<#path>(&#arg)?));
+                    input(quote!(&#path), quote!(#thunks::interface::<#path>(&#arg)));
                 }
             }
             Reading::Str {
@@ -631,55 +632,49 @@ impl Emitter<'_> {
                 optional,
             } => {
                 let pointer = if *raw { quote!(#arg) } else { quote!(#arg.0) };
-                let (ty, value) = match (wide, optional) {
+                let (ty, wrapper) = match (wide, optional) {
                     (true, false) => (
                         quote!(&comidl_runtime::WideStr),
-                        quote!(#thunks::wide(#pointer)?),
+                        quote!(#thunks::Wide(#pointer)),
                     ),
                     (true, true) => (
                         quote!(Option<&comidl_runtime::WideStr>),
-                        quote!(comidl_runtime::WideStr::from_ptr(#pointer)),
+                        quote!(#thunks::OptionalWide(#pointer)),
                     ),
                     (false, false) => (
                         quote!(&core::ffi::CStr),
-                        quote!(#thunks::required_ansi(#pointer.cast::<core::ffi::c_char>())?),
+                        quote!(#thunks::Ansi(#pointer.cast())),
                     ),
                     (false, true) => (
                         quote!(Option<&core::ffi::CStr>),
-                        quote!(#thunks::ansi(#pointer.cast::<core::ffi::c_char>())),
+                        quote!(#thunks::OptionalAnsi(#pointer.cast())),
                     ),
                 };
-                thunk.params.push(quote!(#arg: #ty));
-                thunk.args.push(value);
+                input(ty, wrapper);
             }
             Reading::Bstr => {
                 let path = self.extern_path("BSTR");
-                thunk.params.push(quote!(#arg: &#path));
-                thunk.args.push(quote!(#thunks::bstr(&#arg)));
+                input(quote!(&#path), quote!(#thunks::Bstr(&#arg)));
             }
             Reading::Ref { optional } => {
                 let ty = pointee();
                 if *optional {
-                    thunk.params.push(quote!(#arg: Option<&#ty>));
-                    thunk.args.push(quote!(#arg.as_ref()));
+                    input(quote!(Option<&#ty>), quote!(#thunks::OptionalRef(#arg)));
                 } else {
-                    thunk.params.push(quote!(#arg: &#ty));
-                    thunk.args.push(quote!(#thunks::required(#arg)?));
+                    input(quote!(&#ty), quote!(#thunks::Ref(#arg)));
                 }
             }
             Reading::InOut { optional } => {
                 let ty = pointee();
                 if *optional {
-                    thunk.params.push(quote!(#arg: Option<&mut #ty>));
-                    thunk.args.push(quote!(#arg.as_mut()));
+                    input(quote!(Option<&mut #ty>), quote!(#thunks::OptionalMut(#arg)));
                 } else {
-                    thunk.params.push(quote!(#arg: &mut #ty));
-                    thunk.args.push(quote!(#thunks::in_out(#arg)?));
+                    input(quote!(&mut #ty), quote!(#thunks::Mut(#arg)));
                 }
             }
             Reading::Slice { optional } => {
                 let element = self.slice_element(&param.ty);
-                let len = self.slice_len(params, index);
+                let count = count(index);
                 // `Option<I>` is one nullable interface pointer; other
                 // elements are as in the vtable.
                 let of_interfaces = self
@@ -690,95 +685,54 @@ impl Emitter<'_> {
                 } else {
                     quote!(#arg)
                 };
-                let (ty, value) = match (param.dir, optional) {
-                    (Direction::In, false) => {
-                        (quote!(&[#element]), quote!(#thunks::slice(#pointer, #len)?))
+                let (ty, wrapper) = match (param.dir, optional) {
+                    (Direction::In, false) => (quote!(&[#element]), quote!(Slice)),
+                    (Direction::In, true) => (quote!(Option<&[#element]>), quote!(OptionalSlice)),
+                    (Direction::InOut, false) => (quote!(&mut [#element]), quote!(SliceMut)),
+                    (Direction::InOut, true) => {
+                        (quote!(Option<&mut [#element]>), quote!(OptionalSliceMut))
                     }
-                    (Direction::In, true) => (
-                        quote!(Option<&[#element]>),
-                        quote!(#thunks::optional_slice(#pointer, #len)),
-                    ),
-                    (Direction::InOut, false) => (
-                        quote!(&mut [#element]),
-                        quote!(#thunks::slice_mut(#pointer, #len)?),
-                    ),
-                    (Direction::InOut, true) => (
-                        quote!(Option<&mut [#element]>),
-                        quote!(#thunks::optional_slice_mut(#pointer, #len)),
-                    ),
-                    (Direction::Out, _) => {
-                        // Zero-filled before the call; `Fetched` reads its length after.
-                        thunk
-                            .checks
-                            .push(quote!(let mut #local = #thunks::out_slice(#pointer, #len)?;));
-                        // Kept once everything fallible has succeeded
-                        // (fallible writes go first); cleared otherwise.
-                        thunk.writes.push(quote!(#local.keep();));
-                        (quote!(&mut [#element]), quote!(&mut #local))
-                    }
+                    // Zero-filled before the call, cleared again unless it succeeds.
+                    (Direction::Out, _) => (quote!(&mut [#element]), quote!(out_slice)),
                 };
-                thunk.params.push(quote!(#arg: #ty));
-                thunk.args.push(value);
+                input(ty, quote!(#thunks::#wrapper(#pointer, #count)));
             }
             Reading::WideStrs { optional } => {
-                let len = self.slice_len(params, index);
-                let pointer = quote!(#arg.cast::<*const u16>());
-                if *optional {
-                    thunk
-                        .params
-                        .push(quote!(#arg: Option<&[&comidl_runtime::WideStr]>));
-                    thunk
-                        .args
-                        .push(quote!(#thunks::optional_wide_strs(#pointer, #len)?.as_deref()));
+                let count = count(index);
+                let strings = quote!(comidl_runtime::thunk::Vec<&comidl_runtime::WideStr>);
+                let (ty, wrapper) = if *optional {
+                    (quote!(Option<#strings>), quote!(OptionalWideStrs))
                 } else {
-                    thunk.params.push(quote!(#arg: &[&comidl_runtime::WideStr]));
-                    thunk
-                        .args
-                        .push(quote!(&#thunks::wide_strs(#pointer, #len)?));
-                }
+                    (strings, quote!(WideStrs))
+                };
+                input(ty, quote!(#thunks::#wrapper(#arg.cast(), #count)));
             }
             Reading::Count(slice) => thunk.notes.push(format!(
                 "`{}` is the length of `{}`.",
                 param.name, params[*slice].name
             )),
             Reading::Out(out) => {
-                let check = if out.is_pointer() {
-                    quote!(cleared_out)
-                } else {
-                    quote!(out)
-                };
-                thunk.checks.push(quote!(#thunks::#check(#arg)?;));
-                let ty = match out {
-                    Out::Value => pointee(),
-                    Out::Bool => quote!(bool),
-                    Out::Interface(id) => self.path(*id),
-                    Out::WideString => quote!(comidl_runtime::thunk::String),
-                    Out::Bstr => self.extern_path("BSTR"),
+                let (ty, wrapper) = match out {
+                    Out::Value => (pointee(), quote!(#thunks::Out(#arg))),
+                    Out::Bool => (quote!(bool), quote!(#thunks::OutBool(#arg))),
+                    Out::Interface(id) => {
+                        let path = self.path(*id);
+                        let wrapper = quote!(#thunks::Owned(#arg.cast::<#path>()));
+                        (path, wrapper)
+                    }
+                    Out::WideString => (
+                        quote!(comidl_runtime::thunk::String),
+                        quote!(#thunks::WideString(#arg)),
+                    ),
+                    Out::Bstr => (self.extern_path("BSTR"), quote!(#thunks::Owned(#arg))),
                     Out::Boxed => {
                         let to = self.pointee(&param.ty).and_then(|to| self.pointee(to));
-                        self.ty(to.expect("boxed results are double pointers"), Place::Abi)
+                        let ty =
+                            self.ty(to.expect("boxed results are double pointers"), Place::Abi);
+                        (ty, quote!(#thunks::Boxed(#arg)))
                     }
                 };
-                let value = match out {
-                    Out::Value | Out::Bstr => quote!(#local),
-                    Out::Bool => quote!(#local.into()),
-                    Out::Interface(_) => quote!(windows_core::Interface::into_raw(#local)),
-                    Out::WideString => {
-                        let pwstr = self.extern_path("PWSTR");
-                        thunk
-                            .converts
-                            .push(quote!(let #local = #thunks::wide_out(&#local)?;));
-                        quote!(#pwstr(#local.into_raw()))
-                    }
-                    Out::Boxed => {
-                        thunk
-                            .converts
-                            .push(quote!(let #local = #thunks::boxed_out(#local)?;));
-                        quote!(#local.into_raw())
-                    }
-                };
-                thunk.writes.push(quote!(#arg.write(#value);));
-                thunk.oks.push((ty, local));
+                thunk.outputs.push((ty, wrapper));
                 match out {
                     Out::WideString => thunk.notes.push(format!(
                         "`{}` is returned as a `String`, handed to the caller in task memory.",
@@ -791,42 +745,29 @@ impl Emitter<'_> {
                     _ => {}
                 }
             }
-            Reading::Iid => thunk.checks.push(quote!(#thunks::required(#arg)?;)),
+            Reading::Iid => {}
             Reading::Object(riid) => {
                 let riid_arg = self.param_ident(&params[*riid].name);
-                thunk.checks.push(quote!(#thunks::cleared_out(#arg)?;));
-                // Fallible: before the writes that cannot be undone.
-                thunk.writes.insert(
-                    0,
-                    quote!(#thunks::query_out(&#local, #riid_arg, #arg).ok()?;),
-                );
-                thunk.oks.push((quote!(windows_core::IUnknown), local));
+                thunk.outputs.push((
+                    quote!(windows_core::IUnknown),
+                    quote!(#thunks::Query(#riid_arg, #arg)),
+                ));
                 thunk.notes.push(format!(
                     "The object is returned as `IUnknown`; the caller gets the interface `{}` asks for (`E_NOINTERFACE` when it has none such).",
                     params[*riid].name
                 ));
             }
             Reading::Fetched(slice) => {
-                let slice_local = format_ident!("{}__", params[*slice].name);
-                thunk.oks.push((pointee(), local.clone()));
-                thunk.writes.insert(
-                    0,
-                    quote!(let __code = #thunks::fetched(#local, #slice_local.len(), #arg)?;),
-                );
-                thunk.code = Some(quote!(__code));
+                let count = count(*slice);
+                thunk
+                    .outputs
+                    .push((pointee(), quote!(#thunks::Fetched(#arg, #count))));
                 thunk.notes.push(format!(
                     "`{1}` is how many elements of `{0}` it filled (written only when the caller passes `{1}`); the caller gets `S_FALSE` when that is fewer than `{0}.len()`.",
                     params[*slice].name, param.name
                 ));
             }
         }
-    }
-
-    /// The length of the slice at `index`, from its count parameter.
-    fn slice_len(&self, params: &[Param], index: usize) -> TokenStream {
-        let count = params[index].size_is.expect("slices have a count").param;
-        let count = self.param_ident(&params[count].name);
-        quote!(comidl_runtime::thunk::len(#count)?)
     }
 
     /// Whether a raw parameter is a pointer (as opposed to a value such as
