@@ -131,7 +131,9 @@ impl Emitter<'_> {
         while own.iter().any(|m| m.name == runtime) {
             runtime.push('_');
         }
-        let use_runtime = if runtime == "thunk" {
+        let use_runtime = if own.is_empty() {
+            TokenStream::new()
+        } else if runtime == "thunk" {
             quote!(
                 use comidl_runtime::thunk;
             )
