@@ -9,6 +9,8 @@ use syn::{Attribute, Expr, ExprLit, ExprUnary, Lit, LitInt, LitStr, Path, Token,
 pub struct ComAttrs {
     /// The interfaces listed in `implements(...)`, one vtable each.
     pub implements: Vec<Path>,
+    /// How COM may call the object, and where it was said (if it was).
+    pub threading: (Threading, Option<Span>),
     /// Present when the class is creatable by CLSID.
     pub class: Option<ClassAttrs>,
 }
@@ -16,14 +18,13 @@ pub struct ComAttrs {
 pub struct ClassAttrs {
     /// The CLSID, as a `u128` and as written.
     pub clsid: (u128, LitStr),
-    pub threading: Threading,
     pub description: Option<LitStr>,
     pub progid: Option<LitStr>,
     pub version_independent_progid: Option<LitStr>,
     pub roles: Vec<RoleAttr>,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 pub enum Threading {
     Apartment,
     Free,
@@ -89,13 +90,13 @@ pub fn parse(attrs: &[Attribute], type_span: Span) -> syn::Result<ComAttrs> {
             "`implements` lists no interface: name at least one, as `implements(IMyInterface)`",
         ));
     }
+    let threading = match &raw.threading {
+        Some(text) => (parse_threading(text)?, Some(text.span())),
+        None => (Threading::Both, None),
+    };
     let class = match raw.clsid {
         Some(clsid) => Some(ClassAttrs {
             clsid: (parse_guid(&clsid)?, clsid),
-            threading: match &raw.threading {
-                Some(text) => parse_threading(text)?,
-                None => Threading::Both,
-            },
             description: raw.description,
             progid: raw.progid,
             version_independent_progid: raw.version_independent_progid,
@@ -104,7 +105,6 @@ pub fn parse(attrs: &[Attribute], type_span: Span) -> syn::Result<ComAttrs> {
         None => {
             // Every other class key describes a registered class.
             let needs_clsid = [
-                ("`threading`", raw.threading.map(|l| l.span())),
                 ("`description`", raw.description.map(|l| l.span())),
                 ("`progid`", raw.progid.map(|l| l.span())),
                 (
@@ -135,7 +135,11 @@ pub fn parse(attrs: &[Attribute], type_span: Span) -> syn::Result<ComAttrs> {
             "`version_independent_progid` needs `progid` (its CurVer key names the versioned one)",
         ));
     }
-    Ok(ComAttrs { implements, class })
+    Ok(ComAttrs {
+        implements,
+        threading,
+        class,
+    })
 }
 
 impl Raw {

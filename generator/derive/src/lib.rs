@@ -21,6 +21,10 @@
 //!   = "...", icon = -101)` and `mobsync_handler(description = "...")`), for
 //!   `comidl_runtime::dll_exports!`. Such a class is created with `Default`.
 //!
+//! `threading` (`Both` by default) also says how COM may call the object:
+//! from any thread unless it is `Apartment`, and then the type must be
+//! `Send + Sync`.
+//!
 //! Use it through `comidl_runtime`, which re-exports it.
 
 mod attrs;
@@ -30,7 +34,7 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, parse_macro_input};
 
-use attrs::{ClassAttrs, Icon, RoleAttr};
+use attrs::{ClassAttrs, Icon, RoleAttr, Threading};
 
 #[proc_macro_derive(ComObject, attributes(com))]
 pub fn derive_com_object(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
@@ -86,9 +90,19 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         });
     }
     let count = Literal::usize_unsuffixed(attrs.implements.len());
-    let co_class = attrs.class.as_ref().map(|class| co_class(name, class));
+    let co_class = attrs
+        .class
+        .as_ref()
+        .map(|class| co_class(name, class, attrs.threading.0));
+    // Objects COM may call from any thread must be safe to share; the
+    // check points at `threading`, or at the type when it is the default.
+    let thread_safe = (attrs.threading.0 != Threading::Apartment).then(|| {
+        let span = attrs.threading.1.unwrap_or(name.span());
+        quote_spanned!(span=> #runtime::assert_free_threaded::<#name>();)
+    });
     Ok(quote! {
         const _: () = {
+            #thread_safe
             #(#statics)*
 
             // SAFETY: each vtable is built by its interface's `_Vtbl::new`
@@ -110,7 +124,7 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     })
 }
 
-fn co_class(name: &syn::Ident, class: &ClassAttrs) -> TokenStream {
+fn co_class(name: &syn::Ident, class: &ClassAttrs, threading: Threading) -> TokenStream {
     let runtime = quote!(::comidl_runtime);
     let registration = quote!(#runtime::registration);
     let clsid = hex_u128(class.clsid.0);
@@ -129,7 +143,7 @@ fn co_class(name: &syn::Ident, class: &ClassAttrs) -> TokenStream {
             text(&lit)
         }
     };
-    let threading = format_ident!("{}", class.threading.variant());
+    let threading = format_ident!("{}", threading.variant());
     let progid = optional(&class.progid);
     let version_independent = optional(&class.version_independent_progid);
     let roles = class.roles.iter().map(|role| match role {

@@ -21,7 +21,7 @@ pub mod thunk;
 mod wide;
 
 pub use comidl_derive::ComObject;
-pub use object::{Class, ComObject, Implements, VtablePtr, unknown_vtbl};
+pub use object::{Class, ComObject, Implements, VtablePtr, assert_free_threaded, unknown_vtbl};
 pub use server::CoClass;
 pub use wide::WideStr;
 

@@ -43,8 +43,9 @@ impl VtablePtr {
 /// A Rust type that COM clients can hold as an object. Implemented by
 /// `#[derive(ComObject)]`; see the `comidl-derive` crate.
 ///
-/// `Send + Sync`: COM may call an object from any thread, and several at once
-/// (Sync Center handlers are registered `Both`).
+/// Not necessarily `Send + Sync`: an `Apartment` object is only called on
+/// its apartment's thread. The derive requires both of every other object,
+/// and [`ComObject`] is `Send` and `Sync` only for such types.
 ///
 /// # Safety
 ///
@@ -54,7 +55,7 @@ impl VtablePtr {
 /// slot `i` of an object of `Self`. [`Class::slot_of`] and
 /// [`Implements::SLOT`] may only name a slot whose vtable is the one of the
 /// interface asked for (or extends it).
-pub unsafe trait Class: Sized + Send + Sync + 'static {
+pub unsafe trait Class: Sized + 'static {
     /// `[VtablePtr; N]`: one vtable per implemented interface chain.
     type Vtables: AsRef<[VtablePtr]> + Copy + Send + Sync + 'static;
     const VTABLES: Self::Vtables;
@@ -224,9 +225,15 @@ pub struct ComObject<C: Class> {
 }
 
 // SAFETY: the block is shared between threads only through `&C` and the
-// atomic count, and `Class` requires `C: Send + Sync`.
-unsafe impl<C: Class> Send for ComObject<C> {}
-unsafe impl<C: Class> Sync for ComObject<C> {}
+// atomic count, and the value is dropped on whichever thread releases last:
+// sound when `C` is `Send + Sync`.
+unsafe impl<C: Class + Send + Sync> Send for ComObject<C> {}
+unsafe impl<C: Class + Send + Sync> Sync for ComObject<C> {}
+
+/// What the derive checks of a type whose threading model lets COM call it
+/// from any thread, and from several at once (all but `Apartment`).
+#[doc(hidden)]
+pub const fn assert_free_threaded<T: Send + Sync>() {}
 
 impl<C: Class> ComObject<C> {
     /// The bytes one object allocates: its vtable pointers, count and value.

@@ -25,25 +25,10 @@ struct Gadget {
     pokes: AtomicU32,
     renamed: Mutex<Option<(Option<String>, String)>>,
     tags: Mutex<Option<Vec<GUID>>>,
-    children: Children,
+    /// Interfaces are not `Send`: a `Gadget` is an apartment object, called
+    /// on the thread that made it (these tests use one thread).
+    children: Mutex<Vec<IWidget>>,
     cursor: AtomicUsize,
-}
-
-/// The widgets a gadget holds. windows-core's interfaces are not `Send`:
-/// they may be any object. Every object here is a `Gadget`, whose count and
-/// methods are thread-safe, so its interfaces may be used from any thread.
-#[derive(Default)]
-struct Children(Mutex<Vec<IWidget>>);
-
-unsafe impl Send for Children {}
-unsafe impl Sync for Children {}
-
-impl core::ops::Deref for Children {
-    type Target = Mutex<Vec<IWidget>>;
-
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
 }
 
 impl Gadget {
@@ -241,7 +226,7 @@ impl IEnumWidgets_Impl for Gadget {
 
     fn Clone(&self) -> Result<IEnumWidgets> {
         let copy = Gadget {
-            children: Children(Mutex::new(self.children.lock().unwrap().clone())),
+            children: Mutex::new(self.children.lock().unwrap().clone()),
             cursor: AtomicUsize::new(self.cursor.load(Ordering::Relaxed)),
             ..Gadget::default()
         };
@@ -553,9 +538,8 @@ fn next_fills_the_slice_and_answers_s_false_when_short() {
 }
 
 /// Fills the caller's array, then fails: what it stored must not leak.
-/// (It holds the widget's object: interface pointers are not `Send`.)
 #[derive(comidl_runtime::ComObject)]
-#[com(implements(IEnumWidgets))]
+#[com(implements(IEnumWidgets), threading = "Apartment")]
 struct FailingEnum {
     widget: ComObject<Gadget>,
 }

@@ -280,3 +280,40 @@ fn windows_core_casts_work_both_ways() {
     drop(object);
     assert_eq!(drops.load(Ordering::SeqCst), 1);
 }
+
+/// An apartment object: called on one thread only, so it may keep a `Cell`
+/// and the interfaces it is handed, neither of which is thread-safe.
+#[derive(ComObject)]
+#[com(implements(IPing), threading = "Apartment")]
+struct Relay {
+    calls: core::cell::Cell<u32>,
+    target: core::cell::RefCell<Option<IPing>>,
+}
+
+impl IPing_Impl for Relay {
+    fn Ping(&self) -> Result<u32> {
+        self.calls.set(self.calls.get() + 1);
+        match &*self.target.borrow() {
+            // SAFETY: a live interface, called on the thread that holds it.
+            Some(target) => unsafe { target.Ping() },
+            None => Ok(0),
+        }
+    }
+}
+
+#[test]
+fn apartment_objects_may_hold_what_is_not_thread_safe() {
+    let relay = ComObject::new(Relay {
+        calls: Default::default(),
+        target: Default::default(),
+    });
+    let ping: IPing = relay.to_interface();
+    let mut answer = 1;
+    // SAFETY: a live interface pointer and a writable out-pointer.
+    unsafe { (vtable::<IPing_Vtbl>(ping.as_raw()).Ping)(ping.as_raw(), &mut answer) }.unwrap();
+    assert_eq!(answer, 0);
+    *relay.target.borrow_mut() = Some(Pinger.into());
+    // SAFETY: as above.
+    assert_eq!(unsafe { ping.Ping() }.unwrap(), 7);
+    assert_eq!(relay.calls.get(), 2);
+}

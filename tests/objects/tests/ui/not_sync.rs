@@ -3,7 +3,8 @@ use std::cell::Cell;
 use comidl_objects_tests::IPing_Impl;
 use comidl_runtime::ComObject;
 
-// COM may call from any thread: a Cell is not enough.
+// COM may call a `Both` object (the default) from any thread: a Cell is not
+// enough. (With `threading = "Apartment"` it would be.)
 #[derive(ComObject)]
 #[com(implements(comidl_objects_tests::IPing))]
 struct Handler {
