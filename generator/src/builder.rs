@@ -13,6 +13,20 @@ use crate::syntax::preprocess;
 
 /// Generates Rust bindings from IDL files.
 ///
+/// In a `build.rs`, [`Builder::compile`] does everything:
+///
+/// ```no_run
+/// comidl::Builder::new()
+///     .idl("idl/Syncmgr.idl")
+///     .include("idl")
+///     .compile()?;
+/// # Ok::<(), comidl::CompileError>(())
+/// ```
+///
+/// and the crate includes `concat!(env!("OUT_DIR"), "/mod.rs")` as a module
+/// (through `#[path]`, as the generated modules carry inner attributes).
+/// [`Builder::generate`] gives the files as values instead:
+///
 /// ```no_run
 /// let output = match comidl::Builder::new()
 ///     .idl("idl/Syncmgr.idl")
@@ -34,6 +48,7 @@ use crate::syntax::preprocess;
 #[derive(Clone, Debug, Default)]
 pub struct Builder {
     files: Vec<PathBuf>,
+    out_dir: Option<PathBuf>,
     preprocess: preprocess::Options,
     rust: rust::Options,
 }
@@ -56,6 +71,12 @@ impl Builder {
     /// An IDL file to generate a module for (its imports are read too).
     pub fn idl(mut self, path: impl Into<PathBuf>) -> Self {
         self.files.push(path.into());
+        self
+    }
+
+    /// Where [`Builder::compile`] writes: `OUT_DIR` unless given.
+    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(dir.into());
         self
     }
 
@@ -129,6 +150,69 @@ impl Builder {
         }
         diagnostics.retain(Diagnostic::is_error);
         Err(diagnostics)
+    }
+}
+
+/// Why [`Builder::compile`] failed; the IDL errors themselves are already
+/// on stderr, rendered with their file, line and column.
+#[derive(Debug)]
+pub enum CompileError {
+    /// The IDL has this many errors.
+    Idl(usize),
+    /// No output folder: not run by cargo, and no [`Builder::out_dir`].
+    NoOutDir,
+    /// Writing the output failed.
+    Io(io::Error),
+}
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CompileError::Idl(1) => write!(f, "the IDL has an error (shown above)"),
+            CompileError::Idl(n) => write!(f, "the IDL has {n} errors (shown above)"),
+            CompileError::NoOutDir => {
+                write!(
+                    f,
+                    "OUT_DIR is not set: call `out_dir` outside a build script"
+                )
+            }
+            CompileError::Io(error) => write!(f, "writing the bindings failed: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+impl Builder {
+    /// What a `build.rs` calls: generates, prints a `cargo:rerun-if-changed`
+    /// line for every IDL file read (imports and includes too) and the
+    /// warnings, writes the files that changed into the output folder
+    /// (`OUT_DIR` by default), and on IDL errors prints them on stderr and
+    /// fails (nothing is written then).
+    pub fn compile(&self) -> Result<(), CompileError> {
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or(CompileError::NoOutDir)?),
+        };
+        // A failed build script is run again by the next build anyway, so
+        // the files to watch are printed only on success.
+        let output = self.generate().map_err(|errors| {
+            for error in &errors {
+                eprintln!("{}", error.render(false));
+            }
+            CompileError::Idl(errors.len())
+        })?;
+        // Base files built into comidl are no files cargo could watch.
+        for input in output.inputs.iter().filter(|path| path.is_file()) {
+            println!("cargo:rerun-if-changed={}", input.display());
+        }
+        for warning in &output.warnings {
+            for line in warning.render(false).lines() {
+                println!("cargo:warning={line}");
+            }
+        }
+        output.write_to(&out_dir).map_err(CompileError::Io)?;
+        Ok(())
     }
 }
 
