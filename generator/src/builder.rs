@@ -119,6 +119,37 @@ impl Builder {
         self
     }
 
+    /// What a `build.rs` calls: generates, prints a `cargo:rerun-if-changed`
+    /// line for every IDL file read (imports and includes too) and the
+    /// warnings, writes the files that changed into the output folder
+    /// (`OUT_DIR` by default), and on IDL errors prints them on stderr and
+    /// fails (nothing is written then).
+    pub fn compile(&self) -> Result<(), CompileError> {
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or(CompileError::NoOutDir)?),
+        };
+        // A failed build script is run again by the next build anyway, so
+        // the files to watch are printed only on success.
+        let output = self.generate().map_err(|errors| {
+            for error in &errors {
+                eprintln!("{}", error.render(false));
+            }
+            CompileError::Idl(errors.len())
+        })?;
+        // Base files built into comidl are no files cargo could watch.
+        for input in output.inputs.iter().filter(|path| path.is_file()) {
+            println!("cargo:rerun-if-changed={}", input.display());
+        }
+        for warning in &output.warnings {
+            for line in warning.render(false).lines() {
+                println!("cargo:warning={line}");
+            }
+        }
+        output.write_to(&out_dir).map_err(CompileError::Io)?;
+        Ok(())
+    }
+
     /// Reads, checks and generates. On failure, every error found.
     pub fn generate(&self) -> Result<Output, Vec<Diagnostic>> {
         let units = builtin::disk_loader(self.preprocess.clone()).closure_of_all(&self.files);
@@ -182,39 +213,6 @@ impl std::fmt::Display for CompileError {
 }
 
 impl std::error::Error for CompileError {}
-
-impl Builder {
-    /// What a `build.rs` calls: generates, prints a `cargo:rerun-if-changed`
-    /// line for every IDL file read (imports and includes too) and the
-    /// warnings, writes the files that changed into the output folder
-    /// (`OUT_DIR` by default), and on IDL errors prints them on stderr and
-    /// fails (nothing is written then).
-    pub fn compile(&self) -> Result<(), CompileError> {
-        let out_dir = match &self.out_dir {
-            Some(dir) => dir.clone(),
-            None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or(CompileError::NoOutDir)?),
-        };
-        // A failed build script is run again by the next build anyway, so
-        // the files to watch are printed only on success.
-        let output = self.generate().map_err(|errors| {
-            for error in &errors {
-                eprintln!("{}", error.render(false));
-            }
-            CompileError::Idl(errors.len())
-        })?;
-        // Base files built into comidl are no files cargo could watch.
-        for input in output.inputs.iter().filter(|path| path.is_file()) {
-            println!("cargo:rerun-if-changed={}", input.display());
-        }
-        for warning in &output.warnings {
-            for line in warning.render(false).lines() {
-                println!("cargo:warning={line}");
-            }
-        }
-        output.write_to(&out_dir).map_err(CompileError::Io)?;
-        Ok(())
-    }
-}
 
 impl Output {
     /// Writes the files into `dir` (created if needed). A file whose content

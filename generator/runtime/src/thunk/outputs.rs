@@ -51,7 +51,7 @@ pub trait Outputs {
 }
 
 /// Checks a required `[out]` pointer: null is `E_POINTER`.
-fn required<T>(pointer: *mut T) -> Result<()> {
+fn non_null<T>(pointer: *mut T) -> Result<()> {
     if pointer.is_null() {
         Err(E_POINTER.into())
     } else {
@@ -66,7 +66,7 @@ fn required<T>(pointer: *mut T) -> Result<()> {
 /// A non-null `pointer` is writable; the old contents are the caller's
 /// garbage, not to be dropped.
 pub(crate) unsafe fn cleared<T>(pointer: *mut T) -> Result<()> {
-    required(pointer)?;
+    non_null(pointer)?;
     // SAFETY: by the caller's promise.
     unsafe { pointer.write_bytes(0, 1) };
     Ok(())
@@ -80,7 +80,7 @@ impl<T> Outputs for Out<T> {
     type Ready = T;
 
     unsafe fn check(&self) -> Result<()> {
-        required(self.0)
+        non_null(self.0)
     }
 
     unsafe fn prepare(&self, value: T) -> Result<T> {
@@ -102,7 +102,7 @@ impl Outputs for OutBool {
     type Ready = bool;
 
     unsafe fn check(&self) -> Result<()> {
-        required(self.0)
+        non_null(self.0)
     }
 
     unsafe fn prepare(&self, value: bool) -> Result<bool> {

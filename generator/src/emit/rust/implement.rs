@@ -584,7 +584,7 @@ impl Emitter<'_> {
     fn read(
         &self,
         thunk: &mut Thunk,
-        thunks: &Ident,
+        runtime: &Ident,
         params: &[Param],
         index: usize,
         param: &Param,
@@ -608,7 +608,7 @@ impl Emitter<'_> {
         };
         match reading {
             Reading::Raw => {
-                input(self.param_abi(&param.ty), quote!(#thunks::Raw::new(#arg)));
+                input(self.param_abi(&param.ty), quote!(#runtime::Raw::new(#arg)));
                 if param.dir != Direction::In || self.is_raw_pointer(&param.ty) {
                     thunk.notes.push(format!(
                         "`{}` is passed raw: the IDL gives no safe reading of it.",
@@ -616,16 +616,16 @@ impl Emitter<'_> {
                     ));
                 }
             }
-            Reading::Bool => input(quote!(bool), quote!(#thunks::Bool(#arg))),
+            Reading::Bool => input(quote!(bool), quote!(#runtime::Bool(#arg))),
             Reading::Interface { id, optional } => {
                 let path = self.path(*id);
                 if *optional {
                     input(
                         quote!(Option<&#path>),
-                        quote!(#thunks::optional_interface::<#path>(&#arg)),
+                        quote!(#runtime::optional_interface::<#path>(&#arg)),
                     );
                 } else {
-                    input(quote!(&#path), quote!(#thunks::interface::<#path>(&#arg)));
+                    input(quote!(&#path), quote!(#runtime::interface::<#path>(&#arg)));
                 }
             }
             Reading::Str {
@@ -637,41 +637,44 @@ impl Emitter<'_> {
                 let (ty, wrapper) = match (wide, optional) {
                     (true, false) => (
                         quote!(&comidl_runtime::WideStr),
-                        quote!(#thunks::Wide(#pointer)),
+                        quote!(#runtime::Wide(#pointer)),
                     ),
                     (true, true) => (
                         quote!(Option<&comidl_runtime::WideStr>),
-                        quote!(#thunks::OptionalWide(#pointer)),
+                        quote!(#runtime::OptionalWide(#pointer)),
                     ),
                     (false, false) => (
                         quote!(&core::ffi::CStr),
-                        quote!(#thunks::Ansi(#pointer.cast())),
+                        quote!(#runtime::Ansi(#pointer.cast())),
                     ),
                     (false, true) => (
                         quote!(Option<&core::ffi::CStr>),
-                        quote!(#thunks::OptionalAnsi(#pointer.cast())),
+                        quote!(#runtime::OptionalAnsi(#pointer.cast())),
                     ),
                 };
                 input(ty, wrapper);
             }
             Reading::Bstr => {
                 let path = self.extern_path("BSTR");
-                input(quote!(&#path), quote!(#thunks::Bstr(&#arg)));
+                input(quote!(&#path), quote!(#runtime::Bstr(&#arg)));
             }
             Reading::Ref { optional } => {
                 let ty = pointee();
                 if *optional {
-                    input(quote!(Option<&#ty>), quote!(#thunks::OptionalRef(#arg)));
+                    input(quote!(Option<&#ty>), quote!(#runtime::OptionalRef(#arg)));
                 } else {
-                    input(quote!(&#ty), quote!(#thunks::Ref(#arg)));
+                    input(quote!(&#ty), quote!(#runtime::Ref(#arg)));
                 }
             }
             Reading::InOut { optional } => {
                 let ty = pointee();
                 if *optional {
-                    input(quote!(Option<&mut #ty>), quote!(#thunks::OptionalMut(#arg)));
+                    input(
+                        quote!(Option<&mut #ty>),
+                        quote!(#runtime::OptionalMut(#arg)),
+                    );
                 } else {
-                    input(quote!(&mut #ty), quote!(#thunks::Mut(#arg)));
+                    input(quote!(&mut #ty), quote!(#runtime::Mut(#arg)));
                 }
             }
             Reading::Slice { optional } => {
@@ -697,7 +700,7 @@ impl Emitter<'_> {
                     // Zero-filled before the call, cleared again unless it succeeds.
                     (Direction::Out, _) => (quote!(&mut [#element]), quote!(out_slice)),
                 };
-                input(ty, quote!(#thunks::#wrapper(#pointer, #count)));
+                input(ty, quote!(#runtime::#wrapper(#pointer, #count)));
             }
             Reading::WideStrs { optional } => {
                 let count = count(index);
@@ -707,7 +710,7 @@ impl Emitter<'_> {
                 } else {
                     (strings, quote!(WideStrs))
                 };
-                input(ty, quote!(#thunks::#wrapper(#arg.cast(), #count)));
+                input(ty, quote!(#runtime::#wrapper(#arg.cast(), #count)));
             }
             Reading::Count(slice) => thunk.notes.push(format!(
                 "`{}` is the length of `{}`.",
@@ -715,23 +718,23 @@ impl Emitter<'_> {
             )),
             Reading::Out(out) => {
                 let (ty, wrapper) = match out {
-                    Out::Value => (pointee(), quote!(#thunks::Out(#arg))),
-                    Out::Bool => (quote!(bool), quote!(#thunks::OutBool(#arg))),
+                    Out::Value => (pointee(), quote!(#runtime::Out(#arg))),
+                    Out::Bool => (quote!(bool), quote!(#runtime::OutBool(#arg))),
                     Out::Interface(id) => {
                         let path = self.path(*id);
-                        let wrapper = quote!(#thunks::Owned(#arg.cast::<#path>()));
+                        let wrapper = quote!(#runtime::Owned(#arg.cast::<#path>()));
                         (path, wrapper)
                     }
                     Out::WideString => (
                         quote!(comidl_runtime::thunk::String),
-                        quote!(#thunks::WideString(#arg)),
+                        quote!(#runtime::WideString(#arg)),
                     ),
-                    Out::Bstr => (self.extern_path("BSTR"), quote!(#thunks::Owned(#arg))),
+                    Out::Bstr => (self.extern_path("BSTR"), quote!(#runtime::Owned(#arg))),
                     Out::Boxed => {
                         let to = self.pointee(&param.ty).and_then(|to| self.pointee(to));
                         let ty =
                             self.ty(to.expect("boxed results are double pointers"), Place::Abi);
-                        (ty, quote!(#thunks::Boxed(#arg)))
+                        (ty, quote!(#runtime::Boxed(#arg)))
                     }
                 };
                 thunk.outputs.push((ty, wrapper));
@@ -752,7 +755,7 @@ impl Emitter<'_> {
                 let riid_arg = self.param_ident(&params[*riid].name);
                 thunk.outputs.push((
                     quote!(windows_core::IUnknown),
-                    quote!(#thunks::Query(#riid_arg, #arg)),
+                    quote!(#runtime::Query(#riid_arg, #arg)),
                 ));
                 thunk.notes.push(format!(
                     "The object is returned as `IUnknown`; the caller gets the interface `{}` asks for (`E_NOINTERFACE` when it has none such).",
@@ -763,7 +766,7 @@ impl Emitter<'_> {
                 let count = count(*slice);
                 thunk
                     .outputs
-                    .push((pointee(), quote!(#thunks::Fetched(#arg, #count))));
+                    .push((pointee(), quote!(#runtime::Fetched(#arg, #count))));
                 thunk.notes.push(format!(
                     "`{1}` is how many elements of `{0}` it filled (written only when the caller passes `{1}`); the caller gets `S_FALSE` when that is fewer than `{0}.len()`.",
                     params[*slice].name, param.name
