@@ -11,4 +11,4 @@ pub mod model;
 mod parallel;
 pub mod syntax;
 
-pub use builder::{Builder, CompileError, Output};
+pub use builder::{Builder, CompileError, INCLUDE_FILE, Output};

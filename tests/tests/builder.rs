@@ -31,6 +31,12 @@ fn compile_writes_the_modules_into_its_out_dir() {
     written.sort();
     assert!(written.contains(&"mobsync.rs".to_string()), "{written:?}");
     assert!(written.contains(&"mod.rs".to_string()), "{written:?}");
+    let include = std::fs::read_to_string(out.join(comidl::INCLUDE_FILE)).unwrap();
+    assert!(include.contains("pub mod bindings;"), "{include}");
+    assert!(
+        include.contains(&format!("{:?}", out.join("mod.rs").display().to_string())),
+        "{include}"
+    );
     let module = std::fs::read_to_string(out.join("mobsync.rs")).unwrap();
     assert!(module.contains("pub struct ISyncMgrSynchronize("));
 }
