@@ -244,7 +244,7 @@ pub const INCLUDE_FILE: &str = "comidl-bindings.rs";
 
 /// Writes `dir/name` whole (through a temporary file and a rename) unless it
 /// already holds `contents`; says whether it wrote.
-fn write_if_changed(dir: &Path, name: &str, contents: &str) -> io::Result<bool> {
+pub(crate) fn write_if_changed(dir: &Path, name: &str, contents: &str) -> io::Result<bool> {
     let path = dir.join(name);
     if std::fs::read(&path).is_ok_and(|old| old == contents.as_bytes()) {
         return Ok(false);

@@ -19,7 +19,8 @@ Examples:
   comidl check -I sdk/include api.idl        parse api.idl and what it imports
   comidl check -j4 -D MY_FEATURE *.idl       many files, four threads, a macro
   comidl inspect api.idl --json              its declarations as JSON
-  comidl generate api.idl -o src/bindings    Rust modules for api.idl";
+  comidl generate api.idl -o src/bindings    Rust modules for api.idl
+  comidl new my-handler                      a Sync Center handler project";
 
 /// comidl: MIDL for Rust. Reads Microsoft IDL files and writes Rust COM
 /// scaffolding.
@@ -107,6 +108,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Create a Sync Center handler project in a new folder.
+    ///
+    /// Renders the project template (templates/project, also a
+    /// cargo-generate template) with fresh CLSIDs: a DLL crate with a handler
+    /// collection, one handler, DLL exports and registration, and a test that
+    /// drives it as Sync Center does. Nothing is written unless everything
+    /// renders, and the folder appears whole.
+    New(crate::project::NewArgs),
 }
 
 /// What MIDL takes as preprocessor options.
@@ -202,6 +211,7 @@ pub fn run(
             err,
         ),
         Command::Inspect { input, file, json } => inspect(&input, &file, json, &reporter, out, err),
+        Command::New(args) => crate::project::run(&args, out, err),
     }
 }
 

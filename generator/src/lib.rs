@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod model;
 mod parallel;
+pub mod project;
 pub mod syntax;
 
 pub use builder::{Builder, CompileError, INCLUDE_FILE, Output};
