@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of comidl on a fresh Debian machine: installs what the tests
 # need, then runs the unit, snapshot, corpus and oracle tests (widl and
-# Microsoft's metadata), the corpus codegen test, the COM object tests under
-# Miri and valgrind, a fuzzing smoke run and the benchmarks. Prints how long
-# each stage took.
+# Microsoft's metadata), the project template (rendered, built and tested),
+# the corpus codegen test, the COM object tests under Miri and valgrind, a
+# fuzzing smoke run and the benchmarks. Prints how long each stage took.
 #
 # Usage: scripts/test.sh        (FUZZ_SECONDS=N to fuzz longer; default 45)
 set -euo pipefail
@@ -32,6 +32,14 @@ install_tools() {
         rustup toolchain install nightly --profile minimal
     fi
     rustup component add miri rust-src --toolchain nightly
+    # cargo-generate, for the template test. Its lock file asks for a newer
+    # rustc than stable 1.95, so nightly builds it (--locked keeps the
+    # versions it was tested with).
+    if ! command -v cargo-generate >/dev/null 2>&1; then
+        local start=$SECONDS
+        cargo +nightly install --locked cargo-generate
+        echo "cargo-generate installed in $((SECONDS - start)) s"
+    fi
     if ! command -v cargo-fuzz >/dev/null 2>&1; then
         cargo install --locked cargo-fuzz
     fi
@@ -88,6 +96,10 @@ fuzz_smoke() {
 stage "install tools and corpus" install_tools
 stage "build (release)" cargo build --workspace --release --all-targets
 stage "tests" cargo test --workspace --release -- --nocapture --skip corpus_codegen
+# Renders templates/project with cargo-generate and `comidl new` outside the
+# repository, then builds and tests both projects.
+stage "project template: cargo-generate and comidl new, built and tested" \
+    bash scripts/test-template.sh
 # The corpus codegen test (Rust for the whole Wine corpus, compiled) takes
 # minutes and ~2.5 GB: it runs, and is timed, apart.
 stage "corpus codegen: generate and cargo check" \

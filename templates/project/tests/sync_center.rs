@@ -25,6 +25,9 @@ static OBJECTS: Mutex<()> = Mutex::new(());
 /// One `ReportProgress` call: item, text, status, step, steps.
 type Report = (String, String, SYNCMGR_PROGRESS_STATUS, u32, u32);
 
+/// One `CreateSession` call: handler ID, item IDs.
+type Session = (String, Option<Vec<String>>);
+
 /// Sync Center's side of a session: records every progress report, and
 /// asks to cancel when told to.
 #[derive(Default, ComObject)]
@@ -46,10 +49,11 @@ impl ISyncMgrSyncCallback_Impl for FakeCallback {
         cancel_request: Option<&mut SYNCMGR_CANCEL_REQUEST>,
     ) -> Result<()> {
         let item = item_id.to_string();
-        if let (Some((cancelled, request)), Some(answer)) = (self.cancel, cancel_request) {
-            if item == cancelled && status == SYNCMGR_PROGRESS_STATUS::SYNCMGR_PS_UPDATING {
-                *answer = request;
-            }
+        if let (Some((cancelled, request)), Some(answer)) = (self.cancel, cancel_request)
+            && item == cancelled
+            && status == SYNCMGR_PROGRESS_STATUS::SYNCMGR_PS_UPDATING
+        {
+            *answer = request;
         }
         let text = text.map(WideStr::to_string).unwrap_or_default();
         let report = (item, text, status, step, steps);
@@ -105,8 +109,7 @@ impl ISyncMgrSyncCallback_Impl for FakeCallback {
 #[com(implements(ISyncMgrSessionCreator))]
 struct FakeSessionCreator {
     callback: ComObject<FakeCallback>,
-    /// (handler ID, item IDs) of each session.
-    sessions: Mutex<Vec<(String, Option<Vec<String>>)>>,
+    sessions: Mutex<Vec<Session>>,
 }
 
 impl ISyncMgrSessionCreator_Impl for FakeSessionCreator {
@@ -176,7 +179,7 @@ fn synchronize(
     handler: &ISyncMgrHandler,
     items: &[&str],
     cancel: Option<(&'static str, SYNCMGR_CANCEL_REQUEST)>,
-) -> (Vec<(String, Option<Vec<String>>)>, Vec<Report>) {
+) -> (Vec<Session>, Vec<Report>) {
     let callback = ComObject::new(FakeCallback {
         cancel,
         ..Default::default()

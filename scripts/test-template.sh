@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Tests the project template as users meet it: renders templates/project with
+# the real cargo-generate and with `comidl new`, each into a folder outside the
+# repository, checks that the two renderings differ in their CLSIDs only (and
+# that every run makes fresh ones), then builds and tests both projects,
+# lints one with clippy (warnings denied) and builds its DLL for Windows.
+# Prints how long each step took.
+#
+# Needs cargo-generate (scripts/test.sh installs it) and a release build of
+# comidl (built here if missing). The projects share one target folder,
+# target/template-projects, and build --offline: the workspace's build has
+# fetched every crate they use.
+#
+# Usage: scripts/test-template.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+
+step_names=()
+step_seconds=()
+step() {
+    local title=$1
+    shift
+    echo "-- $title"
+    local start=$SECONDS
+    "$@"
+    step_names+=("$title")
+    step_seconds+=($((SECONDS - start)))
+}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export CARGO_TARGET_DIR=$root/target/template-projects
+name=demo-sync
+crate=demo_sync
+
+generate() { # DEST: cargo-generate's rendering into DEST/$name
+    mkdir -p "$1"
+    cargo generate --path "$root/templates/project" --name "$name" --destination "$1" \
+        --vcs none --silent --allow-commands --define "comidl_path=$root" >"$work/generate.log" 2>&1 ||
+        { cat "$work/generate.log"; return 1; }
+}
+
+# The CLSIDs a project was rendered with: the collection's, then the handler's.
+clsids() {
+    sed -n 's/.*clsid = "\([0-9a-f-]*\)".*/\1/p' "$1/src/collection.rs" "$1/src/handler.rs"
+}
+
+check_renderings() {
+    local generated=$work/generate/$name made=$work/new/$name again=$work/again/$name
+    local all=("$(clsids "$generated")" "$(clsids "$made")" "$(clsids "$again")")
+    printf '%s\n' "${all[@]}" | python3 -c '
+import re, sys
+guids = sys.stdin.read().split()
+v4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+bad = [g for g in guids if not v4.match(g)]
+if len(guids) != 6 or bad or len(set(guids)) != 6:
+    sys.exit(f"expected 6 distinct version 4 CLSIDs (two per rendering), got {guids}")
+print("CLSIDs: 6 fresh version 4 GUIDs over three renderings")'
+    # The same text once each rendering's own CLSIDs are named back.
+    for project in "$generated" "$made"; do
+        local masked=$work/masked/$(basename "$(dirname "$project")")
+        mkdir -p "$masked"
+        cp -r "$project/." "$masked"
+        local ids
+        mapfile -t ids < <(clsids "$project")
+        grep -rl -e "${ids[0]}" -e "${ids[1]}" "$masked" |
+            xargs sed -i -e "s/${ids[0]}/COLLECTION_CLSID/g" -e "s/${ids[1]}/HANDLER_CLSID/g"
+    done
+    diff -r "$work/masked/generate" "$work/masked/new"
+    echo "cargo-generate and comidl new rendered the same files but for the CLSIDs"
+}
+
+build_and_test() { # PROJECT
+    (cd "$1" && cargo build --offline && cargo test --offline)
+}
+
+lint() { # PROJECT: formatted as rustfmt does, no clippy or rustc warning
+    (cd "$1" && cargo fmt --check && cargo clippy --offline --all-targets -- -D warnings)
+}
+
+windows_dll() { # PROJECT: the DLL for Windows exports what COM calls
+    (cd "$1" && cargo build --offline --target x86_64-pc-windows-gnu)
+    local dll=$CARGO_TARGET_DIR/x86_64-pc-windows-gnu/debug/$crate.dll
+    local exports
+    exports=$(x86_64-w64-mingw32-objdump -p "$dll" | sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p')
+    for export in DllCanUnloadNow DllGetClassObject DllRegisterServer DllUnregisterServer; do
+        grep -q "\] $export\$" <<<"$exports" || { echo "$dll does not export $export"; return 1; }
+    done
+    echo "$dll exports the four COM entry points"
+}
+
+if [[ ! -x target/release/comidl ]]; then
+    step "build comidl (release)" cargo build --release --bin comidl
+fi
+generate_twice() { # the second run only to see fresh CLSIDs
+    generate "$work/generate" && generate "$work/again"
+}
+
+step "cargo generate (twice)" generate_twice
+step "comidl new" target/release/comidl new "$name" --path "$work/new" --comidl-path "$root"
+step "compare the renderings" check_renderings
+step "build and test the cargo-generate project" build_and_test "$work/generate/$name"
+step "build and test the comidl new project" build_and_test "$work/new/$name"
+step "rustfmt and clippy the project" lint "$work/new/$name"
+step "build the DLL for x86_64-pc-windows-gnu" windows_dll "$work/new/$name"
+
+echo
+for i in "${!step_names[@]}"; do
+    printf '%6d s  %s\n' "${step_seconds[$i]}" "${step_names[$i]}"
+done
