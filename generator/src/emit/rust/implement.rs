@@ -419,38 +419,22 @@ impl Emitter<'_> {
     /// A parameter read on its own (slices, counts and pairs come after).
     fn reading(&self, param: &Param) -> Reading {
         let optional = param.pointer != PointerKind::Ref;
-        match param.dir {
-            Direction::In => match self.input_role(param) {
-                Role::Interface(id) => Reading::Interface {
-                    id,
-                    optional: false,
-                },
-                Role::OptionalInterface(id) => Reading::Interface { id, optional: true },
-                Role::Str { wide, raw } => Reading::Str {
-                    wide,
-                    raw,
-                    optional,
-                },
-                Role::Bool => Reading::Bool,
-                Role::Bstr => Reading::Bstr,
-                // `[in] LPWSTR`, `LPSTR` (their typedefs say `[string]`): the
-                // callee only reads them. Sized, they are buffers.
-                _ if !param.sized && self.is_string_pointer(&param.ty) => Reading::Str {
-                    wide: self.is_extern(&param.ty, "PWSTR"),
-                    raw: false,
-                    optional,
-                },
-                _ if !param.sized && self.is_plain_pointee(&param.ty) => Reading::Ref { optional },
-                _ => Reading::Raw,
+        match self.argument_role(param) {
+            Role::Interface(id) => Reading::Interface {
+                id,
+                optional: false,
             },
-            Direction::InOut
-                if !param.sized
-                    && !self.is_const_pointer(&param.ty)
-                    && self.is_plain_pointee(&param.ty) =>
-            {
-                Reading::InOut { optional }
-            }
-            Direction::Out if !param.sized && !optional && !param.optional => {
+            Role::OptionalInterface(id) => Reading::Interface { id, optional: true },
+            Role::Str { wide, raw } => Reading::Str {
+                wide,
+                raw,
+                optional,
+            },
+            Role::Bool => Reading::Bool,
+            Role::Bstr => Reading::Bstr,
+            Role::Ref { optional } => Reading::Ref { optional },
+            Role::Mut { optional } => Reading::InOut { optional },
+            _ if param.dir == Direction::Out && !param.sized && !optional && !param.optional => {
                 self.out_reading(param).map_or(Reading::Raw, Reading::Out)
             }
             _ => Reading::Raw,
@@ -486,7 +470,7 @@ impl Emitter<'_> {
     }
 
     /// What a pointer points to.
-    fn pointee<'t>(&'t self, ty: &'t Type) -> Option<&'t Type> {
+    pub(super) fn pointee<'t>(&'t self, ty: &'t Type) -> Option<&'t Type> {
         match self.resolved(ty) {
             Type::Pointer { to, .. } => Some(to),
             _ => None,
@@ -516,7 +500,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn is_plain_pointee(&self, ty: &Type) -> bool {
+    pub(super) fn is_plain_pointee(&self, ty: &Type) -> bool {
         self.pointee(ty).is_some_and(|to| self.is_plain(to))
     }
 
@@ -528,7 +512,7 @@ impl Emitter<'_> {
     }
 
     /// One of the mapped string pointers (`LPCWSTR`, `LPSTR`, ...).
-    fn is_string_pointer(&self, ty: &Type) -> bool {
+    pub(super) fn is_string_pointer(&self, ty: &Type) -> bool {
         ["PCWSTR", "PWSTR", "PCSTR", "PSTR"]
             .iter()
             .any(|name| self.is_extern(ty, name))
@@ -536,7 +520,7 @@ impl Emitter<'_> {
 
     /// Whether the elements of a `size_is` array are wide strings:
     /// `LPCWSTR`s, `LPWSTR`s, or `[string]` UTF-16 pointers.
-    fn has_wide_string_elements(&self, param: &Param) -> bool {
+    pub(super) fn has_wide_string_elements(&self, param: &Param) -> bool {
         let Some(element) = self.array_element(&param.ty) else {
             return false;
         };
