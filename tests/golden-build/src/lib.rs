@@ -9,6 +9,7 @@
 //! them differ, hence the `rustfmt::skip`s.
 
 pub mod external;
+pub mod skeletons;
 
 #[rustfmt::skip]
 #[path = "../../golden/answer/mod.rs"]
