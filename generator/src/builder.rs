@@ -179,6 +179,18 @@ impl Builder {
     /// with the signatures of the `_Impl` traits [`Builder::generate`]
     /// writes with the same options. The output holds that one file, named
     /// [`Skeleton::file_name`].
+    ///
+    /// ```no_run
+    /// let skeleton = comidl::Skeleton::new("MyHandler").interface("ISyncMgrHandler");
+    /// match comidl::Builder::new()
+    ///     .idl("idl/Syncmgr.idl")
+    ///     .include("idl")
+    ///     .skeleton(&skeleton)
+    /// {
+    ///     Ok(output) => print!("{}", output.files[0].contents),
+    ///     Err(errors) => errors.iter().for_each(|e| eprintln!("{}", e.render(false))),
+    /// }
+    /// ```
     pub fn skeleton(&self, skeleton: &Skeleton) -> Result<Output, Vec<Diagnostic>> {
         if self.files.len() != 1 {
             return Err(vec![Diagnostic::error(format!(

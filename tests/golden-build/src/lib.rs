@@ -42,6 +42,9 @@ pub mod not_com;
 #[path = "../../golden/retval/mod.rs"]
 pub mod retval;
 #[rustfmt::skip]
+#[path = "../../golden/returns/mod.rs"]
+pub mod returns;
+#[rustfmt::skip]
 #[path = "../../golden/size_is/mod.rs"]
 pub mod size_is;
 #[rustfmt::skip]

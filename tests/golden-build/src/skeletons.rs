@@ -10,5 +10,7 @@ pub mod implement;
 pub mod inheritance;
 #[path = "../../skeleton/mobsync.rs"]
 pub mod mobsync;
+#[path = "../../skeleton/returns.rs"]
+pub mod returns;
 #[path = "../../skeleton/sync_center.rs"]
 pub mod sync_center;

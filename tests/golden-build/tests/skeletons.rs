@@ -2,7 +2,7 @@
 //! made and called through their interfaces as they stand: methods answer
 //! `E_NOTIMPL`, or a placeholder value when they return no `HRESULT`.
 
-use comidl_golden::skeletons::{implement, inheritance, mobsync, sync_center};
+use comidl_golden::skeletons::{implement, inheritance, mobsync, returns, sync_center};
 use comidl_runtime::hresult::E_NOTIMPL;
 use comidl_syncmgr::mobsync::ISyncMgrSynchronize;
 use comidl_syncmgr::syncmgr::{ISyncMgrHandler, ISyncMgrHandlerInfo};
@@ -69,5 +69,29 @@ fn methods_without_hresult_return_placeholders() {
         let widgets: IEnumWidgets = gadget.cast().expect("listed in implements");
         let mut fetched = 0;
         assert_not_implemented(widgets.Next(&mut [None, None], &mut fetched));
+    }
+}
+
+#[test]
+fn every_kind_of_return_value_gets_a_placeholder() {
+    use comidl_golden::returns::returns::{IReturns, SHADE, SPOT};
+    use comidl_golden::returns::wtypes::HWND;
+    let returns: IReturns = returns::Returner::default().into();
+    // SAFETY: calls on a live interface; nothing returned is dereferenced.
+    unsafe {
+        assert_eq!(returns.Count(), 0);
+        assert_eq!(returns.Ratio(), 0.0);
+        assert!(!returns.Ready().as_bool());
+        assert!(returns.Context().is_null());
+        assert!(returns.Label().is_null());
+        assert!(returns.Name().is_null());
+        assert_eq!(returns.Shade(), SHADE::default());
+        assert_eq!(returns.Window(), HWND::default());
+        assert_eq!(returns.Id(), windows_core::GUID::zeroed());
+        assert!(returns.Visitor().is_none());
+        returns.Reset(1);
+        // `todo!()` (a struct has no placeholder): the panic stays in the
+        // thunk, and the caller gets zeroes.
+        assert_eq!(returns.Spot(), SPOT { x: 0, y: 0 });
     }
 }

@@ -207,9 +207,9 @@ impl Emitter<'_> {
         })
     }
 
-    /// The methods of `id`'s `_Impl` trait, as `implementation` declares
-    /// them, or why it has none.
-    pub(super) fn impl_methods(&self, id: ItemId) -> Result<Vec<ImplMethod>, String> {
+    /// The methods of `id`'s `_Impl` trait, each with the IDL method, as
+    /// `implementation` declares them; or why it has none.
+    pub(super) fn impl_methods(&self, id: ItemId) -> Result<Vec<(&Method, ImplMethod)>, String> {
         self.implementable(id)?;
         let item = &self.model.items[id];
         let interface = self
@@ -225,8 +225,9 @@ impl Emitter<'_> {
             .iter()
             .filter(|m| !m.call_as)
             .map(|method| {
-                self.implement_method(&item.name, &trait_name, method, &runtime)
-                    .0
+                let (implemented, _) =
+                    self.implement_method(&item.name, &trait_name, method, &runtime);
+                (method, implemented)
             })
             .collect())
     }

@@ -91,7 +91,7 @@ pub(crate) fn implementors(
         let id = match emitter.asked_interface(name, &reachable) {
             Ok(id) => id,
             Err(error) => {
-                errors.push(error);
+                errors.push(Diagnostic::error(error));
                 continue;
             }
         };
@@ -114,35 +114,38 @@ pub(crate) fn implementors(
 }
 
 impl Emitter<'_> {
-    /// The interface asked for as `name`, if a skeleton can implement it.
-    fn asked_interface(&self, name: &str, reachable: &[ItemId]) -> Result<ItemId, Diagnostic> {
+    /// The interface asked for as `name`, if a skeleton can implement it;
+    /// else what is wrong.
+    fn asked_interface(&self, name: &str, reachable: &[ItemId]) -> Result<ItemId, String> {
         let model = self.model;
         if let Some(path) = self.externs.get(name) {
-            return Err(Diagnostic::error(format!(
+            return Err(format!(
                 "`{name}` is mapped to `{}`, which has no `{name}_Impl` from comidl",
                 quote!(#path).to_string().replace(' ', "")
-            )));
+            ));
         }
         let found = model.lookup(name).filter(|id| reachable.contains(id));
         let Some(id) = found else {
-            return Err(Diagnostic::error(self.unknown_interface(name, reachable)));
+            return Err(self.unknown_interface(name, reachable));
         };
         let reason = match model.interface(id) {
-            None => Err(format!("`{name}` is no interface")),
-            Some(interface) if !interface.object => Err(format!(
-                "`{name}` is not a COM interface (it has no `[object]`)"
-            )),
-            Some(_) => self.impl_methods(id).map(|_| ()),
+            None => {
+                return Err(format!(
+                    "`{name}` is not an interface: name interfaces to implement"
+                ));
+            }
+            Some(interface) if !interface.object => {
+                Err("it is not a COM interface (it has no `[object]`)".to_string())
+            }
+            Some(_) => self.implementable(id),
         };
-        reason.map(|()| id).map_err(|reason| {
-            Diagnostic::error(format!(
-                "`{name}` has no `{name}_Impl` to implement: {reason}"
-            ))
-        })
+        reason
+            .map(|()| id)
+            .map_err(|reason| format!("`{name}` has no `{name}_Impl` to implement: {reason}"))
     }
 
     /// What to say of a name that is no interface the root file reaches:
-    /// the closest one, or those its own file declares.
+    /// the closest one, or those the file itself declares.
     fn unknown_interface(&self, name: &str, reachable: &[ItemId]) -> String {
         let model = self.model;
         let file = self.model.modules[self.roots[0]]
@@ -162,7 +165,7 @@ impl Emitter<'_> {
             .min();
         match closest {
             Some((distance, candidate)) if distance <= (name.len() / 3).max(2) => {
-                format!("`{name}` is no interface of {file}: did you mean `{candidate}`?")
+                format!("{file} has no interface `{name}`: did you mean `{candidate}`?")
             }
             _ => {
                 let mut own: Vec<&str> = interfaces()
@@ -171,10 +174,10 @@ impl Emitter<'_> {
                     .collect();
                 own.sort_unstable();
                 if own.is_empty() {
-                    format!("`{name}` is no interface of {file}, which declares none to implement")
+                    format!("{file} has no interface `{name}`, nor any other to implement")
                 } else {
                     format!(
-                        "`{name}` is no interface of {file}; it declares {}",
+                        "{file} has no interface `{name}`; its interfaces are {}",
                         own.join(", ")
                     )
                 }
@@ -188,16 +191,10 @@ impl Emitter<'_> {
         // Parameters are named as in the trait, which is written in the
         // interface's own module.
         self.module = item.module;
-        let methods = self.impl_methods(id).expect("checked by asked_interface");
-        let own = self
-            .model
-            .interface(id)
-            .expect("an interface")
-            .methods
-            .iter();
-        let methods = own
-            .filter(|m| !m.call_as)
-            .zip(methods)
+        // Asked interfaces were checked, and with them their bases.
+        let methods = self.impl_methods(id).expect("implementable");
+        let methods = methods
+            .into_iter()
             .map(|(method, implemented)| Method {
                 name: method.name.clone(),
                 docs: implemented.docs,
