@@ -19,7 +19,9 @@ Examples:
   comidl check -I sdk/include api.idl        parse api.idl and what it imports
   comidl check -j4 -D MY_FEATURE *.idl       many files, four threads, a macro
   comidl inspect api.idl --json              its declarations as JSON
-  comidl generate api.idl -o src/bindings    Rust modules for api.idl";
+  comidl generate api.idl -o src/bindings    Rust modules for api.idl
+  comidl skeleton api.idl --interface IFoo --struct Foo
+                                             foo.rs: a struct implementing IFoo";
 
 /// comidl: MIDL for Rust. Reads Microsoft IDL files and writes Rust COM
 /// scaffolding.

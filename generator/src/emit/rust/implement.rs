@@ -90,7 +90,7 @@ struct Thunk {
 
 /// One method of an `_Impl` trait as its implementor writes it: the trait
 /// declares it, a skeleton (`emit::skeleton`) implements it.
-pub(crate) struct ImplMethod {
+pub(super) struct ImplMethod {
     /// The method's IDL doc lines, then how its parameters map.
     pub docs: Vec<String>,
     /// `fn Name(&self, ...) -> ...`, without a body.
