@@ -88,6 +88,15 @@ struct Thunk {
     notes: Vec<String>,
 }
 
+/// One method of an `_Impl` trait as its implementor writes it: the trait
+/// declares it, a skeleton (`emit::skeleton`) implements it.
+pub(super) struct ImplMethod {
+    /// The method's IDL doc lines, then how its parameters map.
+    pub docs: Vec<String>,
+    /// `fn Name(&self, ...) -> ...`, without a body.
+    pub signature: TokenStream,
+}
+
 /// The most elements a tuple of thunk inputs or outputs may have:
 /// `comidl_runtime::thunk::MAX_ARITY`.
 const MAX_ARITY: usize = 24;
@@ -146,6 +155,10 @@ impl Emitter<'_> {
             .iter()
             .map(|method| self.implement_method(&item.name, &trait_name, method, &runtime))
             .unzip();
+        let methods = methods.iter().map(|method| {
+            let (doc, signature) = (docs(&method.docs), &method.signature);
+            quote!(#doc #signature;)
+        });
         let slots = own.iter().map(|method| {
             let method = ident(&method.name);
             quote!(#method: #method::<C, SLOT>)
@@ -194,10 +207,35 @@ impl Emitter<'_> {
         })
     }
 
+    /// The methods of `id`'s `_Impl` trait, each with the IDL method, as
+    /// `implementation` declares them; or why it has none.
+    pub(super) fn impl_methods(&self, id: ItemId) -> Result<Vec<(&Method, ImplMethod)>, String> {
+        self.implementable(id)?;
+        let item = &self.model.items[id];
+        let interface = self
+            .model
+            .interface(id)
+            .expect("implementable items are interfaces");
+        let trait_name = format_ident!("{}_Impl", item.name);
+        // Only the trait's side is kept: the thunks' name for the runtime
+        // module does not matter.
+        let runtime = format_ident!("thunk");
+        Ok(interface
+            .methods
+            .iter()
+            .filter(|m| !m.call_as)
+            .map(|method| {
+                let (implemented, _) =
+                    self.implement_method(&item.name, &trait_name, method, &runtime);
+                (method, implemented)
+            })
+            .collect())
+    }
+
     /// `Ok` when a Rust object can implement `id`: a defined COM interface
     /// whose ancestors are generated here, down to windows-core's `IUnknown`,
     /// with no C varargs method.
-    fn implementable(&self, id: ItemId) -> Result<(), String> {
+    pub(super) fn implementable(&self, id: ItemId) -> Result<(), String> {
         let item = &self.model.items[id];
         let Some(interface) = self.model.interface(id) else {
             return Err(format!("`{}` is no interface", item.name));
@@ -241,7 +279,7 @@ impl Emitter<'_> {
         trait_name: &Ident,
         method: &Method,
         runtime: &Ident,
-    ) -> (TokenStream, TokenStream) {
+    ) -> (ImplMethod, TokenStream) {
         let name = ident(&method.name);
         let params = &method.signature.params;
         let hresult = self.is_extern(&method.signature.ret, "HRESULT");
@@ -337,11 +375,10 @@ impl Emitter<'_> {
             }
             lines.push(note);
         }
-        let doc = docs(&lines);
         (
-            quote! {
-                #doc
-                fn #name(&self, #(#trait_params),*) #output;
+            ImplMethod {
+                docs: lines,
+                signature: quote!(fn #name(&self, #(#trait_params),*) #output),
             },
             quote! {
                 unsafe extern "system" fn #name<C: #trait_name + comidl_runtime::Class, const SLOT: usize>(
