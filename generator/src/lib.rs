@@ -13,3 +13,4 @@ pub mod project;
 pub mod syntax;
 
 pub use builder::{Builder, CompileError, INCLUDE_FILE, Output};
+pub use emit::skeleton::Skeleton;
