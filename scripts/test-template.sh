@@ -6,8 +6,7 @@
 # lints one with clippy (warnings denied) and builds its DLL for Windows.
 # Prints how long each step took.
 #
-# Needs cargo-generate (scripts/test.sh installs it) and a release build of
-# comidl (built here if missing). The projects share one target folder,
+# Needs cargo-generate (scripts/test.sh installs it). The projects share one target folder,
 # target/template-projects, and build --offline: the workspace's build has
 # fetched every crate they use.
 #
@@ -90,9 +89,7 @@ windows_dll() { # PROJECT: the DLL for Windows exports what COM calls
     echo "$dll exports the four COM entry points"
 }
 
-if [[ ! -x target/release/comidl ]]; then
-    step "build comidl (release)" cargo build --release --bin comidl
-fi
+step "build comidl (release; a no-op after test.sh's build)" cargo build --release --bin comidl
 generate_twice() { # the second run only to see fresh CLSIDs
     generate "$work/generate" && generate "$work/again"
 }

@@ -86,12 +86,10 @@ fn the_template_idl_is_a_copy_of_idl_syncmgr() {
 fn the_template_pins_windows_core_as_the_workspace_does() {
     let pin = |path: &Path| {
         let text = std::fs::read_to_string(path).unwrap();
-        let line = text
-            .lines()
+        text.lines()
             .find(|line| line.starts_with("windows-core = "))
             .unwrap_or_else(|| panic!("no windows-core line in {}", path.display()))
-            .to_string();
-        line
+            .to_string()
     };
     let workspace = pin(&repository().join("Cargo.toml"));
     assert!(workspace.contains("\"="), "pinned: {workspace}");

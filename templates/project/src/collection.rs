@@ -3,11 +3,11 @@
 
 #![forbid(unsafe_code)]
 
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use comidl_runtime::hresult::{E_INVALIDARG, E_OUTOFMEMORY};
 use comidl_runtime::task_mem::TaskMem;
-use comidl_runtime::{ComObject, PWSTR, WideStr};
+use comidl_runtime::{PWSTR, WideStr};
 use windows_core::{IUnknown, Result};
 
 use crate::bindings::objidlbase::{IEnumString, IEnumString_Impl};
@@ -53,26 +53,24 @@ pub struct HandlerIds {
 const IDS: &[&str] = &[HANDLER_ID];
 
 impl HandlerIds {
-    fn position(&self) -> std::sync::MutexGuard<'_, usize> {
+    fn position(&self) -> MutexGuard<'_, usize> {
         // A panic holding the lock leaves a plain number: still usable.
-        self.position
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.position.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 impl IEnumString_Impl for HandlerIds {
-    fn Next(&self, rgelt: &mut [PWSTR]) -> Result<u32> {
+    fn Next(&self, slots: &mut [PWSTR]) -> Result<u32> {
         let mut position = self.position();
         let ids = &IDS[(*position).min(IDS.len())..];
-        let fetched = ids.len().min(rgelt.len());
+        let fetched = ids.len().min(slots.len());
         // Every string is allocated before any is handed over, so that a
         // failure leaves nothing half-written (the `TaskMem`s free themselves).
         let strings = ids[..fetched]
             .iter()
             .map(|id| task_mem_string(id).ok_or(E_OUTOFMEMORY))
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        for (slot, string) in rgelt.iter_mut().zip(strings) {
+        for (slot, string) in slots.iter_mut().zip(strings) {
             // The caller frees it with CoTaskMemFree.
             *slot = PWSTR(string.into_raw());
         }
@@ -80,9 +78,9 @@ impl IEnumString_Impl for HandlerIds {
         Ok(u32::try_from(fetched).unwrap_or(u32::MAX))
     }
 
-    fn Skip(&self, celt: u32) -> Result<()> {
+    fn Skip(&self, count: u32) -> Result<()> {
         let mut position = self.position();
-        *position = position.saturating_add(celt as usize);
+        *position = position.saturating_add(count as usize);
         Ok(())
     }
 
@@ -95,7 +93,7 @@ impl IEnumString_Impl for HandlerIds {
         let copy = HandlerIds {
             position: Mutex::new(*self.position()),
         };
-        Ok(ComObject::new(copy).into_interface())
+        Ok(copy.into())
     }
 }
 

@@ -1,17 +1,22 @@
 //! The handler: its name and information, and synchronization, which
 //! reports each item's progress to Sync Center.
 
-use std::sync::Mutex;
+#![forbid(unsafe_code)]
+
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use comidl_runtime::hresult::E_NOTIMPL;
-use comidl_runtime::{PCWSTR, WideStr};
+use comidl_runtime::{WideStr, WideString};
 use windows_core::{GUID, IUnknown, Result};
 
 use crate::bindings::syncmgr::*;
 use crate::bindings::wtypes::HWND;
 use crate::bindings::wtypesbase::FILETIME;
+
+use SYNCMGR_CANCEL_REQUEST as Cancel;
+use SYNCMGR_PROGRESS_STATUS as Status;
 
 /// The handler's ID in its collection (at most `MAX_SYNCMGR_ID` characters).
 pub const HANDLER_ID: &str = "{{ handler_clsid }}";
@@ -77,64 +82,52 @@ impl ISyncMgrHandler_Impl for Handler {
         session_creator: &ISyncMgrSessionCreator,
         _context: Option<&IUnknown>,
     ) -> Result<()> {
-        let items: Vec<Vec<u16>> = item_ids
-            .iter()
-            .map(|id| nul_terminated(id.as_units()))
-            .collect();
-        let pointers: Vec<PCWSTR> = items.iter().map(|id| PCWSTR(id.as_ptr())).collect();
-        let handler_id = nul_terminated(&HANDLER_ID.encode_utf16().collect::<Vec<_>>());
-        let working = nul_terminated(&"Synchronizing".encode_utf16().collect::<Vec<_>>());
-        let done = nul_terminated(&"Up to date".encode_utf16().collect::<Vec<_>>());
-        let canceled = nul_terminated(&"Canceled".encode_utf16().collect::<Vec<_>>());
         let callback =
-            unsafe { session_creator.CreateSession(PCWSTR(handler_id.as_ptr()), Some(&pointers)) }?;
-        for item in &pointers {
-            let mut cancel = SYNCMGR_CANCEL_REQUEST::SYNCMGR_CR_NONE;
-            unsafe {
-                callback.ReportProgress(
-                    *item,
-                    PCWSTR(working.as_ptr()),
-                    SYNCMGR_PROGRESS_STATUS::SYNCMGR_PS_UPDATING,
-                    0,
-                    STEPS,
-                    &mut cancel,
-                )
-            }?;
-            if cancel != SYNCMGR_CANCEL_REQUEST::SYNCMGR_CR_NONE {
-                unsafe {
-                    callback.ReportProgress(
-                        *item,
-                        PCWSTR(canceled.as_ptr()),
-                        SYNCMGR_PROGRESS_STATUS::SYNCMGR_PS_CANCELED,
-                        0,
-                        STEPS,
-                        core::ptr::null_mut(),
-                    )
-                }?;
-                if cancel == SYNCMGR_CANCEL_REQUEST::SYNCMGR_CR_CANCEL_ALL {
+            session_creator.CreateSession(&WideString::from(HANDLER_ID), Some(&item_ids))?;
+        for item in item_ids {
+            let mut cancel = Cancel::SYNCMGR_CR_NONE;
+            report(
+                &callback,
+                item,
+                Status::SYNCMGR_PS_UPDATING,
+                Some(&mut cancel),
+            )?;
+            if cancel != Cancel::SYNCMGR_CR_NONE {
+                report(&callback, item, Status::SYNCMGR_PS_CANCELED, None)?;
+                if cancel == Cancel::SYNCMGR_CR_CANCEL_ALL {
                     break;
                 }
                 continue;
             }
             // The real work for the item goes here.
-            unsafe {
-                callback.ReportProgress(
-                    *item,
-                    PCWSTR(done.as_ptr()),
-                    SYNCMGR_PROGRESS_STATUS::SYNCMGR_PS_SUCCEEDED,
-                    STEPS,
-                    STEPS,
-                    core::ptr::null_mut(),
-                )
-            }?;
+            report(&callback, item, Status::SYNCMGR_PS_SUCCEEDED, None)?;
         }
-        *LAST_SYNC.lock().unwrap_or_else(|p| p.into_inner()) = Some(now());
+        *LAST_SYNC.lock().unwrap_or_else(PoisonError::into_inner) = Some(now());
         Ok(())
     }
 }
 
-fn nul_terminated(units: &[u16]) -> Vec<u16> {
-    units.iter().copied().chain([0]).collect()
+/// Tells Sync Center where `item` is; the text and step follow from `status`.
+/// Sync Center answers a cancel request through `cancel`.
+fn report(
+    callback: &ISyncMgrSyncCallback,
+    item: &WideStr,
+    status: Status,
+    cancel: Option<&mut Cancel>,
+) -> Result<()> {
+    let (text, step) = match status {
+        Status::SYNCMGR_PS_SUCCEEDED => ("Up to date", STEPS),
+        Status::SYNCMGR_PS_CANCELED => ("Canceled", 0),
+        _ => ("Synchronizing", 0),
+    };
+    callback.ReportProgress(
+        item,
+        Some(&WideString::from(text)),
+        status,
+        step,
+        STEPS,
+        cancel,
+    )
 }
 
 /// The handler's information, as Sync Center shows it.
@@ -158,11 +151,9 @@ impl ISyncMgrHandlerInfo_Impl for HandlerInfo {
     }
 
     fn GetLastSyncTime(&self) -> Result<FILETIME> {
-        // Never synchronized yet: Sync Center shows no time.
-        LAST_SYNC
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .ok_or_else(|| E_NOTIMPL.into())
+        let last_sync = *LAST_SYNC.lock().unwrap_or_else(PoisonError::into_inner);
+        // Not synchronized yet: Sync Center shows no time.
+        last_sync.ok_or_else(|| E_NOTIMPL.into())
     }
 
     fn IsActive(&self) -> Result<bool> {

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use comidl_runtime::hresult::{E_INVALIDARG, E_NOTIMPL, S_OK};
 use comidl_runtime::registration::{Data, Hive, MemoryRegistry, Registry};
 use comidl_runtime::server::IClassFactory;
-use comidl_runtime::{CoClass, ComObject, PCWSTR, PWSTR, WideStr};
+use comidl_runtime::{CoClass, ComObject, PWSTR, WideStr, WideString};
 use windows_core::{GUID, IUnknown, Interface, Result};
 
 use {{ crate_name }}::bindings::objidlbase::{IEnumString, IEnumUnknown};
@@ -125,11 +125,6 @@ impl ISyncMgrSessionCreator_Impl for FakeSessionCreator {
     }
 }
 
-/// A NUL-terminated UTF-16 copy of `text`, for the calls that take one.
-fn wide(text: &str) -> Vec<u16> {
-    text.encode_utf16().chain([0]).collect()
-}
-
 /// Reads and frees a string handed over in task memory.
 fn take_string(text: PWSTR) -> String {
     // SAFETY: a NUL-terminated string in task memory, now ours.
@@ -155,23 +150,18 @@ fn create_collection() -> ISyncMgrHandlerCollection {
 
 /// Lists the collection's handler IDs, as Sync Center does.
 fn handler_ids(collection: &ISyncMgrHandlerCollection) -> Vec<String> {
-    // SAFETY: live interfaces; the slots and count are ours to write.
-    unsafe {
-        let ids = collection.GetHandlerEnumerator().unwrap();
-        let mut slots = [PWSTR(core::ptr::null_mut()); 4];
-        let mut fetched = 0;
-        ids.Next(&mut slots, &mut fetched).unwrap();
-        slots[..fetched as usize]
-            .iter()
-            .map(|&id| take_string(id))
-            .collect()
-    }
+    let ids = collection.GetHandlerEnumerator().unwrap();
+    let mut slots = [PWSTR(core::ptr::null_mut()); 4];
+    let mut fetched = 0;
+    ids.Next(&mut slots, &mut fetched).unwrap();
+    slots[..fetched as usize]
+        .iter()
+        .map(|&id| take_string(id))
+        .collect()
 }
 
 fn bind(collection: &ISyncMgrHandlerCollection, id: &str) -> Result<ISyncMgrHandler> {
-    let id = wide(id);
-    // SAFETY: a live interface and a NUL-terminated ID.
-    unsafe { collection.BindToHandler(PCWSTR(id.as_ptr())) }
+    collection.BindToHandler(&WideString::from(id))
 }
 
 /// Synchronizes `items` with a fake session; returns what it recorded.
@@ -188,11 +178,11 @@ fn synchronize(
         callback: callback.clone(),
         sessions: Mutex::default(),
     });
-    let ids: Vec<Vec<u16>> = items.iter().map(|item| wide(item)).collect();
-    let pointers: Vec<PCWSTR> = ids.iter().map(|id| PCWSTR(id.as_ptr())).collect();
+    let ids: Vec<WideString> = items.iter().map(|&item| item.into()).collect();
+    let ids: Vec<&WideStr> = ids.iter().map(|id| &**id).collect();
     let session_creator: ISyncMgrSessionCreator = creator.to_interface();
-    // SAFETY: live interfaces and NUL-terminated item IDs.
-    unsafe { handler.Synchronize(&pointers, HWND::default(), &session_creator, None) }
+    handler
+        .Synchronize(&ids, HWND::default(), &session_creator, None)
         .expect("Synchronize succeeds");
     let sessions = creator.sessions.lock().unwrap().clone();
     let reports = callback.reports.lock().unwrap().clone();
@@ -215,18 +205,15 @@ fn sync_center_lists_binds_and_synchronizes_the_handler() {
     );
     let handler = bind(&collection, &ids[0]).expect("the collection binds its handler");
 
-    // SAFETY: live interfaces; strings handed over are freed by take_string.
-    unsafe {
-        assert_eq!(take_string(handler.GetName().unwrap()), "{{ handler_name }}");
-        let info = handler.GetHandlerInfo().unwrap();
-        assert_eq!(
-            info.GetType().unwrap(),
-            SYNCMGR_HANDLER_TYPE::SYNCMGR_HT_APPLICATION
-        );
-        assert!(info.IsEnabled().unwrap());
-        handler.Enable(false).unwrap();
-        assert!(!handler.GetHandlerInfo().unwrap().IsEnabled().unwrap());
-    }
+    assert_eq!(take_string(handler.GetName().unwrap()), "{{ handler_name }}");
+    let info = handler.GetHandlerInfo().unwrap();
+    assert_eq!(
+        info.GetType().unwrap(),
+        SYNCMGR_HANDLER_TYPE::SYNCMGR_HT_APPLICATION
+    );
+    assert!(info.IsEnabled().unwrap());
+    handler.Enable(false).unwrap();
+    assert!(!handler.GetHandlerInfo().unwrap().IsEnabled().unwrap());
 
     let (sessions, reports) = synchronize(&handler, &["inbox", "outbox"], None);
     assert_eq!(
@@ -245,15 +232,14 @@ fn sync_center_lists_binds_and_synchronizes_the_handler() {
             report("outbox", "Up to date", Status::SYNCMGR_PS_SUCCEEDED, 1),
         ]
     );
-    // SAFETY: a live interface.
-    let last_sync = unsafe { handler.GetHandlerInfo().unwrap().GetLastSyncTime() };
+    let last_sync = handler.GetHandlerInfo().unwrap().GetLastSyncTime();
     assert_ne!(
         last_sync.unwrap(),
         Default::default(),
         "the sync time is recorded"
     );
 
-    drop((handler, collection));
+    drop((info, handler, collection));
     assert_eq!(DllCanUnloadNow(), S_OK, "every object is released");
 }
 
