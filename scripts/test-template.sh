@@ -6,9 +6,9 @@
 # lints one with clippy (warnings denied) and builds its DLL for Windows.
 # Prints how long each step took.
 #
-# Needs cargo-generate (scripts/test.sh installs it). The projects share one target folder,
-# target/template-projects, and build --offline: the workspace's build has
-# fetched every crate they use.
+# Needs cargo-generate (scripts/test.sh installs it). The projects share one
+# target folder, target/template-projects, and build --offline: the
+# workspace's build has fetched every crate they use.
 #
 # Usage: scripts/test-template.sh
 set -euo pipefail
