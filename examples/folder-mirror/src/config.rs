@@ -47,6 +47,8 @@ pub struct Config {
 /// Why a pairs file could not be used.
 #[derive(Debug)]
 pub enum ConfigError {
+    /// Neither `FOLDER_MIRROR_CONFIG` nor `LOCALAPPDATA` is set.
+    NoLocation,
     Io {
         file: PathBuf,
         error: io::Error,
@@ -61,6 +63,10 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            ConfigError::NoLocation => write!(
+                f,
+                "no pairs file: neither {CONFIG_ENV} nor LOCALAPPDATA is set"
+            ),
             ConfigError::Io { file, error } => write!(f, "{}: {error}", file.display()),
             ConfigError::Syntax {
                 file,
@@ -81,6 +87,26 @@ pub fn default_config_path() -> Option<PathBuf> {
     }
     let local = std::env::var_os("LOCALAPPDATA")?;
     Some(Path::new(&local).join("FolderMirror").join("pairs.txt"))
+}
+
+/// Where a handler finds its pairs file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PairsFile {
+    /// [`default_config_path`], looked up at each load.
+    FromEnvironment,
+    /// This file (tests give each handler its own).
+    At(PathBuf),
+}
+
+impl PairsFile {
+    pub fn load(&self) -> Result<Config, ConfigError> {
+        match self {
+            PairsFile::FromEnvironment => {
+                Config::load(&default_config_path().ok_or(ConfigError::NoLocation)?)
+            }
+            PairsFile::At(file) => Config::load(file),
+        }
+    }
 }
 
 impl Config {
@@ -357,5 +383,9 @@ mod tests {
         );
         let error = Config::load(dir.path()).expect_err("a folder is no pairs file");
         assert!(matches!(error, ConfigError::Io { .. }), "{error}");
+        assert_eq!(
+            PairsFile::At(file).load().unwrap().pairs[0].target,
+            dir.path().join("t")
+        );
     }
 }

@@ -1,0 +1,423 @@
+//! Playing Sync Center against the handler, through its vtables: the
+//! collection, the handler and its items, and syncs of real temporary
+//! folders with progress, cancel requests and failures.
+
+mod fakes;
+#[path = "../../folder-mirror/tests/support/mod.rs"]
+mod support;
+
+use std::path::PathBuf;
+
+use comidl_runtime::hresult::{E_INVALIDARG, E_NOTIMPL};
+use comidl_runtime::{ComObject, PCWSTR, PWSTR, WideStr};
+use comidl_syncmgr::syncmgr::{
+    ISyncMgrHandler, ISyncMgrHandlerCollection, ISyncMgrSyncItem, ISyncMgrSyncItemContainer,
+    SYNCMGR_CANCEL_REQUEST as Cancel, SYNCMGR_EVENT_LEVEL, SYNCMGR_HANDLER_TYPE,
+    SYNCMGR_PROGRESS_STATUS as Status,
+};
+use comidl_syncmgr::wtypes::HWND;
+use fakes::{FakeCreator, Progress, Script};
+use folder_mirror::PairsFile;
+use support::{files_under, names, write_config, write_tree};
+use sync_center_handler::{FolderMirrorHandlers, HANDLER_ID};
+use tempfile::TempDir;
+
+/// `text`, NUL-terminated.
+fn wide(text: &str) -> Vec<u16> {
+    text.encode_utf16().chain([0]).collect()
+}
+
+/// Reads a string the handler handed over in task memory, and frees it.
+fn take_string(string: PWSTR) -> String {
+    // SAFETY: a NUL-terminated string in task memory, ours to free.
+    unsafe {
+        let text = WideStr::from_ptr(string.0)
+            .expect("null string")
+            .to_string();
+        comidl_runtime::task_mem::free(string.0.cast());
+        text
+    }
+}
+
+/// Temporary pairs: `<dir>/<name>/source` holding the given files, mirrored
+/// to `<dir>/<name>/target`, listed in `<dir>/pairs.txt`.
+struct Fixture {
+    dir: TempDir,
+    config: PathBuf,
+}
+
+impl Fixture {
+    fn new(pairs: &[(&str, &[(&str, &str)])]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, files) in pairs {
+            std::fs::create_dir_all(dir.path().join(name).join("source")).unwrap();
+            write_tree(&dir.path().join(name).join("source"), files);
+        }
+        let folders: Vec<_> = pairs
+            .iter()
+            .map(|(name, _)| {
+                (
+                    dir.path().join(name).join("source"),
+                    dir.path().join(name).join("target"),
+                )
+            })
+            .collect();
+        let listed: Vec<_> = pairs
+            .iter()
+            .zip(&folders)
+            .map(|((name, _), (source, target))| (*name, source.as_path(), target.as_path()))
+            .collect();
+        let config = write_config(dir.path(), &listed);
+        Self { dir, config }
+    }
+
+    fn source(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name).join("source")
+    }
+
+    fn target(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name).join("target")
+    }
+
+    fn collection(&self) -> ISyncMgrHandlerCollection {
+        FolderMirrorHandlers::new(PairsFile::At(self.config.clone())).into()
+    }
+
+    /// The handler, bound through the collection as Sync Center does.
+    fn handler(&self) -> ISyncMgrHandler {
+        let id = wide(HANDLER_ID);
+        // SAFETY: a NUL-terminated ID alive during the call.
+        unsafe { self.collection().BindToHandler(PCWSTR(id.as_ptr())) }.unwrap()
+    }
+
+    /// Synchronizes `items` with a session scripted by `script`.
+    fn synchronize(&self, items: &[&str], script: Script) -> ComObject<FakeCreator> {
+        let creator = ComObject::new(FakeCreator::new(script));
+        let ids: Vec<Vec<u16>> = items.iter().map(|id| wide(id)).collect();
+        let pointers: Vec<PCWSTR> = ids.iter().map(|id| PCWSTR(id.as_ptr())).collect();
+        let session_creator: comidl_syncmgr::syncmgr::ISyncMgrSessionCreator =
+            creator.to_interface();
+        // SAFETY: NUL-terminated IDs alive during the call.
+        unsafe {
+            self.handler()
+                .Synchronize(&pointers, HWND::default(), &session_creator, None)
+        }
+        .expect("Synchronize reports failures as events, never fails");
+        creator
+    }
+}
+
+const TREE: &[(&str, &str)] = &[
+    ("a.txt", "alpha"),
+    ("b.txt", "bravo"),
+    ("sub/c.txt", "charlie"),
+    ("sub/deeper/d.txt", "delta"),
+];
+
+fn step(item: &str, text: &str, status: Status, step: u32, steps: u32) -> Progress {
+    Progress {
+        item: item.into(),
+        text: text.into(),
+        status,
+        step,
+        steps,
+    }
+}
+
+#[test]
+fn collection_handler_and_items_answer_sync_center() {
+    let f = Fixture::new(&[("Docs", TREE), ("Photos", &[("p.jpg", "jpeg")])]);
+    let collection = f.collection();
+    // SAFETY: live interfaces, NUL-terminated strings, slices of the right length.
+    unsafe {
+        let ids = collection.GetHandlerEnumerator().unwrap();
+        let mut slots = [PWSTR::null(), PWSTR::null()];
+        let mut fetched = 0;
+        ids.Next(&mut slots, &mut fetched).unwrap();
+        assert_eq!(fetched, 1);
+        assert_eq!(take_string(slots[0]), HANDLER_ID);
+        ids.Reset().unwrap();
+        let copy = ids.Clone().unwrap();
+        copy.Next(&mut slots[..1], &mut fetched).unwrap();
+        assert_eq!((fetched, take_string(slots[0])), (1, HANDLER_ID.into()));
+
+        let other = wide("Other");
+        let refused = collection.BindToHandler::<_, ISyncMgrHandler>(PCWSTR(other.as_ptr()));
+        assert_eq!(refused.unwrap_err().code(), E_INVALIDARG);
+
+        let handler = f.handler();
+        assert_eq!(take_string(handler.GetName().unwrap()), "Folder Mirror");
+        let info = handler.GetHandlerInfo().unwrap();
+        assert_eq!(
+            info.GetType().unwrap(),
+            SYNCMGR_HANDLER_TYPE::SYNCMGR_HT_FOLDER
+        );
+        assert_eq!(take_string(info.GetTypeLabel().unwrap()), "Folder mirror");
+        assert!(take_string(info.GetComment().unwrap()).contains("pairs.txt"));
+        assert_eq!(info.IsActive().unwrap_err().code(), E_NOTIMPL);
+        assert!(info.IsConnected().unwrap());
+
+        let container: ISyncMgrSyncItemContainer = windows_core::Interface::cast(&handler).unwrap();
+        assert_eq!(container.GetSyncItemCount().unwrap(), 2);
+        let items = container.GetSyncItemEnumerator().unwrap();
+        let mut slots: [Option<ISyncMgrSyncItem>; 3] = Default::default();
+        items.Next(&mut slots, &mut fetched).unwrap();
+        assert_eq!(fetched, 2);
+        let listed: Vec<(String, String)> = slots[..2]
+            .iter()
+            .map(|item| {
+                let item = item.as_ref().unwrap();
+                (
+                    take_string(item.GetItemID().unwrap()),
+                    take_string(item.GetName().unwrap()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("Docs".into(), "Docs".into()),
+                ("Photos".into(), "Photos".into())
+            ]
+        );
+        assert!(slots[2].is_none());
+
+        let photos = wide("Photos");
+        let item = container.GetSyncItem(PCWSTR(photos.as_ptr())).unwrap();
+        let comment = take_string(item.GetItemInfo().unwrap().GetComment().unwrap());
+        assert!(
+            comment.contains(&f.source("Photos").display().to_string()),
+            "{comment}"
+        );
+        let missing = wide("Music");
+        assert!(container.GetSyncItem(PCWSTR(missing.as_ptr())).is_err());
+    }
+}
+
+#[test]
+fn synchronize_mirrors_each_requested_pair() {
+    let f = Fixture::new(&[
+        ("Docs", TREE),
+        ("Photos", &[("p.jpg", "jpeg")]),
+        ("Music", TREE),
+    ]);
+    let creator = f.synchronize(&["Docs", "Photos"], Script::default());
+    assert_eq!(
+        *creator.sessions.lock().unwrap(),
+        [(
+            HANDLER_ID.into(),
+            Some(vec!["Docs".into(), "Photos".into()])
+        )]
+    );
+    for name in ["Docs", "Photos"] {
+        assert_eq!(files_under(&f.target(name)), files_under(&f.source(name)));
+    }
+    assert!(!f.target("Music").exists(), "not requested");
+    let callback = &creator.callback;
+    let sep = std::path::MAIN_SEPARATOR;
+    assert_eq!(
+        callback.progress_of("Docs"),
+        [
+            step("Docs", "4 files", Status::SYNCMGR_PS_UPDATING, 0, 4),
+            step("Docs", "Copied a.txt", Status::SYNCMGR_PS_UPDATING, 1, 4),
+            step("Docs", "Copied b.txt", Status::SYNCMGR_PS_UPDATING, 2, 4),
+            step(
+                "Docs",
+                &format!("Copied sub{sep}c.txt"),
+                Status::SYNCMGR_PS_UPDATING,
+                3,
+                4
+            ),
+            step(
+                "Docs",
+                &format!("Copied sub{sep}deeper{sep}d.txt"),
+                Status::SYNCMGR_PS_UPDATING,
+                4,
+                4
+            ),
+            step(
+                "Docs",
+                "4 copied, 0 up to date, 0 failed",
+                Status::SYNCMGR_PS_SUCCEEDED,
+                4,
+                4
+            ),
+        ]
+    );
+    assert_eq!(callback.last_status("Photos"), Status::SYNCMGR_PS_SUCCEEDED);
+    assert_eq!(callback.log().questions.len(), 5, "asked before each file");
+    assert!(callback.log().events.is_empty());
+
+    // Again: nothing to copy.
+    let again = f.synchronize(&["Docs"], Script::default());
+    let last = again.callback.progress_of("Docs").pop().unwrap();
+    assert_eq!(last.text, "0 copied, 4 up to date, 0 failed");
+}
+
+#[test]
+fn can_continue_answering_no_stops_that_item_only() {
+    let f = Fixture::new(&[("Docs", TREE), ("Photos", TREE)]);
+    let script = Script {
+        refuse_item: Some(("Docs", 3)),
+        ..Script::default()
+    };
+    let creator = f.synchronize(&["Docs", "Photos"], script);
+    assert_eq!(names(&files_under(&f.target("Docs"))), ["a.txt", "b.txt"]);
+    assert_eq!(
+        files_under(&f.target("Photos")),
+        files_under(&f.source("Photos"))
+    );
+    let docs = creator.callback.progress_of("Docs");
+    assert_eq!(
+        docs.last().unwrap(),
+        &step(
+            "Docs",
+            "2 copied, 0 up to date, 0 failed",
+            Status::SYNCMGR_PS_CANCELED,
+            2,
+            4
+        )
+    );
+    assert_eq!(
+        creator.callback.last_status("Photos"),
+        Status::SYNCMGR_PS_SUCCEEDED
+    );
+}
+
+#[test]
+fn a_cancel_item_request_stops_that_item_only() {
+    let f = Fixture::new(&[("Docs", TREE), ("Photos", TREE)]);
+    // Reports 1 and 2 are Docs' start and first file.
+    let script = Script {
+        cancel_at_report: Some((2, Cancel::SYNCMGR_CR_CANCEL_ITEM)),
+        ..Script::default()
+    };
+    let creator = f.synchronize(&["Docs", "Photos"], script);
+    assert_eq!(names(&files_under(&f.target("Docs"))), ["a.txt"]);
+    assert_eq!(
+        creator.callback.last_status("Docs"),
+        Status::SYNCMGR_PS_CANCELED
+    );
+    assert_eq!(
+        files_under(&f.target("Photos")),
+        files_under(&f.source("Photos"))
+    );
+    assert_eq!(
+        creator.callback.last_status("Photos"),
+        Status::SYNCMGR_PS_SUCCEEDED
+    );
+}
+
+#[test]
+fn a_cancel_all_request_stops_the_rest() {
+    let f = Fixture::new(&[("Docs", TREE), ("Photos", TREE)]);
+    let script = Script {
+        cancel_at_report: Some((3, Cancel::SYNCMGR_CR_CANCEL_ALL)),
+        ..Script::default()
+    };
+    let creator = f.synchronize(&["Docs", "Photos"], script);
+    assert_eq!(names(&files_under(&f.target("Docs"))), ["a.txt", "b.txt"]);
+    assert!(!f.target("Photos").exists());
+    assert_eq!(
+        creator.callback.last_status("Docs"),
+        Status::SYNCMGR_PS_CANCELED
+    );
+    assert_eq!(
+        creator.callback.progress_of("Photos"),
+        [step(
+            "Photos",
+            "Canceled",
+            Status::SYNCMGR_PS_CANCELED,
+            0,
+            0
+        )]
+    );
+}
+
+#[test]
+fn failures_become_error_events_and_the_rest_is_synced() {
+    let f = Fixture::new(&[("Docs", TREE), ("Gone", &[])]);
+    std::fs::remove_dir(f.source("Gone")).unwrap();
+    // The target holds a folder where b.txt should go: that copy fails.
+    std::fs::create_dir_all(f.target("Docs").join("b.txt").join("x")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        f.source("Docs").join("nowhere"),
+        f.source("Docs").join("link.txt"),
+    )
+    .unwrap();
+    let creator = f.synchronize(&["Docs", "Gone", "Unlisted"], Script::default());
+
+    assert_eq!(
+        names(&files_under(&f.target("Docs"))),
+        ["a.txt", "sub/c.txt", "sub/deeper/d.txt"]
+    );
+    let callback = &creator.callback;
+    assert_eq!(callback.last_status("Docs"), Status::SYNCMGR_PS_FAILED);
+    assert_eq!(callback.last_status("Gone"), Status::SYNCMGR_PS_FAILED);
+    assert_eq!(callback.last_status("Unlisted"), Status::SYNCMGR_PS_FAILED);
+    let log = callback.log();
+    assert!(
+        log.events
+            .iter()
+            .all(|e| e.level == SYNCMGR_EVENT_LEVEL::SYNCMGR_EL_ERROR)
+    );
+    let about = |item: &str| -> Vec<String> {
+        log.events
+            .iter()
+            .filter(|e| e.item.as_deref() == Some(item))
+            .map(|e| e.description.clone())
+            .collect()
+    };
+    let docs = about("Docs");
+    assert!(
+        docs.iter()
+            .any(|d| d.starts_with("cannot replace") && d.contains("b.txt")),
+        "{docs:?}"
+    );
+    #[cfg(unix)]
+    assert!(
+        docs.iter()
+            .any(|d| d.starts_with("cannot read") && d.contains("link.txt")),
+        "{docs:?}"
+    );
+    assert_eq!(docs.len(), if cfg!(unix) { 2 } else { 1 });
+    let gone = about("Gone");
+    assert!(
+        gone.len() == 1 && gone[0].starts_with("cannot read folder"),
+        "{gone:?}"
+    );
+    assert_eq!(about("Unlisted"), ["No pair `Unlisted`"]);
+}
+
+#[test]
+fn a_broken_pairs_file_is_one_event_and_failed_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("pairs.txt");
+    std::fs::write(&config, "[Docs]\nsauce = x\n").unwrap();
+    let f = Fixture { dir, config };
+    let creator = f.synchronize(&["Docs"], Script::default());
+    let log = creator.callback.log();
+    assert_eq!(log.events.len(), 1);
+    assert_eq!(log.events[0].item, None);
+    assert!(
+        log.events[0]
+            .description
+            .contains("pairs.txt:2: unknown key `sauce`"),
+        "{:?}",
+        log.events[0]
+    );
+    assert_eq!(
+        log.progress,
+        [step(
+            "Docs",
+            "No folder pairs",
+            Status::SYNCMGR_PS_FAILED,
+            0,
+            0
+        )]
+    );
+    let container: ISyncMgrSyncItemContainer = windows_core::Interface::cast(&f.handler()).unwrap();
+    // SAFETY: a live interface.
+    assert!(unsafe { container.GetSyncItemEnumerator() }.is_err());
+}
