@@ -35,6 +35,19 @@ pub struct Step<'a> {
     pub outcome: Outcome,
 }
 
+/// `Copied sub/a.txt`, `Up to date: sub/a.txt`, `Failed: sub/a.txt`: a
+/// progress line.
+impl fmt::Display for Step<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.outcome {
+            Outcome::Copied => "Copied",
+            Outcome::UpToDate => "Up to date:",
+            Outcome::Failed => "Failed:",
+        };
+        write!(f, "{what} {}", self.path.display())
+    }
+}
+
 /// What could not be done.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -87,6 +100,17 @@ pub struct Summary {
     /// Failures reported, of files and of folders.
     pub failed: usize,
     pub canceled: bool,
+}
+
+/// `3 copied, 2 up to date, 1 failed`.
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} copied, {} up to date, {} failed",
+            self.copied, self.up_to_date, self.failed
+        )
+    }
 }
 
 /// Mirrors `pair`, reporting to `observer`.

@@ -5,7 +5,7 @@ use comidl_runtime::WideStr;
 use comidl_syncmgr::syncmgr::{
     ISyncMgrSessionCreator, SYNCMGR_CANCEL_REQUEST as Cancel, SYNCMGR_PROGRESS_STATUS as Status,
 };
-use folder_mirror::{Failure, Observer, Outcome, PairsFile, Step, Summary, mirror};
+use folder_mirror::{Failure, Observer, PairsFile, Step, Summary, mirror};
 use windows_core::Result;
 
 use crate::session::Session;
@@ -26,15 +26,15 @@ pub fn synchronize(
         let mut item = ItemSync::new(&session, &id);
         let pair = config.as_ref().ok().and_then(|config| config.pair(&id));
         match pair {
-            _ if cancel_all => item.finish(Status::SYNCMGR_PS_CANCELED, "Canceled"),
-            None if config.is_err() => item.finish(Status::SYNCMGR_PS_FAILED, "No folder pairs"),
+            _ if cancel_all => item.report(Status::SYNCMGR_PS_CANCELED, "Canceled"),
+            None if config.is_err() => item.report(Status::SYNCMGR_PS_FAILED, "No folder pairs"),
             None => {
                 session.error(Some(&id), "Unknown folder pair", &format!("No pair `{id}`"));
-                item.finish(Status::SYNCMGR_PS_FAILED, "Unknown folder pair");
+                item.report(Status::SYNCMGR_PS_FAILED, "Unknown folder pair");
             }
             Some(pair) => {
                 let summary = mirror(pair, &mut item);
-                item.finish_with(&summary);
+                item.finish(&summary);
                 cancel_all = item.cancel == Cancel::SYNCMGR_CR_CANCEL_ALL;
             }
         }
@@ -73,15 +73,8 @@ impl<'a> ItemSync<'a> {
         }
     }
 
-    fn finish(&mut self, status: Status, text: &str) {
-        self.report(status, text);
-    }
-
-    fn finish_with(&mut self, summary: &Summary) {
-        let counts = format!(
-            "{} copied, {} up to date, {} failed",
-            summary.copied, summary.up_to_date, summary.failed
-        );
+    /// The last report of a mirrored item.
+    fn finish(&mut self, summary: &Summary) {
         let status = if summary.canceled {
             Status::SYNCMGR_PS_CANCELED
         } else if summary.failed > 0 {
@@ -89,7 +82,7 @@ impl<'a> ItemSync<'a> {
         } else {
             Status::SYNCMGR_PS_SUCCEEDED
         };
-        self.finish(status, &counts);
+        self.report(status, &summary.to_string());
     }
 }
 
@@ -101,15 +94,7 @@ impl Observer for ItemSync<'_> {
 
     fn step(&mut self, step: &Step<'_>) {
         self.done = step.done;
-        let verb = match step.outcome {
-            Outcome::Copied => "Copied",
-            Outcome::UpToDate => "Up to date:",
-            Outcome::Failed => "Failed:",
-        };
-        self.report(
-            Status::SYNCMGR_PS_UPDATING,
-            &format!("{verb} {}", step.path.display()),
-        );
+        self.report(Status::SYNCMGR_PS_UPDATING, &step.to_string());
     }
 
     fn failure(&mut self, failure: &Failure) {

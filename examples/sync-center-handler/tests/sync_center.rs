@@ -6,21 +6,18 @@ mod fakes;
 #[path = "../../folder-mirror/tests/support/mod.rs"]
 mod support;
 
-use std::path::PathBuf;
-
 use comidl_runtime::hresult::{E_INVALIDARG, E_NOTIMPL};
 use comidl_runtime::{ComObject, PCWSTR, PWSTR, WideStr};
 use comidl_syncmgr::syncmgr::{
-    ISyncMgrHandler, ISyncMgrHandlerCollection, ISyncMgrSyncItem, ISyncMgrSyncItemContainer,
-    SYNCMGR_CANCEL_REQUEST as Cancel, SYNCMGR_EVENT_LEVEL, SYNCMGR_HANDLER_TYPE,
-    SYNCMGR_PROGRESS_STATUS as Status,
+    ISyncMgrHandler, ISyncMgrHandlerCollection, ISyncMgrSessionCreator, ISyncMgrSyncItem,
+    ISyncMgrSyncItemContainer, SYNCMGR_CANCEL_REQUEST as Cancel, SYNCMGR_EVENT_LEVEL,
+    SYNCMGR_HANDLER_TYPE, SYNCMGR_PROGRESS_STATUS as Status,
 };
 use comidl_syncmgr::wtypes::HWND;
 use fakes::{FakeCreator, Progress, Script};
 use folder_mirror::PairsFile;
-use support::{files_under, names, write_config, write_tree};
+use support::{Fixture, TREE, files_under, names};
 use sync_center_handler::{FolderMirrorHandlers, HANDLER_ID};
-use tempfile::TempDir;
 
 /// `text`, NUL-terminated.
 fn wide(text: &str) -> Vec<u16> {
@@ -39,80 +36,28 @@ fn take_string(string: PWSTR) -> String {
     }
 }
 
-/// Temporary pairs: `<dir>/<name>/source` holding the given files, mirrored
-/// to `<dir>/<name>/target`, listed in `<dir>/pairs.txt`.
-struct Fixture {
-    dir: TempDir,
-    config: PathBuf,
+fn collection(f: &Fixture) -> ISyncMgrHandlerCollection {
+    FolderMirrorHandlers::new(PairsFile::At(f.config.clone())).into()
 }
 
-impl Fixture {
-    fn new(pairs: &[(&str, &[(&str, &str)])]) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, files) in pairs {
-            std::fs::create_dir_all(dir.path().join(name).join("source")).unwrap();
-            write_tree(&dir.path().join(name).join("source"), files);
-        }
-        let folders: Vec<_> = pairs
-            .iter()
-            .map(|(name, _)| {
-                (
-                    dir.path().join(name).join("source"),
-                    dir.path().join(name).join("target"),
-                )
-            })
-            .collect();
-        let listed: Vec<_> = pairs
-            .iter()
-            .zip(&folders)
-            .map(|((name, _), (source, target))| (*name, source.as_path(), target.as_path()))
-            .collect();
-        let config = write_config(dir.path(), &listed);
-        Self { dir, config }
-    }
+/// The handler, bound through the collection as Sync Center does.
+fn handler(f: &Fixture) -> ISyncMgrHandler {
+    let id = wide(HANDLER_ID);
+    // SAFETY: a NUL-terminated ID alive during the call.
+    unsafe { collection(f).BindToHandler(PCWSTR(id.as_ptr())) }.unwrap()
+}
 
-    fn source(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name).join("source")
-    }
-
-    fn target(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name).join("target")
-    }
-
-    fn collection(&self) -> ISyncMgrHandlerCollection {
-        FolderMirrorHandlers::new(PairsFile::At(self.config.clone())).into()
-    }
-
-    /// The handler, bound through the collection as Sync Center does.
-    fn handler(&self) -> ISyncMgrHandler {
-        let id = wide(HANDLER_ID);
-        // SAFETY: a NUL-terminated ID alive during the call.
-        unsafe { self.collection().BindToHandler(PCWSTR(id.as_ptr())) }.unwrap()
-    }
-
-    /// Synchronizes `items` with a session scripted by `script`.
-    fn synchronize(&self, items: &[&str], script: Script) -> ComObject<FakeCreator> {
-        let creator = ComObject::new(FakeCreator::new(script));
-        let ids: Vec<Vec<u16>> = items.iter().map(|id| wide(id)).collect();
-        let pointers: Vec<PCWSTR> = ids.iter().map(|id| PCWSTR(id.as_ptr())).collect();
-        let session_creator: comidl_syncmgr::syncmgr::ISyncMgrSessionCreator =
-            creator.to_interface();
-        // SAFETY: NUL-terminated IDs alive during the call.
-        unsafe {
-            self.handler()
-                .Synchronize(&pointers, HWND::default(), &session_creator, None)
-        }
+/// Synchronizes `items` with a session scripted by `script`.
+fn synchronize(f: &Fixture, items: &[&str], script: Script) -> ComObject<FakeCreator> {
+    let creator = ComObject::new(FakeCreator::new(script));
+    let ids: Vec<Vec<u16>> = items.iter().map(|id| wide(id)).collect();
+    let pointers: Vec<PCWSTR> = ids.iter().map(|id| PCWSTR(id.as_ptr())).collect();
+    let session_creator: ISyncMgrSessionCreator = creator.to_interface();
+    // SAFETY: NUL-terminated IDs alive during the call.
+    unsafe { handler(f).Synchronize(&pointers, HWND::default(), &session_creator, None) }
         .expect("Synchronize reports failures as events, never fails");
-        creator
-    }
+    creator
 }
-
-const TREE: &[(&str, &str)] = &[
-    ("a.txt", "alpha"),
-    ("b.txt", "bravo"),
-    ("sub/c.txt", "charlie"),
-    ("sub/deeper/d.txt", "delta"),
-];
 
 fn step(item: &str, text: &str, status: Status, step: u32, steps: u32) -> Progress {
     Progress {
@@ -127,7 +72,7 @@ fn step(item: &str, text: &str, status: Status, step: u32, steps: u32) -> Progre
 #[test]
 fn collection_handler_and_items_answer_sync_center() {
     let f = Fixture::new(&[("Docs", TREE), ("Photos", &[("p.jpg", "jpeg")])]);
-    let collection = f.collection();
+    let collection = collection(&f);
     // SAFETY: live interfaces, NUL-terminated strings, slices of the right length.
     unsafe {
         let ids = collection.GetHandlerEnumerator().unwrap();
@@ -145,7 +90,7 @@ fn collection_handler_and_items_answer_sync_center() {
         let refused = collection.BindToHandler::<_, ISyncMgrHandler>(PCWSTR(other.as_ptr()));
         assert_eq!(refused.unwrap_err().code(), E_INVALIDARG);
 
-        let handler = f.handler();
+        let handler = handler(&f);
         assert_eq!(take_string(handler.GetName().unwrap()), "Folder Mirror");
         let info = handler.GetHandlerInfo().unwrap();
         assert_eq!(
@@ -201,7 +146,7 @@ fn synchronize_mirrors_each_requested_pair() {
         ("Photos", &[("p.jpg", "jpeg")]),
         ("Music", TREE),
     ]);
-    let creator = f.synchronize(&["Docs", "Photos"], Script::default());
+    let creator = synchronize(&f, &["Docs", "Photos"], Script::default());
     assert_eq!(
         *creator.sessions.lock().unwrap(),
         [(
@@ -249,7 +194,7 @@ fn synchronize_mirrors_each_requested_pair() {
     assert!(callback.log().events.is_empty());
 
     // Again: nothing to copy.
-    let again = f.synchronize(&["Docs"], Script::default());
+    let again = synchronize(&f, &["Docs"], Script::default());
     let last = again.callback.progress_of("Docs").pop().unwrap();
     assert_eq!(last.text, "0 copied, 4 up to date, 0 failed");
 }
@@ -261,7 +206,7 @@ fn can_continue_answering_no_stops_that_item_only() {
         refuse_item: Some(("Docs", 3)),
         ..Script::default()
     };
-    let creator = f.synchronize(&["Docs", "Photos"], script);
+    let creator = synchronize(&f, &["Docs", "Photos"], script);
     assert_eq!(names(&files_under(&f.target("Docs"))), ["a.txt", "b.txt"]);
     assert_eq!(
         files_under(&f.target("Photos")),
@@ -292,7 +237,7 @@ fn a_cancel_item_request_stops_that_item_only() {
         cancel_at_report: Some((2, Cancel::SYNCMGR_CR_CANCEL_ITEM)),
         ..Script::default()
     };
-    let creator = f.synchronize(&["Docs", "Photos"], script);
+    let creator = synchronize(&f, &["Docs", "Photos"], script);
     assert_eq!(names(&files_under(&f.target("Docs"))), ["a.txt"]);
     assert_eq!(
         creator.callback.last_status("Docs"),
@@ -315,7 +260,7 @@ fn a_cancel_all_request_stops_the_rest() {
         cancel_at_report: Some((3, Cancel::SYNCMGR_CR_CANCEL_ALL)),
         ..Script::default()
     };
-    let creator = f.synchronize(&["Docs", "Photos"], script);
+    let creator = synchronize(&f, &["Docs", "Photos"], script);
     assert_eq!(names(&files_under(&f.target("Docs"))), ["a.txt", "b.txt"]);
     assert!(!f.target("Photos").exists());
     assert_eq!(
@@ -346,7 +291,7 @@ fn failures_become_error_events_and_the_rest_is_synced() {
         f.source("Docs").join("link.txt"),
     )
     .unwrap();
-    let creator = f.synchronize(&["Docs", "Gone", "Unlisted"], Script::default());
+    let creator = synchronize(&f, &["Docs", "Gone", "Unlisted"], Script::default());
 
     assert_eq!(
         names(&files_under(&f.target("Docs"))),
@@ -392,11 +337,8 @@ fn failures_become_error_events_and_the_rest_is_synced() {
 
 #[test]
 fn a_broken_pairs_file_is_one_event_and_failed_items() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("pairs.txt");
-    std::fs::write(&config, "[Docs]\nsauce = x\n").unwrap();
-    let f = Fixture { dir, config };
-    let creator = f.synchronize(&["Docs"], Script::default());
+    let f = Fixture::with_config_text("[Docs]\nsauce = x\n");
+    let creator = synchronize(&f, &["Docs"], Script::default());
     let log = creator.callback.log();
     assert_eq!(log.events.len(), 1);
     assert_eq!(log.events[0].item, None);
@@ -417,7 +359,7 @@ fn a_broken_pairs_file_is_one_event_and_failed_items() {
             0
         )]
     );
-    let container: ISyncMgrSyncItemContainer = windows_core::Interface::cast(&f.handler()).unwrap();
+    let container: ISyncMgrSyncItemContainer = windows_core::Interface::cast(&handler(&f)).unwrap();
     // SAFETY: a live interface.
     assert!(unsafe { container.GetSyncItemEnumerator() }.is_err());
 }

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use tempfile::TempDir;
+
 /// Writes `files` (relative path, contents) under `root`, creating folders.
 pub fn write_tree(root: &Path, files: &[(&str, &str)]) {
     for (relative, contents) in files {
@@ -67,3 +69,60 @@ pub fn write_config(dir: &Path, pairs: &[(&str, &Path, &Path)]) -> PathBuf {
     fs::write(&file, text).unwrap();
     file
 }
+
+/// Temporary pairs: `<dir>/<name>/source` holding the given files, mirrored
+/// to `<dir>/<name>/target`, listed in `<dir>/pairs.txt`.
+pub struct Fixture {
+    pub dir: TempDir,
+    pub config: PathBuf,
+}
+
+impl Fixture {
+    pub fn new(pairs: &[(&str, &[(&str, &str)])]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let folders: Vec<(PathBuf, PathBuf)> = pairs
+            .iter()
+            .map(|(name, _)| {
+                (
+                    dir.path().join(name).join("source"),
+                    dir.path().join(name).join("target"),
+                )
+            })
+            .collect();
+        for ((_, files), (source, _)) in pairs.iter().zip(&folders) {
+            fs::create_dir_all(source).unwrap();
+            write_tree(source, files);
+        }
+        let listed: Vec<_> = pairs
+            .iter()
+            .zip(&folders)
+            .map(|((name, _), (source, target))| (*name, source.as_path(), target.as_path()))
+            .collect();
+        let config = write_config(dir.path(), &listed);
+        Self { dir, config }
+    }
+
+    /// A fixture whose pairs file holds `text`.
+    pub fn with_config_text(text: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("pairs.txt");
+        fs::write(&config, text).unwrap();
+        Self { dir, config }
+    }
+
+    pub fn source(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name).join("source")
+    }
+
+    pub fn target(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name).join("target")
+    }
+}
+
+/// Four files in two levels of folders.
+pub const TREE: &[(&str, &str)] = &[
+    ("a.txt", "alpha"),
+    ("b.txt", "bravo"),
+    ("sub/c.txt", "charlie"),
+    ("sub/deeper/d.txt", "delta"),
+];
