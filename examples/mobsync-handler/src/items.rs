@@ -68,29 +68,3 @@ impl ISyncMgrEnumItems_Impl for Items {
         Ok(Items(self.0.duplicate()).into())
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn item_ids_are_fnv1a_hashes_made_version_8_uuids() {
-        // FNV-1a 128 of "a" is d228cb696f1a8caf78912b704e4a8964 (the FNV
-        // reference vectors); version and variant bits replace 4 and 2 bits.
-        assert_eq!(
-            item_id("a"),
-            GUID::from_u128(0xd228cb69_6f1a_8caf_b891_2b704e4a8964)
-        );
-        assert_eq!(item_id("Docs"), item_id("Docs"));
-        assert_ne!(item_id("Docs"), item_id("docs"));
-        let id = item_id("Photos");
-        assert_eq!(id.data3 >> 12, 8, "version 8");
-        assert_eq!(id.data4[0] >> 6, 0b10, "RFC 9562 variant");
-    }
-
-    #[test]
-    fn fixed_text_keeps_room_for_the_nul() {
-        assert_eq!(fixed_text::<4>("ab"), [97, 98, 0, 0]);
-        assert_eq!(fixed_text::<4>("abcdef"), [97, 98, 99, 0]);
-    }
-}

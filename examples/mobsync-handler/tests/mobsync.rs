@@ -64,6 +64,22 @@ fn report(name: &str, status: Status, text: &str, value: i32, max: i32) -> Repor
 }
 
 #[test]
+fn item_ids_are_fnv1a_hashes_made_version_8_uuids() {
+    // FNV-1a 128 of "a" is d228cb696f1a8caf78912b704e4a8964 (the FNV
+    // reference vectors); the variant bits replace 2 bits (its version
+    // nibble is 8 already).
+    assert_eq!(
+        item_id("a"),
+        GUID::from_u128(0xd228cb69_6f1a_8caf_b891_2b704e4a8964)
+    );
+    assert_eq!(item_id("Docs"), item_id("Docs"));
+    assert_ne!(item_id("Docs"), item_id("docs"));
+    let id = item_id("Photos");
+    assert_eq!(id.data3 >> 12, 8, "version 8");
+    assert_eq!(id.data4[0] >> 6, 0b10, "RFC 9562 variant");
+}
+
+#[test]
 fn handler_info_and_items() {
     let f = Fixture::new(&[("Docs", TREE), ("Photos", &[("p.jpg", "jpeg")])]);
     let handler = handler(&f);
