@@ -1,24 +1,5 @@
-//! The pairs file: which folders to mirror where.
-//!
-//! ```text
-//! # Lines starting with # or ; are comments.
-//! [Documents]
-//! source = C:\Users\me\Documents
-//! target = D:\Mirror\Documents
-//!
-//! [Photos]
-//! source = Pictures
-//! target = \\nas\backup\photos
-//! ```
-//!
-//! - `[name]` starts a pair. Names are 1 to 63 UTF-16 units (Sync Center's
-//!   item ID limit), without control characters, and unique.
-//! - Each pair needs `source = path` and `target = path`, once each. Spaces
-//!   around names, keys and values are ignored; a relative path is relative
-//!   to the folder of the pairs file.
-//! - Neither folder of a pair may lie inside the other (each sync would nest
-//!   another copy).
-//! - The file is UTF-8, with or without a byte order mark.
+//! The pairs file: which folders to mirror where. Its format is described
+//! in the crate's README.
 
 use std::fmt;
 use std::io;
