@@ -1,6 +1,6 @@
 //! The Folder Mirror handler: its name and state, and its items (the pairs).
 
-use comidl_runtime::hresult::E_NOTIMPL;
+use comidl_runtime::hresult::{E_FAIL, E_NOTIMPL};
 use comidl_runtime::{ComObject, WideStr};
 use comidl_syncmgr::syncmgr::*;
 use comidl_syncmgr::wtypes::HWND;
@@ -27,7 +27,7 @@ impl FolderMirrorHandler {
     fn config(&self) -> Result<Config> {
         self.pairs
             .load()
-            .map_err(|error| Error::new(comidl_runtime::hresult::E_FAIL, error.to_string()))
+            .map_err(|error| Error::new(E_FAIL, error.to_string()))
     }
 }
 
