@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
 use crate::emit::rust::{self, GeneratedFile};
+use crate::emit::skeleton::{self, Skeleton};
 use crate::model::Model;
 use crate::syntax::builtin;
 use crate::syntax::load::normalize;
@@ -162,6 +163,52 @@ impl Builder {
 
     /// Reads, checks and generates. On failure, every error found.
     pub fn generate(&self) -> Result<Output, Vec<Diagnostic>> {
+        let checked = self.check()?;
+        let mut generated = rust::generate(&checked.model, &checked.roots, &self.rust)?;
+        let mut warnings = checked.warnings;
+        warnings.append(&mut generated.warnings);
+        Ok(Output {
+            files: generated.files,
+            warnings,
+            inputs: checked.inputs,
+        })
+    }
+
+    /// What `comidl skeleton` writes: a starter file implementing
+    /// `skeleton`'s interfaces of the one IDL file given, their methods
+    /// with the signatures of the `_Impl` traits [`Builder::generate`]
+    /// writes with the same options. The output holds that one file, named
+    /// [`Skeleton::file_name`].
+    ///
+    /// ```no_run
+    /// let skeleton = comidl::Skeleton::new("MyHandler").interface("ISyncMgrHandler");
+    /// match comidl::Builder::new()
+    ///     .idl("idl/Syncmgr.idl")
+    ///     .include("idl")
+    ///     .skeleton(&skeleton)
+    /// {
+    ///     Ok(output) => print!("{}", output.files[0].contents),
+    ///     Err(errors) => errors.iter().for_each(|e| eprintln!("{}", e.render(false))),
+    /// }
+    /// ```
+    pub fn skeleton(&self, skeleton: &Skeleton) -> Result<Output, Vec<Diagnostic>> {
+        if self.files.len() != 1 {
+            return Err(vec![Diagnostic::error(format!(
+                "a skeleton is made from one IDL file, not {}",
+                self.files.len()
+            ))]);
+        }
+        let checked = self.check()?;
+        let file = skeleton::render(&checked.model, checked.roots[0], &self.rust, skeleton)?;
+        Ok(Output {
+            files: vec![file],
+            warnings: checked.warnings,
+            inputs: checked.inputs,
+        })
+    }
+
+    /// Reads the files and what they import, and checks their meaning.
+    fn check(&self) -> Result<Checked, Vec<Diagnostic>> {
         let units = builtin::disk_loader(self.preprocess.clone()).closure_of_all(&self.files);
         let roots: Vec<PathBuf> = self.files.iter().map(|f| normalize(f)).collect();
         let mut diagnostics: Vec<Diagnostic> = units
@@ -176,22 +223,27 @@ impl Builder {
             let (model, found) = Model::build_used_by(&units, &roots);
             diagnostics.extend(found);
             if !diagnostics.iter().any(Diagnostic::is_error) {
-                match rust::generate(&model, &roots, &self.rust) {
-                    Ok(generated) => {
-                        diagnostics.extend(generated.warnings);
-                        return Ok(Output {
-                            files: generated.files,
-                            warnings: diagnostics,
-                            inputs: units.iter().flat_map(|u| u.preprocessed.files()).collect(),
-                        });
-                    }
-                    Err(errors) => diagnostics.extend(errors),
-                }
+                return Ok(Checked {
+                    model,
+                    roots,
+                    warnings: diagnostics,
+                    inputs: units.iter().flat_map(|u| u.preprocessed.files()).collect(),
+                });
             }
         }
         diagnostics.retain(Diagnostic::is_error);
         Err(diagnostics)
     }
+}
+
+/// The files read, checked and free of errors.
+struct Checked {
+    model: Model,
+    /// The modules of the files asked for.
+    roots: Vec<usize>,
+    warnings: Vec<Diagnostic>,
+    /// Every file read.
+    inputs: Vec<PathBuf>,
 }
 
 /// Why [`Builder::compile`] failed; the IDL errors themselves are already
@@ -244,7 +296,7 @@ pub const INCLUDE_FILE: &str = "comidl-bindings.rs";
 
 /// Writes `dir/name` whole (through a temporary file and a rename) unless it
 /// already holds `contents`; says whether it wrote.
-fn write_if_changed(dir: &Path, name: &str, contents: &str) -> io::Result<bool> {
+pub(crate) fn write_if_changed(dir: &Path, name: &str, contents: &str) -> io::Result<bool> {
     let path = dir.join(name);
     if std::fs::read(&path).is_ok_and(|old| old == contents.as_bytes()) {
         return Ok(false);

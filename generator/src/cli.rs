@@ -19,7 +19,9 @@ Examples:
   comidl check -I sdk/include api.idl        parse api.idl and what it imports
   comidl check -j4 -D MY_FEATURE *.idl       many files, four threads, a macro
   comidl inspect api.idl --json              its declarations as JSON
-  comidl generate api.idl -o src/bindings    Rust modules for api.idl";
+  comidl generate api.idl -o src/bindings    Rust modules for api.idl
+  comidl skeleton api.idl --interface IFoo --struct Foo
+                                             foo.rs: a struct implementing IFoo";
 
 /// comidl: MIDL for Rust. Reads Microsoft IDL files and writes Rust COM
 /// scaffolding.
@@ -79,16 +81,54 @@ enum Command {
         #[arg(short = 'o', long = "out", value_name = "OUT")]
         out: PathBuf,
 
-        /// Use an existing Rust type for an IDL type instead of generating
-        /// it, e.g. IShellItem=windows::Win32::UI::Shell::IShellItem.
-        /// Repeatable.
-        #[arg(long = "extern-type", value_name = "NAME=PATH")]
-        extern_types: Vec<String>,
+        #[command(flatten)]
+        rust: RustOptions,
+    },
+    /// Write a starting point for implementing COM interfaces in Rust.
+    ///
+    /// Writes one .rs file: the `use` lines it needs, a struct with
+    /// #[derive(ComObject)] implementing the interfaces, and an `impl
+    /// IFoo_Impl` block for each of them and each of their bases (but
+    /// IUnknown) with every method, its IDL docs, and a body answering
+    /// E_NOTIMPL (TODO). The signatures are those of the `_Impl` traits
+    /// `comidl generate` writes: pass it the same --answer and --extern-type.
+    /// An existing file is only overwritten with --force.
+    #[command(after_help = SKELETON_EXAMPLE)]
+    Skeleton {
+        #[command(flatten)]
+        input: InputOptions,
 
-        /// A method whose success code is its answer (S_OK yes, S_FALSE no),
-        /// as Interface::Method: it returns Result<bool>. Repeatable.
-        #[arg(long = "answer", value_name = "INTERFACE::METHOD")]
-        answers: Vec<String>,
+        /// The IDL file declaring the interfaces (or importing them).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+
+        /// An interface to implement, as the IDL names it. Repeatable.
+        #[arg(long = "interface", value_name = "INTERFACE", required = true)]
+        interfaces: Vec<String>,
+
+        /// The name of the struct that implements them.
+        #[arg(long = "struct", value_name = "NAME")]
+        struct_name: String,
+
+        /// The file to write (default: the struct's name in snake case,
+        /// MyHandler -> my_handler.rs, in the current folder; a folder puts
+        /// it there).
+        #[arg(short = 'o', long = "out", value_name = "PATH")]
+        out: Option<PathBuf>,
+
+        /// Overwrite the file if it exists.
+        #[arg(long)]
+        force: bool,
+
+        /// The Rust path of the module generated from FILE (default
+        /// crate::bindings::<file stem>, as `generate -o src/bindings` and
+        /// comidl::Builder::compile place it); those of the files it imports
+        /// are its siblings.
+        #[arg(long, value_name = "PATH")]
+        bindings: Option<String>,
+
+        #[command(flatten)]
+        rust: RustOptions,
     },
     /// Describe the declarations of one IDL file.
     ///
@@ -107,6 +147,48 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+const SKELETON_EXAMPLE: &str = "\
+Example:
+  comidl skeleton idl/Syncmgr.idl -I idl --interface ISyncMgrHandler \\
+      --interface ISyncMgrHandlerInfo --struct MyHandler -o src/handler.rs
+  writes src/handler.rs with `struct MyHandler` and `impl ISyncMgrHandler_Impl`
+  and `impl ISyncMgrHandlerInfo_Impl` blocks, using crate::bindings::syncmgr.";
+
+/// Options that change the Rust signatures.
+#[derive(Args)]
+struct RustOptions {
+    /// Use an existing Rust type for an IDL type instead of generating
+    /// it, e.g. IShellItem=windows::Win32::UI::Shell::IShellItem.
+    /// Repeatable.
+    #[arg(long = "extern-type", value_name = "NAME=PATH")]
+    extern_types: Vec<String>,
+
+    /// A method whose success code is its answer (S_OK yes, S_FALSE no),
+    /// as Interface::Method: it returns Result<bool>. Repeatable.
+    #[arg(long = "answer", value_name = "INTERFACE::METHOD")]
+    answers: Vec<String>,
+}
+
+impl RustOptions {
+    /// `builder` with these options; `None` after reporting a usage error.
+    fn apply(&self, mut builder: crate::Builder, err: &mut dyn Write) -> Option<crate::Builder> {
+        for mapping in &self.extern_types {
+            let Some((name, path)) = mapping.split_once('=') else {
+                let _ = writeln!(
+                    err,
+                    "error: `--extern-type {mapping}` needs the form NAME=PATH"
+                );
+                return None;
+            };
+            builder = builder.extern_type(name, path);
+        }
+        for answer in &self.answers {
+            builder = builder.answer(answer);
+        }
+        Some(builder)
+    }
 }
 
 /// What MIDL takes as preprocessor options.
@@ -190,17 +272,24 @@ pub fn run(
             input,
             files,
             out,
-            extern_types,
-            answers,
-        } => generate(
-            &input,
-            &files,
-            &out,
-            &extern_types,
-            &answers,
-            &reporter,
-            err,
-        ),
+            rust,
+        } => generate(&input, &files, &out, &rust, &reporter, err),
+        Command::Skeleton {
+            input,
+            file,
+            interfaces,
+            struct_name,
+            out,
+            force,
+            bindings,
+            rust,
+        } => {
+            let mut skeleton = crate::Skeleton::new(struct_name);
+            skeleton.interfaces = interfaces;
+            skeleton.bindings = bindings;
+            let builder = input.builder().idl(file);
+            skeleton_command(builder, &rust, &skeleton, out, force, &reporter, err)
+        }
         Command::Inspect { input, file, json } => inspect(&input, &file, json, &reporter, out, err),
     }
 }
@@ -275,8 +364,7 @@ fn generate(
     input: &InputOptions,
     files: &[PathBuf],
     out: &std::path::Path,
-    extern_types: &[String],
-    answers: &[String],
+    rust: &RustOptions,
     reporter: &Reporter,
     err: &mut dyn Write,
 ) -> i32 {
@@ -284,19 +372,9 @@ fn generate(
     for file in files {
         builder = builder.idl(file);
     }
-    for mapping in extern_types {
-        let Some((name, path)) = mapping.split_once('=') else {
-            let _ = writeln!(
-                err,
-                "error: `--extern-type {mapping}` needs the form NAME=PATH"
-            );
-            return 2;
-        };
-        builder = builder.extern_type(name, path);
-    }
-    for answer in answers {
-        builder = builder.answer(answer);
-    }
+    let Some(builder) = rust.apply(builder, err) else {
+        return 2;
+    };
     match builder.generate() {
         Ok(output) => {
             reporter.print(err, &output.warnings);
@@ -323,6 +401,49 @@ fn generate(
         Err(errors) => {
             reporter.print(err, &errors);
             let _ = writeln!(err, "error: nothing written: {} errors", errors.len());
+            1
+        }
+    }
+}
+
+fn skeleton_command(
+    builder: crate::Builder,
+    rust: &RustOptions,
+    skeleton: &crate::Skeleton,
+    out: Option<PathBuf>,
+    force: bool,
+    reporter: &Reporter,
+    err: &mut dyn Write,
+) -> i32 {
+    let Some(builder) = rust.apply(builder, err) else {
+        return 2;
+    };
+    let output = match builder.skeleton(skeleton) {
+        Ok(output) => output,
+        Err(errors) => {
+            reporter.print(err, &errors);
+            return 1;
+        }
+    };
+    reporter.print(err, &output.warnings);
+    let file = &output.files[0];
+    let path = match out {
+        Some(dir) if dir.is_dir() => dir.join(&file.name),
+        Some(path) => path,
+        None => PathBuf::from(&file.name),
+    };
+    match crate::emit::skeleton::write(&path, &file.contents, force) {
+        Ok(()) => {
+            let _ = writeln!(
+                err,
+                "wrote {} (struct {})",
+                crate::diagnostic::display_path(&path),
+                skeleton.struct_name
+            );
+            0
+        }
+        Err(error) => {
+            let _ = writeln!(err, "error: {error}");
             1
         }
     }

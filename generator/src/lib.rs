@@ -12,3 +12,4 @@ mod parallel;
 pub mod syntax;
 
 pub use builder::{Builder, CompileError, INCLUDE_FILE, Output};
+pub use emit::skeleton::Skeleton;

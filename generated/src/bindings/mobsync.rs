@@ -44,7 +44,7 @@ impl ISyncMgrSynchronize {
     /// Starts a session: dwSyncMgrFlags holds a SYNCMGRFLAG event plus flags; the cookie comes from ISyncMgrSynchronizeInvoke::UpdateItems.
     ///
     /// `cbCookie` is the length of `lpCookie`.
-    pub unsafe fn Initialize(
+    pub fn Initialize(
         &self,
         dwReserved: u32,
         dwSyncMgrFlags: u32,
@@ -67,9 +67,7 @@ impl ISyncMgrSynchronize {
         }
     }
     /// Describes the handler; the handler allocates the struct with CoTaskMemAlloc.
-    pub unsafe fn GetHandlerInfo(
-        &self,
-    ) -> windows_core::Result<*mut SYNCMGRHANDLERINFO> {
+    pub fn GetHandlerInfo(&self) -> windows_core::Result<*mut SYNCMGRHANDLERINFO> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -78,7 +76,7 @@ impl ISyncMgrSynchronize {
         }
     }
     /// Enumerates the items the handler can synchronize.
-    pub unsafe fn EnumSyncMgrItems(&self) -> windows_core::Result<ISyncMgrEnumItems> {
+    pub fn EnumSyncMgrItems(&self) -> windows_core::Result<ISyncMgrEnumItems> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -87,9 +85,9 @@ impl ISyncMgrSynchronize {
         }
     }
     /// Returns an object for an item (currently unused by SyncMgr).
-    pub unsafe fn GetItemObject<T>(
+    pub fn GetItemObject<T>(
         &self,
-        ItemID: *const windows_core::GUID,
+        ItemID: &windows_core::GUID,
     ) -> windows_core::Result<T>
     where
         T: windows_core::Interface,
@@ -99,7 +97,7 @@ impl ISyncMgrSynchronize {
             (windows_core::Interface::vtable(self)
                 .GetItemObject)(
                     windows_core::Interface::as_raw(self),
-                    ItemID,
+                    core::ptr::from_ref(ItemID),
                     &<T as windows_core::Interface>::IID,
                     &mut result__,
                 )
@@ -107,23 +105,23 @@ impl ISyncMgrSynchronize {
         }
     }
     /// Shows the properties of an item; the handler answers with ShowPropertiesCompleted.
-    pub unsafe fn ShowProperties(
+    pub fn ShowProperties(
         &self,
         hWndParent: super::wtypes::HWND,
-        ItemID: *const windows_core::GUID,
+        ItemID: &windows_core::GUID,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .ShowProperties)(
                     windows_core::Interface::as_raw(self),
                     hWndParent,
-                    ItemID,
+                    core::ptr::from_ref(ItemID),
                 )
                 .ok()
         }
     }
     /// Gives the handler the callback for progress and errors.
-    pub unsafe fn SetProgressCallback(
+    pub fn SetProgressCallback(
         &self,
         lpCallBack: Option<&ISyncMgrSynchronizeCallback>,
     ) -> windows_core::Result<()> {
@@ -140,7 +138,7 @@ impl ISyncMgrSynchronize {
     /// Names the items to synchronize; the handler answers with PrepareForSyncCompleted.
     ///
     /// `cbNumItems` is the length of `pItemIDs`.
-    pub unsafe fn PrepareForSync(
+    pub fn PrepareForSync(
         &self,
         pItemIDs: &[windows_core::GUID],
         hWndParent: super::wtypes::HWND,
@@ -162,7 +160,7 @@ impl ISyncMgrSynchronize {
         }
     }
     /// Synchronizes the prepared items; the handler answers with SynchronizeCompleted.
-    pub unsafe fn Synchronize(
+    pub fn Synchronize(
         &self,
         hWndParent: super::wtypes::HWND,
     ) -> windows_core::Result<()> {
@@ -173,30 +171,34 @@ impl ISyncMgrSynchronize {
         }
     }
     /// Changes the status of an item (SYNCMGRSTATUS), for example to skip or stop it.
-    pub unsafe fn SetItemStatus(
+    pub fn SetItemStatus(
         &self,
-        pItemID: *const windows_core::GUID,
+        pItemID: &windows_core::GUID,
         dwSyncMgrStatus: u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .SetItemStatus)(
                     windows_core::Interface::as_raw(self),
-                    pItemID,
+                    core::ptr::from_ref(pItemID),
                     dwSyncMgrStatus,
                 )
                 .ok()
         }
     }
     /// Shows details of a logged error; the handler answers with ShowErrorCompleted.
-    pub unsafe fn ShowError(
+    pub fn ShowError(
         &self,
         hWndParent: super::wtypes::HWND,
-        ErrorID: *const windows_core::GUID,
+        ErrorID: &windows_core::GUID,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .ShowError)(windows_core::Interface::as_raw(self), hWndParent, ErrorID)
+                .ShowError)(
+                    windows_core::Interface::as_raw(self),
+                    hWndParent,
+                    core::ptr::from_ref(ErrorID),
+                )
                 .ok()
         }
     }
@@ -720,7 +722,7 @@ windows_core::imp::interface_hierarchy!(
 );
 impl ISyncMgrSynchronizeCallback {
     /// Ends a ShowProperties call.
-    pub unsafe fn ShowPropertiesCompleted(
+    pub fn ShowPropertiesCompleted(
         &self,
         hr: windows_core::HRESULT,
     ) -> windows_core::Result<()> {
@@ -731,7 +733,7 @@ impl ISyncMgrSynchronizeCallback {
         }
     }
     /// Ends a PrepareForSync call.
-    pub unsafe fn PrepareForSyncCompleted(
+    pub fn PrepareForSyncCompleted(
         &self,
         hr: windows_core::HRESULT,
     ) -> windows_core::Result<()> {
@@ -742,7 +744,7 @@ impl ISyncMgrSynchronizeCallback {
         }
     }
     /// Ends a Synchronize call.
-    pub unsafe fn SynchronizeCompleted(
+    pub fn SynchronizeCompleted(
         &self,
         hr: windows_core::HRESULT,
     ) -> windows_core::Result<()> {
@@ -755,7 +757,7 @@ impl ISyncMgrSynchronizeCallback {
     /// Ends a ShowError call; pItemIDs lists items to synchronize again.
     ///
     /// `cItems` is the length of `pItemIDs`.
-    pub unsafe fn ShowErrorCompleted(
+    pub fn ShowErrorCompleted(
         &self,
         hr: windows_core::HRESULT,
         pItemIDs: Option<&[windows_core::GUID]>,
@@ -776,7 +778,7 @@ impl ISyncMgrSynchronizeCallback {
         }
     }
     /// Tells the manager that the handler shows (TRUE) or stopped showing (FALSE) a modal dialog.
-    pub unsafe fn EnableModeless(&self, fEnable: bool) -> windows_core::Result<()> {
+    pub fn EnableModeless(&self, fEnable: bool) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .EnableModeless)(windows_core::Interface::as_raw(self), fEnable.into())
@@ -784,72 +786,70 @@ impl ISyncMgrSynchronizeCallback {
         }
     }
     /// Reports the progress of an item; the result may ask to cancel.
+    ///
+    /// Unsafe: the callee follows raw pointers in `pSyncProgressItem`; they must be valid for the call.
     pub unsafe fn Progress(
         &self,
-        ItemID: *const windows_core::GUID,
-        pSyncProgressItem: *const SYNCMGRPROGRESSITEM,
+        ItemID: &windows_core::GUID,
+        pSyncProgressItem: Option<&SYNCMGRPROGRESSITEM>,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Progress)(
                     windows_core::Interface::as_raw(self),
-                    ItemID,
-                    pSyncProgressItem,
+                    core::ptr::from_ref(ItemID),
+                    pSyncProgressItem.map_or(core::ptr::null(), core::ptr::from_ref),
                 )
                 .ok()
         }
     }
     /// Logs an information, warning or error message.
-    pub unsafe fn LogError<P1>(
+    pub fn LogError(
         &self,
         dwErrorLevel: u32,
-        pszErrorText: P1,
-        pSyncLogError: *const SYNCMGRLOGERRORINFO,
-    ) -> windows_core::Result<()>
-    where
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        pszErrorText: &comidl_runtime::WideStr,
+        pSyncLogError: Option<&SYNCMGRLOGERRORINFO>,
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .LogError)(
                     windows_core::Interface::as_raw(self),
                     dwErrorLevel,
-                    pszErrorText.param().abi(),
-                    pSyncLogError,
+                    comidl_runtime::PCWSTR(pszErrorText.as_ptr().cast()),
+                    pSyncLogError.map_or(core::ptr::null(), core::ptr::from_ref),
                 )
                 .ok()
         }
     }
     /// Deletes a logged message, by error ID.
-    pub unsafe fn DeleteLogError(
+    pub fn DeleteLogError(
         &self,
-        ErrorID: *const windows_core::GUID,
+        ErrorID: &windows_core::GUID,
         dwReserved: u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .DeleteLogError)(
                     windows_core::Interface::as_raw(self),
-                    ErrorID,
+                    core::ptr::from_ref(ErrorID),
                     dwReserved,
                 )
                 .ok()
         }
     }
     /// Asks the manager to dial a network connection.
-    pub unsafe fn EstablishConnection<P0>(
+    pub fn EstablishConnection(
         &self,
-        pwszConnection: P0,
+        pwszConnection: Option<&comidl_runtime::WideStr>,
         dwReserved: u32,
-    ) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .EstablishConnection)(
                     windows_core::Interface::as_raw(self),
-                    pwszConnection.param().abi(),
+                    comidl_runtime::PCWSTR(
+                        pwszConnection.map_or(core::ptr::null(), |s| s.as_ptr().cast()),
+                    ),
                     dwReserved,
                 )
                 .ok()
@@ -1261,10 +1261,10 @@ impl ISyncMgrEnumItems {
     /// Fetches up to celt items; S_FALSE when fewer were left.
     ///
     /// `celt` is the length of `rgelt`.
-    pub unsafe fn Next(
+    pub fn Next(
         &self,
         rgelt: &mut [SYNCMGRITEM],
-        pceltFetched: *mut u32,
+        pceltFetched: &mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
@@ -1275,13 +1275,13 @@ impl ISyncMgrEnumItems {
                         .try_into()
                         .expect("slice longer than its count type holds"),
                     rgelt.as_mut_ptr().cast(),
-                    pceltFetched,
+                    core::ptr::from_mut(pceltFetched),
                 )
                 .ok()
         }
     }
     /// Skips celt items.
-    pub unsafe fn Skip(&self, celt: u32) -> windows_core::Result<()> {
+    pub fn Skip(&self, celt: u32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Skip)(windows_core::Interface::as_raw(self), celt)
@@ -1289,7 +1289,7 @@ impl ISyncMgrEnumItems {
         }
     }
     /// Goes back to the first item.
-    pub unsafe fn Reset(&self) -> windows_core::Result<()> {
+    pub fn Reset(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Reset)(windows_core::Interface::as_raw(self))
@@ -1297,7 +1297,7 @@ impl ISyncMgrEnumItems {
         }
     }
     /// Copies the enumerator, position included.
-    pub unsafe fn Clone(&self) -> windows_core::Result<ISyncMgrEnumItems> {
+    pub fn Clone(&self) -> windows_core::Result<ISyncMgrEnumItems> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -1538,10 +1538,10 @@ impl ISyncMgrSynchronizeInvoke {
     /// Synchronizes the items of one handler; the cookie is passed on to its Initialize.
     ///
     /// `cbCookie` is the length of `pCookie`.
-    pub unsafe fn UpdateItems(
+    pub fn UpdateItems(
         &self,
         dwInvokeFlags: u32,
-        clsid: *const windows_core::GUID,
+        clsid: &windows_core::GUID,
         pCookie: Option<&[u8]>,
     ) -> windows_core::Result<()> {
         unsafe {
@@ -1549,7 +1549,7 @@ impl ISyncMgrSynchronizeInvoke {
                 .UpdateItems)(
                     windows_core::Interface::as_raw(self),
                     dwInvokeFlags,
-                    clsid,
+                    core::ptr::from_ref(clsid),
                     pCookie
                         .as_deref()
                         .map_or(0, |s| s.len())
@@ -1561,7 +1561,7 @@ impl ISyncMgrSynchronizeInvoke {
         }
     }
     /// Synchronizes everything, as the user set up.
-    pub unsafe fn UpdateAll(&self) -> windows_core::Result<()> {
+    pub fn UpdateAll(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .UpdateAll)(windows_core::Interface::as_raw(self))
@@ -1686,54 +1686,53 @@ unsafe impl windows_core::Interface for ISyncMgrRegister {
 windows_core::imp::interface_hierarchy!(ISyncMgrRegister, windows_core::IUnknown);
 impl ISyncMgrRegister {
     /// Registers a handler for the given events (SYNCMGRREGISTERFLAGS).
-    pub unsafe fn RegisterSyncMgrHandler<P1>(
+    pub fn RegisterSyncMgrHandler(
         &self,
-        clsidHandler: *const windows_core::GUID,
-        pwszDescription: P1,
+        clsidHandler: &windows_core::GUID,
+        pwszDescription: Option<&comidl_runtime::WideStr>,
         dwSyncMgrRegisterFlags: u32,
-    ) -> windows_core::Result<()>
-    where
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .RegisterSyncMgrHandler)(
                     windows_core::Interface::as_raw(self),
-                    clsidHandler,
-                    pwszDescription.param().abi(),
+                    core::ptr::from_ref(clsidHandler),
+                    comidl_runtime::PCWSTR(
+                        pwszDescription.map_or(core::ptr::null(), |s| s.as_ptr().cast()),
+                    ),
                     dwSyncMgrRegisterFlags,
                 )
                 .ok()
         }
     }
     /// Unregisters a handler.
-    pub unsafe fn UnregisterSyncMgrHandler(
+    pub fn UnregisterSyncMgrHandler(
         &self,
-        clsidHandler: *const windows_core::GUID,
+        clsidHandler: &windows_core::GUID,
         dwReserved: u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .UnregisterSyncMgrHandler)(
                     windows_core::Interface::as_raw(self),
-                    clsidHandler,
+                    core::ptr::from_ref(clsidHandler),
                     dwReserved,
                 )
                 .ok()
         }
     }
     /// The events a handler is registered for.
-    pub unsafe fn GetHandlerRegistrationInfo(
+    pub fn GetHandlerRegistrationInfo(
         &self,
-        clsidHandler: *const windows_core::GUID,
-        pdwSyncMgrRegisterFlags: *mut u32,
+        clsidHandler: &windows_core::GUID,
+        pdwSyncMgrRegisterFlags: &mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .GetHandlerRegistrationInfo)(
                     windows_core::Interface::as_raw(self),
-                    clsidHandler,
-                    pdwSyncMgrRegisterFlags,
+                    core::ptr::from_ref(clsidHandler),
+                    core::ptr::from_mut(pdwSyncMgrRegisterFlags),
                 )
                 .ok()
         }

@@ -463,7 +463,7 @@ unsafe impl windows_core::Interface for IDispatch {
 windows_core::imp::interface_hierarchy!(IDispatch, windows_core::IUnknown);
 impl IDispatch {
     /// 1 when the object offers type information, else 0.
-    pub unsafe fn GetTypeInfoCount(&self) -> windows_core::Result<u32> {
+    pub fn GetTypeInfoCount(&self) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -472,7 +472,7 @@ impl IDispatch {
         }
     }
     /// The object's type information.
-    pub unsafe fn GetTypeInfo(
+    pub fn GetTypeInfo(
         &self,
         iTInfo: u32,
         lcid: u32,
@@ -490,9 +490,11 @@ impl IDispatch {
         }
     }
     /// Maps a member name and its parameter names to DISPIDs.
+    ///
+    /// Unsafe: the callee follows raw pointers in `rgszNames`, `rgDispId`; they must be valid for the call.
     pub unsafe fn GetIDsOfNames(
         &self,
-        riid: *const windows_core::GUID,
+        riid: &windows_core::GUID,
         rgszNames: *mut comidl_runtime::PWSTR,
         cNames: u32,
         lcid: u32,
@@ -502,7 +504,7 @@ impl IDispatch {
             (windows_core::Interface::vtable(self)
                 .GetIDsOfNames)(
                     windows_core::Interface::as_raw(self),
-                    riid,
+                    core::ptr::from_ref(riid),
                     rgszNames,
                     cNames,
                     lcid,
@@ -512,15 +514,17 @@ impl IDispatch {
         }
     }
     /// Calls a method or gets or sets a property, by DISPID.
+    ///
+    /// Unsafe: the callee follows raw pointers in `pDispParams`; they must be valid for the call.
     pub unsafe fn Invoke(
         &self,
         dispIdMember: i32,
-        riid: *const windows_core::GUID,
+        riid: &windows_core::GUID,
         lcid: u32,
         wFlags: u16,
-        pDispParams: *mut DISPPARAMS,
-        pVarResult: *mut VARIANT,
-        pExcepInfo: *mut EXCEPINFO,
+        pDispParams: &mut DISPPARAMS,
+        pVarResult: &mut VARIANT,
+        pExcepInfo: &mut EXCEPINFO,
     ) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
@@ -528,12 +532,12 @@ impl IDispatch {
                 .Invoke)(
                     windows_core::Interface::as_raw(self),
                     dispIdMember,
-                    riid,
+                    core::ptr::from_ref(riid),
                     lcid,
                     wFlags,
-                    pDispParams,
-                    pVarResult,
-                    pExcepInfo,
+                    core::ptr::from_mut(pDispParams),
+                    core::ptr::from_mut(pVarResult),
+                    core::ptr::from_mut(pExcepInfo),
                     &mut result__,
                 )
                 .map(|| result__)
@@ -748,44 +752,44 @@ unsafe impl windows_core::Interface for ITypeComp {
 windows_core::imp::interface_hierarchy!(ITypeComp, windows_core::IUnknown);
 impl ITypeComp {
     /// Binds a name to a member.
-    pub unsafe fn Bind(
+    pub fn Bind(
         &self,
-        szName: comidl_runtime::PWSTR,
+        szName: &comidl_runtime::WideStr,
         lHashVal: u32,
         wFlags: u16,
-        ppTInfo: *mut *mut core::ffi::c_void,
-        pDescKind: *mut DESCKIND,
+        ppTInfo: &mut Option<ITypeInfo>,
+        pDescKind: &mut DESCKIND,
     ) -> windows_core::Result<BINDPTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .Bind)(
                     windows_core::Interface::as_raw(self),
-                    szName,
+                    comidl_runtime::PWSTR(szName.as_ptr().cast_mut().cast()),
                     lHashVal,
                     wFlags,
-                    ppTInfo,
-                    pDescKind,
+                    core::ptr::from_mut(ppTInfo).cast(),
+                    core::ptr::from_mut(pDescKind),
                     &mut result__,
                 )
                 .map(|| result__)
         }
     }
     /// Binds a name to a type.
-    pub unsafe fn BindType(
+    pub fn BindType(
         &self,
-        szName: comidl_runtime::PWSTR,
+        szName: &comidl_runtime::WideStr,
         lHashVal: u32,
-        ppTInfo: *mut *mut core::ffi::c_void,
+        ppTInfo: &mut Option<ITypeInfo>,
     ) -> windows_core::Result<ITypeComp> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
                 .BindType)(
                     windows_core::Interface::as_raw(self),
-                    szName,
+                    comidl_runtime::PWSTR(szName.as_ptr().cast_mut().cast()),
                     lHashVal,
-                    ppTInfo,
+                    core::ptr::from_mut(ppTInfo).cast(),
                     &mut result__,
                 )
                 .and_then(|| windows_core::Type::from_abi(result__))
@@ -960,7 +964,7 @@ unsafe impl windows_core::Interface for ITypeInfo {
 windows_core::imp::interface_hierarchy!(ITypeInfo, windows_core::IUnknown);
 impl ITypeInfo {
     /// The attributes of the type; free with ReleaseTypeAttr.
-    pub unsafe fn GetTypeAttr(&self) -> windows_core::Result<*mut TYPEATTR> {
+    pub fn GetTypeAttr(&self) -> windows_core::Result<*mut TYPEATTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -969,7 +973,7 @@ impl ITypeInfo {
         }
     }
     /// The ITypeComp of the type.
-    pub unsafe fn GetTypeComp(&self) -> windows_core::Result<ITypeComp> {
+    pub fn GetTypeComp(&self) -> windows_core::Result<ITypeComp> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -978,7 +982,7 @@ impl ITypeInfo {
         }
     }
     /// Describes a function; free with ReleaseFuncDesc.
-    pub unsafe fn GetFuncDesc(&self, index: u32) -> windows_core::Result<*mut FUNCDESC> {
+    pub fn GetFuncDesc(&self, index: u32) -> windows_core::Result<*mut FUNCDESC> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -991,7 +995,7 @@ impl ITypeInfo {
         }
     }
     /// Describes a variable; free with ReleaseVarDesc.
-    pub unsafe fn GetVarDesc(&self, index: u32) -> windows_core::Result<*mut VARDESC> {
+    pub fn GetVarDesc(&self, index: u32) -> windows_core::Result<*mut VARDESC> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1002,11 +1006,11 @@ impl ITypeInfo {
     /// The name of a member and of its parameters.
     ///
     /// `cMaxNames` is the length of `rgBstrNames`.
-    pub unsafe fn GetNames(
+    pub fn GetNames(
         &self,
         memid: i32,
         rgBstrNames: &mut [comidl_runtime::BSTR],
-        pcNames: *mut u32,
+        pcNames: &mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
@@ -1018,13 +1022,13 @@ impl ITypeInfo {
                         .len()
                         .try_into()
                         .expect("slice longer than its count type holds"),
-                    pcNames,
+                    core::ptr::from_mut(pcNames),
                 )
                 .ok()
         }
     }
     /// The type description of an implemented or inherited interface.
-    pub unsafe fn GetRefTypeOfImplType(&self, index: u32) -> windows_core::Result<u32> {
+    pub fn GetRefTypeOfImplType(&self, index: u32) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1037,7 +1041,7 @@ impl ITypeInfo {
         }
     }
     /// The IMPLTYPEFLAG flags of an implemented interface.
-    pub unsafe fn GetImplTypeFlags(&self, index: u32) -> windows_core::Result<i32> {
+    pub fn GetImplTypeFlags(&self, index: u32) -> windows_core::Result<i32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1050,6 +1054,8 @@ impl ITypeInfo {
         }
     }
     /// Maps member and parameter names to MEMBERIDs.
+    ///
+    /// Unsafe: the callee follows raw pointers in `rgszNames`, `pMemId`; they must be valid for the call.
     pub unsafe fn GetIDsOfNames(
         &self,
         rgszNames: *mut comidl_runtime::PWSTR,
@@ -1068,14 +1074,16 @@ impl ITypeInfo {
         }
     }
     /// Calls a member of an object described by this type.
+    ///
+    /// Unsafe: the callee follows raw pointers in `pvInstance`, `pDispParams`; they must be valid for the call.
     pub unsafe fn Invoke(
         &self,
         pvInstance: *mut core::ffi::c_void,
         memid: i32,
         wFlags: u16,
-        pDispParams: *mut DISPPARAMS,
-        pVarResult: *mut VARIANT,
-        pExcepInfo: *mut EXCEPINFO,
+        pDispParams: &mut DISPPARAMS,
+        pVarResult: &mut VARIANT,
+        pExcepInfo: &mut EXCEPINFO,
     ) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
@@ -1085,21 +1093,21 @@ impl ITypeInfo {
                     pvInstance,
                     memid,
                     wFlags,
-                    pDispParams,
-                    pVarResult,
-                    pExcepInfo,
+                    core::ptr::from_mut(pDispParams),
+                    core::ptr::from_mut(pVarResult),
+                    core::ptr::from_mut(pExcepInfo),
                     &mut result__,
                 )
                 .map(|| result__)
         }
     }
     /// Name, doc string and help topic of the type or one member.
-    pub unsafe fn GetDocumentation(
+    pub fn GetDocumentation(
         &self,
         memid: i32,
-        pBstrName: *mut comidl_runtime::BSTR,
-        pBstrDocString: *mut comidl_runtime::BSTR,
-        pdwHelpContext: *mut u32,
+        pBstrName: &mut comidl_runtime::BSTR,
+        pBstrDocString: &mut comidl_runtime::BSTR,
+        pdwHelpContext: &mut u32,
     ) -> windows_core::Result<comidl_runtime::BSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
@@ -1107,21 +1115,21 @@ impl ITypeInfo {
                 .GetDocumentation)(
                     windows_core::Interface::as_raw(self),
                     memid,
-                    pBstrName,
-                    pBstrDocString,
-                    pdwHelpContext,
+                    core::ptr::from_mut(pBstrName),
+                    core::ptr::from_mut(pBstrDocString),
+                    core::ptr::from_mut(pdwHelpContext),
                     &mut result__,
                 )
                 .map(|| result__)
         }
     }
     /// The DLL entry point of a module function.
-    pub unsafe fn GetDllEntry(
+    pub fn GetDllEntry(
         &self,
         memid: i32,
         invKind: INVOKEKIND,
-        pBstrDllName: *mut comidl_runtime::BSTR,
-        pBstrName: *mut comidl_runtime::BSTR,
+        pBstrDllName: &mut comidl_runtime::BSTR,
+        pBstrName: &mut comidl_runtime::BSTR,
     ) -> windows_core::Result<u16> {
         unsafe {
             let mut result__ = core::mem::zeroed();
@@ -1130,18 +1138,15 @@ impl ITypeInfo {
                     windows_core::Interface::as_raw(self),
                     memid,
                     invKind,
-                    pBstrDllName,
-                    pBstrName,
+                    core::ptr::from_mut(pBstrDllName),
+                    core::ptr::from_mut(pBstrName),
                     &mut result__,
                 )
                 .map(|| result__)
         }
     }
     /// The type description a HREFTYPE refers to.
-    pub unsafe fn GetRefTypeInfo(
-        &self,
-        hRefType: u32,
-    ) -> windows_core::Result<ITypeInfo> {
+    pub fn GetRefTypeInfo(&self, hRefType: u32) -> windows_core::Result<ITypeInfo> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -1154,7 +1159,7 @@ impl ITypeInfo {
         }
     }
     /// The address of a static function or variable.
-    pub unsafe fn AddressOfMember(
+    pub fn AddressOfMember(
         &self,
         memid: i32,
         invKind: INVOKEKIND,
@@ -1172,7 +1177,7 @@ impl ITypeInfo {
         }
     }
     /// Creates an instance of a coclass.
-    pub unsafe fn CreateInstance<P0, T>(&self, pUnkOuter: P0) -> windows_core::Result<T>
+    pub fn CreateInstance<P0, T>(&self, pUnkOuter: P0) -> windows_core::Result<T>
     where
         P0: windows_core::Param<windows_core::IUnknown>,
         T: windows_core::Interface,
@@ -1190,10 +1195,7 @@ impl ITypeInfo {
         }
     }
     /// Marshaling information of a member (obsolete).
-    pub unsafe fn GetMops(
-        &self,
-        memid: i32,
-    ) -> windows_core::Result<comidl_runtime::BSTR> {
+    pub fn GetMops(&self, memid: i32) -> windows_core::Result<comidl_runtime::BSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1202,40 +1204,55 @@ impl ITypeInfo {
         }
     }
     /// The type library that holds this type, and the type's index in it.
-    pub unsafe fn GetContainingTypeLib(
+    pub fn GetContainingTypeLib(
         &self,
-        ppTLib: *mut *mut core::ffi::c_void,
+        ppTLib: &mut Option<ITypeLib>,
     ) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .GetContainingTypeLib)(
                     windows_core::Interface::as_raw(self),
-                    ppTLib,
+                    core::ptr::from_mut(ppTLib).cast(),
                     &mut result__,
                 )
                 .map(|| result__)
         }
     }
     /// Frees what GetTypeAttr returned.
-    pub unsafe fn ReleaseTypeAttr(&self, pTypeAttr: *mut TYPEATTR) {
+    ///
+    /// Unsafe: the callee follows raw pointers in `pTypeAttr`; they must be valid for the call.
+    pub unsafe fn ReleaseTypeAttr(&self, pTypeAttr: &TYPEATTR) {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .ReleaseTypeAttr)(windows_core::Interface::as_raw(self), pTypeAttr)
+                .ReleaseTypeAttr)(
+                windows_core::Interface::as_raw(self),
+                core::ptr::from_ref(pTypeAttr).cast_mut(),
+            )
         }
     }
     /// Frees what GetFuncDesc returned.
-    pub unsafe fn ReleaseFuncDesc(&self, pFuncDesc: *mut FUNCDESC) {
+    ///
+    /// Unsafe: the callee follows raw pointers in `pFuncDesc`; they must be valid for the call.
+    pub unsafe fn ReleaseFuncDesc(&self, pFuncDesc: &FUNCDESC) {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .ReleaseFuncDesc)(windows_core::Interface::as_raw(self), pFuncDesc)
+                .ReleaseFuncDesc)(
+                windows_core::Interface::as_raw(self),
+                core::ptr::from_ref(pFuncDesc).cast_mut(),
+            )
         }
     }
     /// Frees what GetVarDesc returned.
-    pub unsafe fn ReleaseVarDesc(&self, pVarDesc: *mut VARDESC) {
+    ///
+    /// Unsafe: the callee follows raw pointers in `pVarDesc`; they must be valid for the call.
+    pub unsafe fn ReleaseVarDesc(&self, pVarDesc: &VARDESC) {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .ReleaseVarDesc)(windows_core::Interface::as_raw(self), pVarDesc)
+                .ReleaseVarDesc)(
+                windows_core::Interface::as_raw(self),
+                core::ptr::from_ref(pVarDesc).cast_mut(),
+            )
         }
     }
 }
@@ -1919,14 +1936,14 @@ unsafe impl windows_core::Interface for ITypeLib {
 windows_core::imp::interface_hierarchy!(ITypeLib, windows_core::IUnknown);
 impl ITypeLib {
     /// How many type descriptions the library holds.
-    pub unsafe fn GetTypeInfoCount(&self) -> u32 {
+    pub fn GetTypeInfoCount(&self) -> u32 {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .GetTypeInfoCount)(windows_core::Interface::as_raw(self))
         }
     }
     /// A type description, by index.
-    pub unsafe fn GetTypeInfo(&self, index: u32) -> windows_core::Result<ITypeInfo> {
+    pub fn GetTypeInfo(&self, index: u32) -> windows_core::Result<ITypeInfo> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -1939,7 +1956,7 @@ impl ITypeLib {
         }
     }
     /// The TYPEKIND of a type description, by index.
-    pub unsafe fn GetTypeInfoType(&self, index: u32) -> windows_core::Result<TYPEKIND> {
+    pub fn GetTypeInfoType(&self, index: u32) -> windows_core::Result<TYPEKIND> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1952,23 +1969,23 @@ impl ITypeLib {
         }
     }
     /// A type description, by GUID.
-    pub unsafe fn GetTypeInfoOfGuid(
+    pub fn GetTypeInfoOfGuid(
         &self,
-        guid: *const windows_core::GUID,
+        guid: &windows_core::GUID,
     ) -> windows_core::Result<ITypeInfo> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
                 .GetTypeInfoOfGuid)(
                     windows_core::Interface::as_raw(self),
-                    guid,
+                    core::ptr::from_ref(guid),
                     &mut result__,
                 )
                 .and_then(|| windows_core::Type::from_abi(result__))
         }
     }
     /// The attributes of the library; free with ReleaseTLibAttr.
-    pub unsafe fn GetLibAttr(&self) -> windows_core::Result<*mut TLIBATTR> {
+    pub fn GetLibAttr(&self) -> windows_core::Result<*mut TLIBATTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1977,7 +1994,7 @@ impl ITypeLib {
         }
     }
     /// The ITypeComp of the library.
-    pub unsafe fn GetTypeComp(&self) -> windows_core::Result<ITypeComp> {
+    pub fn GetTypeComp(&self) -> windows_core::Result<ITypeComp> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -1986,12 +2003,12 @@ impl ITypeLib {
         }
     }
     /// Name, doc string and help topic of the library (index -1) or a type.
-    pub unsafe fn GetDocumentation(
+    pub fn GetDocumentation(
         &self,
         index: i32,
-        pBstrName: *mut comidl_runtime::BSTR,
-        pBstrDocString: *mut comidl_runtime::BSTR,
-        pdwHelpContext: *mut u32,
+        pBstrName: &mut comidl_runtime::BSTR,
+        pBstrDocString: &mut comidl_runtime::BSTR,
+        pdwHelpContext: &mut u32,
     ) -> windows_core::Result<comidl_runtime::BSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
@@ -1999,15 +2016,17 @@ impl ITypeLib {
                 .GetDocumentation)(
                     windows_core::Interface::as_raw(self),
                     index,
-                    pBstrName,
-                    pBstrDocString,
-                    pdwHelpContext,
+                    core::ptr::from_mut(pBstrName),
+                    core::ptr::from_mut(pBstrDocString),
+                    core::ptr::from_mut(pdwHelpContext),
                     &mut result__,
                 )
                 .map(|| result__)
         }
     }
     /// Whether the library defines a name (and corrects its case).
+    ///
+    /// Unsafe: the callee follows raw pointers in `szNameBuf`; they must be valid for the call.
     pub unsafe fn IsName(
         &self,
         szNameBuf: comidl_runtime::PWSTR,
@@ -2026,13 +2045,15 @@ impl ITypeLib {
         }
     }
     /// Finds the type descriptions that define a name.
+    ///
+    /// Unsafe: the callee follows raw pointers in `szNameBuf`, `ppTInfo`, `rgMemId`; they must be valid for the call.
     pub unsafe fn FindName(
         &self,
         szNameBuf: comidl_runtime::PWSTR,
         lHashVal: u32,
         ppTInfo: *mut *mut core::ffi::c_void,
         rgMemId: *mut i32,
-        pcFound: *mut u16,
+        pcFound: &mut u16,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
@@ -2042,16 +2063,19 @@ impl ITypeLib {
                     lHashVal,
                     ppTInfo,
                     rgMemId,
-                    pcFound,
+                    core::ptr::from_mut(pcFound),
                 )
                 .ok()
         }
     }
     /// Frees what GetLibAttr returned.
-    pub unsafe fn ReleaseTLibAttr(&self, pTLibAttr: *mut TLIBATTR) {
+    pub fn ReleaseTLibAttr(&self, pTLibAttr: &TLIBATTR) {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .ReleaseTLibAttr)(windows_core::Interface::as_raw(self), pTLibAttr)
+                .ReleaseTLibAttr)(
+                windows_core::Interface::as_raw(self),
+                core::ptr::from_ref(pTLibAttr).cast_mut(),
+            )
         }
     }
 }
@@ -2453,6 +2477,8 @@ unsafe impl windows_core::Interface for IRecordInfo {
 windows_core::imp::interface_hierarchy!(IRecordInfo, windows_core::IUnknown);
 impl IRecordInfo {
     /// Initializes a new record in place.
+    ///
+    /// Unsafe: the callee follows raw pointers in `pvNew`; they must be valid for the call.
     pub unsafe fn RecordInit(
         &self,
         pvNew: *mut core::ffi::c_void,
@@ -2464,6 +2490,8 @@ impl IRecordInfo {
         }
     }
     /// Frees the resources a record holds (not the record itself).
+    ///
+    /// Unsafe: the callee follows raw pointers in `pvExisting`; they must be valid for the call.
     pub unsafe fn RecordClear(
         &self,
         pvExisting: *mut core::ffi::c_void,
@@ -2475,6 +2503,8 @@ impl IRecordInfo {
         }
     }
     /// Copies a record.
+    ///
+    /// Unsafe: the callee follows raw pointers in `pvExisting`, `pvNew`; they must be valid for the call.
     pub unsafe fn RecordCopy(
         &self,
         pvExisting: *mut core::ffi::c_void,
@@ -2487,7 +2517,7 @@ impl IRecordInfo {
         }
     }
     /// The GUID of the record type.
-    pub unsafe fn GetGuid(&self) -> windows_core::Result<windows_core::GUID> {
+    pub fn GetGuid(&self) -> windows_core::Result<windows_core::GUID> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -2496,7 +2526,7 @@ impl IRecordInfo {
         }
     }
     /// The name of the record type.
-    pub unsafe fn GetName(&self) -> windows_core::Result<comidl_runtime::BSTR> {
+    pub fn GetName(&self) -> windows_core::Result<comidl_runtime::BSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -2505,7 +2535,7 @@ impl IRecordInfo {
         }
     }
     /// The size of one record in bytes.
-    pub unsafe fn GetSize(&self) -> windows_core::Result<u32> {
+    pub fn GetSize(&self) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -2514,7 +2544,7 @@ impl IRecordInfo {
         }
     }
     /// The type description of the record type.
-    pub unsafe fn GetTypeInfo(&self) -> windows_core::Result<ITypeInfo> {
+    pub fn GetTypeInfo(&self) -> windows_core::Result<ITypeInfo> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -2523,113 +2553,111 @@ impl IRecordInfo {
         }
     }
     /// Copies the value of a field into a VARIANT.
-    pub unsafe fn GetField<P1>(
+    ///
+    /// Unsafe: the callee follows raw pointers in `pvData`; they must be valid for the call.
+    pub unsafe fn GetField(
         &self,
         pvData: *mut core::ffi::c_void,
-        szFieldName: P1,
-    ) -> windows_core::Result<VARIANT>
-    where
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        szFieldName: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<VARIANT> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .GetField)(
                     windows_core::Interface::as_raw(self),
                     pvData,
-                    szFieldName.param().abi(),
+                    comidl_runtime::PCWSTR(szFieldName.as_ptr().cast()),
                     &mut result__,
                 )
                 .map(|| result__)
         }
     }
     /// Points a VARIANT at the value of a field, without copying.
-    pub unsafe fn GetFieldNoCopy<P1>(
+    ///
+    /// Unsafe: the callee follows raw pointers in `pvData`; they must be valid for the call.
+    pub unsafe fn GetFieldNoCopy(
         &self,
         pvData: *mut core::ffi::c_void,
-        szFieldName: P1,
-        pvarField: *mut VARIANT,
-    ) -> windows_core::Result<*mut core::ffi::c_void>
-    where
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        szFieldName: &comidl_runtime::WideStr,
+        pvarField: &mut VARIANT,
+    ) -> windows_core::Result<*mut core::ffi::c_void> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .GetFieldNoCopy)(
                     windows_core::Interface::as_raw(self),
                     pvData,
-                    szFieldName.param().abi(),
-                    pvarField,
+                    comidl_runtime::PCWSTR(szFieldName.as_ptr().cast()),
+                    core::ptr::from_mut(pvarField),
                     &mut result__,
                 )
                 .map(|| result__)
         }
     }
     /// Sets a field by copying a VARIANT.
-    pub unsafe fn PutField<P2>(
+    ///
+    /// Unsafe: the callee follows raw pointers in `pvData`, `pvarField`; they must be valid for the call.
+    pub unsafe fn PutField(
         &self,
         wFlags: u32,
         pvData: *mut core::ffi::c_void,
-        szFieldName: P2,
-        pvarField: *mut VARIANT,
-    ) -> windows_core::Result<()>
-    where
-        P2: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        szFieldName: &comidl_runtime::WideStr,
+        pvarField: &VARIANT,
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .PutField)(
                     windows_core::Interface::as_raw(self),
                     wFlags,
                     pvData,
-                    szFieldName.param().abi(),
-                    pvarField,
+                    comidl_runtime::PCWSTR(szFieldName.as_ptr().cast()),
+                    core::ptr::from_ref(pvarField).cast_mut(),
                 )
                 .ok()
         }
     }
     /// Sets a field by taking over a VARIANT's value.
-    pub unsafe fn PutFieldNoCopy<P2>(
+    ///
+    /// Unsafe: the callee follows raw pointers in `pvData`, `pvarField`; they must be valid for the call.
+    pub unsafe fn PutFieldNoCopy(
         &self,
         wFlags: u32,
         pvData: *mut core::ffi::c_void,
-        szFieldName: P2,
-        pvarField: *mut VARIANT,
-    ) -> windows_core::Result<()>
-    where
-        P2: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        szFieldName: &comidl_runtime::WideStr,
+        pvarField: &VARIANT,
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .PutFieldNoCopy)(
                     windows_core::Interface::as_raw(self),
                     wFlags,
                     pvData,
-                    szFieldName.param().abi(),
-                    pvarField,
+                    comidl_runtime::PCWSTR(szFieldName.as_ptr().cast()),
+                    core::ptr::from_ref(pvarField).cast_mut(),
                 )
                 .ok()
         }
     }
     /// The names of the fields.
+    ///
+    /// Unsafe: the callee follows raw pointers in `rgBstrNames`; they must be valid for the call.
     pub unsafe fn GetFieldNames(
         &self,
-        pcNames: *mut u32,
+        pcNames: &mut u32,
         rgBstrNames: *mut comidl_runtime::BSTR,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .GetFieldNames)(
                     windows_core::Interface::as_raw(self),
-                    pcNames,
+                    core::ptr::from_mut(pcNames),
                     rgBstrNames,
                 )
                 .ok()
         }
     }
     /// Whether another IRecordInfo describes the same type.
-    pub unsafe fn IsMatchingType<P0>(&self, pRecordInfo: P0) -> windows_core::BOOL
+    pub fn IsMatchingType<P0>(&self, pRecordInfo: P0) -> windows_core::BOOL
     where
         P0: windows_core::Param<IRecordInfo>,
     {
@@ -2642,13 +2670,15 @@ impl IRecordInfo {
         }
     }
     /// Allocates and initializes a record.
-    pub unsafe fn RecordCreate(&self) -> *mut core::ffi::c_void {
+    pub fn RecordCreate(&self) -> *mut core::ffi::c_void {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .RecordCreate)(windows_core::Interface::as_raw(self))
         }
     }
     /// Allocates a copy of a record.
+    ///
+    /// Unsafe: the callee follows raw pointers in `pvSource`; they must be valid for the call.
     pub unsafe fn RecordCreateCopy(
         &self,
         pvSource: *mut core::ffi::c_void,
@@ -2665,6 +2695,8 @@ impl IRecordInfo {
         }
     }
     /// Clears and frees a record made by RecordCreate.
+    ///
+    /// Unsafe: the callee follows raw pointers in `pvRecord`; they must be valid for the call.
     pub unsafe fn RecordDestroy(
         &self,
         pvRecord: *mut core::ffi::c_void,

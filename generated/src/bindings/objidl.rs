@@ -22,7 +22,7 @@ unsafe impl windows_core::Interface for IBindCtx {
 windows_core::imp::interface_hierarchy!(IBindCtx, windows_core::IUnknown);
 impl IBindCtx {
     /// Keeps an object alive until the bind context is released.
-    pub unsafe fn RegisterObjectBound(
+    pub fn RegisterObjectBound(
         &self,
         punk: Option<&windows_core::IUnknown>,
     ) -> windows_core::Result<()> {
@@ -36,7 +36,7 @@ impl IBindCtx {
         }
     }
     /// Lets go of an object registered with RegisterObjectBound.
-    pub unsafe fn RevokeObjectBound(
+    pub fn RevokeObjectBound(
         &self,
         punk: Option<&windows_core::IUnknown>,
     ) -> windows_core::Result<()> {
@@ -50,7 +50,7 @@ impl IBindCtx {
         }
     }
     /// Lets go of every object registered with RegisterObjectBound.
-    pub unsafe fn ReleaseBoundObjects(&self) -> windows_core::Result<()> {
+    pub fn ReleaseBoundObjects(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .ReleaseBoundObjects)(windows_core::Interface::as_raw(self))
@@ -58,31 +58,29 @@ impl IBindCtx {
         }
     }
     /// Sets the binding options.
-    pub unsafe fn SetBindOptions(
-        &self,
-        pbindopts: *mut BIND_OPTS,
-    ) -> windows_core::Result<()> {
+    pub fn SetBindOptions(&self, pbindopts: &BIND_OPTS) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .SetBindOptions)(windows_core::Interface::as_raw(self), pbindopts)
+                .SetBindOptions)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_ref(pbindopts).cast_mut(),
+                )
                 .ok()
         }
     }
     /// Reads the binding options; the caller sets cbStruct first.
-    pub unsafe fn GetBindOptions(
-        &self,
-        pbindopts: *mut BIND_OPTS,
-    ) -> windows_core::Result<()> {
+    pub fn GetBindOptions(&self, pbindopts: &mut BIND_OPTS) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .GetBindOptions)(windows_core::Interface::as_raw(self), pbindopts)
+                .GetBindOptions)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_mut(pbindopts),
+                )
                 .ok()
         }
     }
     /// The running object table of the machine.
-    pub unsafe fn GetRunningObjectTable(
-        &self,
-    ) -> windows_core::Result<IRunningObjectTable> {
+    pub fn GetRunningObjectTable(&self) -> windows_core::Result<IRunningObjectTable> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -94,39 +92,39 @@ impl IBindCtx {
         }
     }
     /// Stores an object under a string key.
-    pub unsafe fn RegisterObjectParam(
+    pub fn RegisterObjectParam(
         &self,
-        pszKey: comidl_runtime::PWSTR,
+        pszKey: &comidl_runtime::WideStr,
         punk: Option<&windows_core::IUnknown>,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .RegisterObjectParam)(
                     windows_core::Interface::as_raw(self),
-                    pszKey,
+                    comidl_runtime::PWSTR(pszKey.as_ptr().cast_mut().cast()),
                     punk.map_or(core::ptr::null_mut(), windows_core::Interface::as_raw),
                 )
                 .ok()
         }
     }
     /// Looks up an object stored with RegisterObjectParam.
-    pub unsafe fn GetObjectParam(
+    pub fn GetObjectParam(
         &self,
-        pszKey: comidl_runtime::PWSTR,
+        pszKey: &comidl_runtime::WideStr,
     ) -> windows_core::Result<windows_core::IUnknown> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
                 .GetObjectParam)(
                     windows_core::Interface::as_raw(self),
-                    pszKey,
+                    comidl_runtime::PWSTR(pszKey.as_ptr().cast_mut().cast()),
                     &mut result__,
                 )
                 .and_then(|| windows_core::Type::from_abi(result__))
         }
     }
     /// Enumerates the keys of the stored objects.
-    pub unsafe fn EnumObjectParam(
+    pub fn EnumObjectParam(
         &self,
     ) -> windows_core::Result<super::objidlbase::IEnumString> {
         unsafe {
@@ -137,13 +135,16 @@ impl IBindCtx {
         }
     }
     /// Removes an object stored with RegisterObjectParam.
-    pub unsafe fn RevokeObjectParam(
+    pub fn RevokeObjectParam(
         &self,
-        pszKey: comidl_runtime::PWSTR,
+        pszKey: &comidl_runtime::WideStr,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .RevokeObjectParam)(windows_core::Interface::as_raw(self), pszKey)
+                .RevokeObjectParam)(
+                    windows_core::Interface::as_raw(self),
+                    comidl_runtime::PWSTR(pszKey.as_ptr().cast_mut().cast()),
+                )
                 .ok()
         }
     }
@@ -514,10 +515,10 @@ impl IEnumMoniker {
     /// Fetches up to celt monikers; S_FALSE when fewer were left.
     ///
     /// `celt` is the length of `rgelt`.
-    pub unsafe fn Next(
+    pub fn Next(
         &self,
         rgelt: &mut [Option<IMoniker>],
-        pceltFetched: *mut u32,
+        pceltFetched: &mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
@@ -528,13 +529,13 @@ impl IEnumMoniker {
                         .try_into()
                         .expect("slice longer than its count type holds"),
                     rgelt.as_mut_ptr().cast(),
-                    pceltFetched,
+                    core::ptr::from_mut(pceltFetched),
                 )
                 .ok()
         }
     }
     /// Skips celt monikers.
-    pub unsafe fn Skip(&self, celt: u32) -> windows_core::Result<()> {
+    pub fn Skip(&self, celt: u32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Skip)(windows_core::Interface::as_raw(self), celt)
@@ -542,7 +543,7 @@ impl IEnumMoniker {
         }
     }
     /// Goes back to the first moniker.
-    pub unsafe fn Reset(&self) -> windows_core::Result<()> {
+    pub fn Reset(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Reset)(windows_core::Interface::as_raw(self))
@@ -550,7 +551,7 @@ impl IEnumMoniker {
         }
     }
     /// Copies the enumerator, position included.
-    pub unsafe fn Clone(&self) -> windows_core::Result<IEnumMoniker> {
+    pub fn Clone(&self) -> windows_core::Result<IEnumMoniker> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -705,7 +706,7 @@ unsafe impl windows_core::Interface for IRunningObjectTable {
 windows_core::imp::interface_hierarchy!(IRunningObjectTable, windows_core::IUnknown);
 impl IRunningObjectTable {
     /// Registers a running object under a moniker.
-    pub unsafe fn Register(
+    pub fn Register(
         &self,
         grfFlags: u32,
         punkObject: Option<&windows_core::IUnknown>,
@@ -727,7 +728,7 @@ impl IRunningObjectTable {
         }
     }
     /// Removes a registration.
-    pub unsafe fn Revoke(&self, dwRegister: u32) -> windows_core::Result<()> {
+    pub fn Revoke(&self, dwRegister: u32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Revoke)(windows_core::Interface::as_raw(self), dwRegister)
@@ -735,7 +736,7 @@ impl IRunningObjectTable {
         }
     }
     /// S_OK when an object is registered under the moniker.
-    pub unsafe fn IsRunning(
+    pub fn IsRunning(
         &self,
         pmkObjectName: Option<&IMoniker>,
     ) -> windows_core::Result<()> {
@@ -750,7 +751,7 @@ impl IRunningObjectTable {
         }
     }
     /// The object registered under a moniker.
-    pub unsafe fn GetObject(
+    pub fn GetObject(
         &self,
         pmkObjectName: Option<&IMoniker>,
     ) -> windows_core::Result<windows_core::IUnknown> {
@@ -767,23 +768,23 @@ impl IRunningObjectTable {
         }
     }
     /// Records when a registered object last changed.
-    pub unsafe fn NoteChangeTime(
+    pub fn NoteChangeTime(
         &self,
         dwRegister: u32,
-        pfiletime: *mut super::wtypesbase::FILETIME,
+        pfiletime: &super::wtypesbase::FILETIME,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .NoteChangeTime)(
                     windows_core::Interface::as_raw(self),
                     dwRegister,
-                    pfiletime,
+                    core::ptr::from_ref(pfiletime).cast_mut(),
                 )
                 .ok()
         }
     }
     /// When the object registered under a moniker last changed.
-    pub unsafe fn GetTimeOfLastChange(
+    pub fn GetTimeOfLastChange(
         &self,
         pmkObjectName: Option<&IMoniker>,
     ) -> windows_core::Result<super::wtypesbase::FILETIME> {
@@ -800,7 +801,7 @@ impl IRunningObjectTable {
         }
     }
     /// Enumerates the monikers of all registered objects.
-    pub unsafe fn EnumRunning(&self) -> windows_core::Result<IEnumMoniker> {
+    pub fn EnumRunning(&self) -> windows_core::Result<IEnumMoniker> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -1064,7 +1065,7 @@ unsafe impl windows_core::Interface for IPersist {
 windows_core::imp::interface_hierarchy!(IPersist, windows_core::IUnknown);
 impl IPersist {
     /// The CLSID of the code that can load the object's saved state.
-    pub unsafe fn GetClassID(&self) -> windows_core::Result<windows_core::GUID> {
+    pub fn GetClassID(&self) -> windows_core::Result<windows_core::GUID> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1149,7 +1150,7 @@ windows_core::imp::interface_hierarchy!(
 );
 impl IPersistStream {
     /// S_OK when the object changed since it was last saved, else S_FALSE.
-    pub unsafe fn IsDirty(&self) -> windows_core::Result<()> {
+    pub fn IsDirty(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .IsDirty)(windows_core::Interface::as_raw(self))
@@ -1157,7 +1158,7 @@ impl IPersistStream {
         }
     }
     /// Loads the object's state from a stream.
-    pub unsafe fn Load(
+    pub fn Load(
         &self,
         pStm: Option<&super::objidlbase::IStream>,
     ) -> windows_core::Result<()> {
@@ -1171,7 +1172,7 @@ impl IPersistStream {
         }
     }
     /// Saves the object's state to a stream.
-    pub unsafe fn Save(
+    pub fn Save(
         &self,
         pStm: Option<&super::objidlbase::IStream>,
         fClearDirty: bool,
@@ -1187,9 +1188,7 @@ impl IPersistStream {
         }
     }
     /// Upper bound of the bytes Save would write.
-    pub unsafe fn GetSizeMax(
-        &self,
-    ) -> windows_core::Result<super::wtypesbase::ULARGE_INTEGER> {
+    pub fn GetSizeMax(&self) -> windows_core::Result<super::wtypesbase::ULARGE_INTEGER> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1358,7 +1357,7 @@ windows_core::imp::interface_hierarchy!(
 );
 impl IMoniker {
     /// Finds (or starts) the named object and returns an interface on it.
-    pub unsafe fn BindToObject<T>(
+    pub fn BindToObject<T>(
         &self,
         pbc: Option<&IBindCtx>,
         pmkToLeft: Option<&IMoniker>,
@@ -1381,7 +1380,7 @@ impl IMoniker {
         }
     }
     /// Returns an interface on the storage that holds the named object.
-    pub unsafe fn BindToStorage<T>(
+    pub fn BindToStorage<T>(
         &self,
         pbc: Option<&IBindCtx>,
         pmkToLeft: Option<&IMoniker>,
@@ -1404,6 +1403,8 @@ impl IMoniker {
         }
     }
     /// Returns a simpler moniker for the same object (MKRREDUCE in dwReduceHowFar).
+    ///
+    /// Unsafe: the callee follows raw pointers in `ppmkToLeft`; they must be valid for the call.
     pub unsafe fn Reduce(
         &self,
         pbc: Option<&IBindCtx>,
@@ -1424,7 +1425,7 @@ impl IMoniker {
         }
     }
     /// Appends another moniker to this one.
-    pub unsafe fn ComposeWith(
+    pub fn ComposeWith(
         &self,
         pmkRight: Option<&IMoniker>,
         fOnlyIfNotGeneric: bool,
@@ -1443,7 +1444,7 @@ impl IMoniker {
         }
     }
     /// Enumerates the parts of a composite moniker.
-    pub unsafe fn Enum(&self, fForward: bool) -> windows_core::Result<IEnumMoniker> {
+    pub fn Enum(&self, fForward: bool) -> windows_core::Result<IEnumMoniker> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -1456,7 +1457,7 @@ impl IMoniker {
         }
     }
     /// S_OK when the two monikers name the same object.
-    pub unsafe fn IsEqual(
+    pub fn IsEqual(
         &self,
         pmkOtherMoniker: Option<&IMoniker>,
     ) -> windows_core::Result<()> {
@@ -1471,7 +1472,7 @@ impl IMoniker {
         }
     }
     /// A hash of the moniker, for tables.
-    pub unsafe fn Hash(&self) -> windows_core::Result<u32> {
+    pub fn Hash(&self) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1480,7 +1481,7 @@ impl IMoniker {
         }
     }
     /// S_OK when the named object is running.
-    pub unsafe fn IsRunning(
+    pub fn IsRunning(
         &self,
         pbc: Option<&IBindCtx>,
         pmkToLeft: Option<&IMoniker>,
@@ -1500,7 +1501,7 @@ impl IMoniker {
         }
     }
     /// When the named object last changed.
-    pub unsafe fn GetTimeOfLastChange(
+    pub fn GetTimeOfLastChange(
         &self,
         pbc: Option<&IBindCtx>,
         pmkToLeft: Option<&IMoniker>,
@@ -1519,7 +1520,7 @@ impl IMoniker {
         }
     }
     /// The moniker that cancels this one when composed to its right.
-    pub unsafe fn Inverse(&self) -> windows_core::Result<IMoniker> {
+    pub fn Inverse(&self) -> windows_core::Result<IMoniker> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -1528,7 +1529,7 @@ impl IMoniker {
         }
     }
     /// The longest common prefix of two monikers.
-    pub unsafe fn CommonPrefixWith(
+    pub fn CommonPrefixWith(
         &self,
         pmkOther: Option<&IMoniker>,
     ) -> windows_core::Result<IMoniker> {
@@ -1545,7 +1546,7 @@ impl IMoniker {
         }
     }
     /// The relative moniker that leads from this one to another.
-    pub unsafe fn RelativePathTo(
+    pub fn RelativePathTo(
         &self,
         pmkOther: Option<&IMoniker>,
     ) -> windows_core::Result<IMoniker> {
@@ -1562,7 +1563,7 @@ impl IMoniker {
         }
     }
     /// The moniker as a readable string.
-    pub unsafe fn GetDisplayName(
+    pub fn GetDisplayName(
         &self,
         pbc: Option<&IBindCtx>,
         pmkToLeft: Option<&IMoniker>,
@@ -1581,12 +1582,12 @@ impl IMoniker {
         }
     }
     /// Parses as much of a display name as this moniker understands.
-    pub unsafe fn ParseDisplayName(
+    pub fn ParseDisplayName(
         &self,
         pbc: Option<&IBindCtx>,
         pmkToLeft: Option<&IMoniker>,
-        pszDisplayName: comidl_runtime::PWSTR,
-        pchEaten: *mut u32,
+        pszDisplayName: &comidl_runtime::WideStr,
+        pchEaten: &mut u32,
     ) -> windows_core::Result<IMoniker> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
@@ -1596,15 +1597,15 @@ impl IMoniker {
                     pbc.map_or(core::ptr::null_mut(), windows_core::Interface::as_raw),
                     pmkToLeft
                         .map_or(core::ptr::null_mut(), windows_core::Interface::as_raw),
-                    pszDisplayName,
-                    pchEaten,
+                    comidl_runtime::PWSTR(pszDisplayName.as_ptr().cast_mut().cast()),
+                    core::ptr::from_mut(pchEaten),
                     &mut result__,
                 )
                 .and_then(|| windows_core::Type::from_abi(result__))
         }
     }
     /// S_OK and the MKSYS value for system monikers, else S_FALSE.
-    pub unsafe fn IsSystemMoniker(&self) -> windows_core::Result<u32> {
+    pub fn IsSystemMoniker(&self) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -2176,10 +2177,10 @@ impl IEnumSTATSTG {
     /// Fetches up to celt element descriptions; S_FALSE when fewer were left.
     ///
     /// `celt` is the length of `rgelt`.
-    pub unsafe fn Next(
+    pub fn Next(
         &self,
         rgelt: &mut [super::objidlbase::STATSTG],
-        pceltFetched: *mut u32,
+        pceltFetched: &mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
@@ -2190,13 +2191,13 @@ impl IEnumSTATSTG {
                         .try_into()
                         .expect("slice longer than its count type holds"),
                     rgelt.as_mut_ptr().cast(),
-                    pceltFetched,
+                    core::ptr::from_mut(pceltFetched),
                 )
                 .ok()
         }
     }
     /// Skips celt elements.
-    pub unsafe fn Skip(&self, celt: u32) -> windows_core::Result<()> {
+    pub fn Skip(&self, celt: u32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Skip)(windows_core::Interface::as_raw(self), celt)
@@ -2204,7 +2205,7 @@ impl IEnumSTATSTG {
         }
     }
     /// Goes back to the first element.
-    pub unsafe fn Reset(&self) -> windows_core::Result<()> {
+    pub fn Reset(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Reset)(windows_core::Interface::as_raw(self))
@@ -2212,7 +2213,7 @@ impl IEnumSTATSTG {
         }
     }
     /// Copies the enumerator, position included.
-    pub unsafe fn Clone(&self) -> windows_core::Result<IEnumSTATSTG> {
+    pub fn Clone(&self) -> windows_core::Result<IEnumSTATSTG> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -2370,22 +2371,19 @@ unsafe impl windows_core::Interface for IStorage {
 windows_core::imp::interface_hierarchy!(IStorage, windows_core::IUnknown);
 impl IStorage {
     /// Creates a stream element.
-    pub unsafe fn CreateStream<P0>(
+    pub fn CreateStream(
         &self,
-        pwcsName: P0,
+        pwcsName: &comidl_runtime::WideStr,
         grfMode: u32,
         reserved1: u32,
         reserved2: u32,
-    ) -> windows_core::Result<super::objidlbase::IStream>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    ) -> windows_core::Result<super::objidlbase::IStream> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
                 .CreateStream)(
                     windows_core::Interface::as_raw(self),
-                    pwcsName.param().abi().0.cast(),
+                    pwcsName.as_ptr().cast(),
                     grfMode,
                     reserved1,
                     reserved2,
@@ -2395,22 +2393,21 @@ impl IStorage {
         }
     }
     /// Opens an existing stream element.
-    pub unsafe fn OpenStream<P0>(
+    ///
+    /// Unsafe: the callee follows raw pointers in `reserved1`; they must be valid for the call.
+    pub unsafe fn OpenStream(
         &self,
-        pwcsName: P0,
+        pwcsName: &comidl_runtime::WideStr,
         reserved1: *mut core::ffi::c_void,
         grfMode: u32,
         reserved2: u32,
-    ) -> windows_core::Result<super::objidlbase::IStream>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    ) -> windows_core::Result<super::objidlbase::IStream> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
                 .OpenStream)(
                     windows_core::Interface::as_raw(self),
-                    pwcsName.param().abi().0.cast(),
+                    pwcsName.as_ptr().cast(),
                     reserved1,
                     grfMode,
                     reserved2,
@@ -2420,22 +2417,19 @@ impl IStorage {
         }
     }
     /// Creates a nested storage element.
-    pub unsafe fn CreateStorage<P0>(
+    pub fn CreateStorage(
         &self,
-        pwcsName: P0,
+        pwcsName: &comidl_runtime::WideStr,
         grfMode: u32,
         reserved1: u32,
         reserved2: u32,
-    ) -> windows_core::Result<IStorage>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    ) -> windows_core::Result<IStorage> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
                 .CreateStorage)(
                     windows_core::Interface::as_raw(self),
-                    pwcsName.param().abi().0.cast(),
+                    pwcsName.as_ptr().cast(),
                     grfMode,
                     reserved1,
                     reserved2,
@@ -2445,23 +2439,22 @@ impl IStorage {
         }
     }
     /// Opens an existing nested storage element.
-    pub unsafe fn OpenStorage<P0>(
+    ///
+    /// Unsafe: the callee follows raw pointers in `snbExclude`; they must be valid for the call.
+    pub unsafe fn OpenStorage(
         &self,
-        pwcsName: P0,
+        pwcsName: Option<&comidl_runtime::WideStr>,
         pstgPriority: Option<&IStorage>,
         grfMode: u32,
         snbExclude: *mut *mut u16,
         reserved: u32,
-    ) -> windows_core::Result<IStorage>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    ) -> windows_core::Result<IStorage> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
                 .OpenStorage)(
                     windows_core::Interface::as_raw(self),
-                    pwcsName.param().abi().0.cast(),
+                    pwcsName.map_or(core::ptr::null(), |s| s.as_ptr().cast()),
                     pstgPriority
                         .map_or(core::ptr::null_mut(), windows_core::Interface::as_raw),
                     grfMode,
@@ -2475,6 +2468,8 @@ impl IStorage {
     /// Copies the whole storage into another, minus excluded parts.
     ///
     /// `ciidExclude` is the length of `rgiidExclude`.
+    ///
+    /// Unsafe: the callee follows raw pointers in `snbExclude`; they must be valid for the call.
     pub unsafe fn CopyTo(
         &self,
         rgiidExclude: Option<&[windows_core::GUID]>,
@@ -2502,32 +2497,28 @@ impl IStorage {
         }
     }
     /// Moves or copies one element into another storage (STGMOVE in grfFlags).
-    pub unsafe fn MoveElementTo<P0, P2>(
+    pub fn MoveElementTo(
         &self,
-        pwcsName: P0,
+        pwcsName: &comidl_runtime::WideStr,
         pstgDest: Option<&IStorage>,
-        pwcsNewName: P2,
+        pwcsNewName: &comidl_runtime::WideStr,
         grfFlags: u32,
-    ) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-        P2: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .MoveElementTo)(
                     windows_core::Interface::as_raw(self),
-                    pwcsName.param().abi().0.cast(),
+                    pwcsName.as_ptr().cast(),
                     pstgDest
                         .map_or(core::ptr::null_mut(), windows_core::Interface::as_raw),
-                    pwcsNewName.param().abi().0.cast(),
+                    pwcsNewName.as_ptr().cast(),
                     grfFlags,
                 )
                 .ok()
         }
     }
     /// Makes changes to a transacted storage permanent (STGC flags).
-    pub unsafe fn Commit(&self, grfCommitFlags: u32) -> windows_core::Result<()> {
+    pub fn Commit(&self, grfCommitFlags: u32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Commit)(windows_core::Interface::as_raw(self), grfCommitFlags)
@@ -2535,7 +2526,7 @@ impl IStorage {
         }
     }
     /// Discards the changes made since the last Commit.
-    pub unsafe fn Revert(&self) -> windows_core::Result<()> {
+    pub fn Revert(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Revert)(windows_core::Interface::as_raw(self))
@@ -2543,6 +2534,8 @@ impl IStorage {
         }
     }
     /// Enumerates the elements of the storage.
+    ///
+    /// Unsafe: the callee follows raw pointers in `reserved2`; they must be valid for the call.
     pub unsafe fn EnumElements(
         &self,
         reserved1: u32,
@@ -2563,75 +2556,68 @@ impl IStorage {
         }
     }
     /// Deletes an element.
-    pub unsafe fn DestroyElement<P0>(&self, pwcsName: P0) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    pub fn DestroyElement(
+        &self,
+        pwcsName: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .DestroyElement)(
                     windows_core::Interface::as_raw(self),
-                    pwcsName.param().abi().0.cast(),
+                    pwcsName.as_ptr().cast(),
                 )
                 .ok()
         }
     }
     /// Renames an element.
-    pub unsafe fn RenameElement<P0, P1>(
+    pub fn RenameElement(
         &self,
-        pwcsOldName: P0,
-        pwcsNewName: P1,
-    ) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        pwcsOldName: &comidl_runtime::WideStr,
+        pwcsNewName: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .RenameElement)(
                     windows_core::Interface::as_raw(self),
-                    pwcsOldName.param().abi().0.cast(),
-                    pwcsNewName.param().abi().0.cast(),
+                    pwcsOldName.as_ptr().cast(),
+                    pwcsNewName.as_ptr().cast(),
                 )
                 .ok()
         }
     }
     /// Sets an element's creation, access and modification times.
-    pub unsafe fn SetElementTimes<P0>(
+    pub fn SetElementTimes(
         &self,
-        pwcsName: P0,
-        pctime: *const super::wtypesbase::FILETIME,
-        patime: *const super::wtypesbase::FILETIME,
-        pmtime: *const super::wtypesbase::FILETIME,
-    ) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        pwcsName: Option<&comidl_runtime::WideStr>,
+        pctime: Option<&super::wtypesbase::FILETIME>,
+        patime: Option<&super::wtypesbase::FILETIME>,
+        pmtime: Option<&super::wtypesbase::FILETIME>,
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .SetElementTimes)(
                     windows_core::Interface::as_raw(self),
-                    pwcsName.param().abi().0.cast(),
-                    pctime,
-                    patime,
-                    pmtime,
+                    pwcsName.map_or(core::ptr::null(), |s| s.as_ptr().cast()),
+                    pctime.map_or(core::ptr::null(), core::ptr::from_ref),
+                    patime.map_or(core::ptr::null(), core::ptr::from_ref),
+                    pmtime.map_or(core::ptr::null(), core::ptr::from_ref),
                 )
                 .ok()
         }
     }
     /// Records the CLSID of the storage's owner.
-    pub unsafe fn SetClass(
-        &self,
-        clsid: *const windows_core::GUID,
-    ) -> windows_core::Result<()> {
+    pub fn SetClass(&self, clsid: &windows_core::GUID) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .SetClass)(windows_core::Interface::as_raw(self), clsid)
+                .SetClass)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_ref(clsid),
+                )
                 .ok()
         }
     }
     /// Sets the state bits selected by grfMask.
-    pub unsafe fn SetStateBits(
+    pub fn SetStateBits(
         &self,
         grfStateBits: u32,
         grfMask: u32,
@@ -2647,14 +2633,18 @@ impl IStorage {
         }
     }
     /// Describes the storage (STATFLAG in grfStatFlag).
-    pub unsafe fn Stat(
+    pub fn Stat(
         &self,
-        pstatstg: *mut super::objidlbase::STATSTG,
+        pstatstg: &mut super::objidlbase::STATSTG,
         grfStatFlag: u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Stat)(windows_core::Interface::as_raw(self), pstatstg, grfStatFlag)
+                .Stat)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_mut(pstatstg),
+                    grfStatFlag,
+                )
                 .ok()
         }
     }

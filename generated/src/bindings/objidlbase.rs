@@ -44,20 +44,25 @@ unsafe impl windows_core::Interface for IEnumUnknown {
 windows_core::imp::interface_hierarchy!(IEnumUnknown, windows_core::IUnknown);
 impl IEnumUnknown {
     /// Fetches up to celt objects; S_FALSE when fewer were left.
-    pub unsafe fn Next(
+    pub fn Next(
         &self,
         celt: u32,
-        rgelt: *mut *mut core::ffi::c_void,
+        rgelt: &mut Option<windows_core::IUnknown>,
     ) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
-                .Next)(windows_core::Interface::as_raw(self), celt, rgelt, &mut result__)
+                .Next)(
+                    windows_core::Interface::as_raw(self),
+                    celt,
+                    core::ptr::from_mut(rgelt).cast(),
+                    &mut result__,
+                )
                 .map(|| result__)
         }
     }
     /// Skips celt objects.
-    pub unsafe fn Skip(&self, celt: u32) -> windows_core::Result<()> {
+    pub fn Skip(&self, celt: u32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Skip)(windows_core::Interface::as_raw(self), celt)
@@ -65,7 +70,7 @@ impl IEnumUnknown {
         }
     }
     /// Goes back to the first object.
-    pub unsafe fn Reset(&self) -> windows_core::Result<()> {
+    pub fn Reset(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Reset)(windows_core::Interface::as_raw(self))
@@ -73,7 +78,7 @@ impl IEnumUnknown {
         }
     }
     /// Copies the enumerator, position included.
-    pub unsafe fn Clone(&self) -> windows_core::Result<IEnumUnknown> {
+    pub fn Clone(&self) -> windows_core::Result<IEnumUnknown> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -229,10 +234,10 @@ impl IEnumString {
     /// Fetches up to celt strings; S_FALSE when fewer were left.
     ///
     /// `celt` is the length of `rgelt`.
-    pub unsafe fn Next(
+    pub fn Next(
         &self,
         rgelt: &mut [comidl_runtime::PWSTR],
-        pceltFetched: *mut u32,
+        pceltFetched: &mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
@@ -243,13 +248,13 @@ impl IEnumString {
                         .try_into()
                         .expect("slice longer than its count type holds"),
                     rgelt.as_mut_ptr().cast(),
-                    pceltFetched,
+                    core::ptr::from_mut(pceltFetched),
                 )
                 .ok()
         }
     }
     /// Skips celt strings.
-    pub unsafe fn Skip(&self, celt: u32) -> windows_core::Result<()> {
+    pub fn Skip(&self, celt: u32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Skip)(windows_core::Interface::as_raw(self), celt)
@@ -257,7 +262,7 @@ impl IEnumString {
         }
     }
     /// Goes back to the first string.
-    pub unsafe fn Reset(&self) -> windows_core::Result<()> {
+    pub fn Reset(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Reset)(windows_core::Interface::as_raw(self))
@@ -265,7 +270,7 @@ impl IEnumString {
         }
     }
     /// Copies the enumerator, position included.
-    pub unsafe fn Clone(&self) -> windows_core::Result<IEnumString> {
+    pub fn Clone(&self) -> windows_core::Result<IEnumString> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -422,10 +427,10 @@ impl ISequentialStream {
     /// Reads up to cb bytes into pv; S_FALSE at the end of the stream.
     ///
     /// `cb` is the length of `pv`.
-    pub unsafe fn Read(
+    pub fn Read(
         &self,
         pv: &mut [core::ffi::c_void],
-        pcbRead: *mut u32,
+        pcbRead: &mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
@@ -433,7 +438,7 @@ impl ISequentialStream {
                     windows_core::Interface::as_raw(self),
                     pv.as_mut_ptr().cast(),
                     pv.len().try_into().expect("slice longer than its count type holds"),
-                    pcbRead,
+                    core::ptr::from_mut(pcbRead),
                 )
                 .ok()
         }
@@ -441,7 +446,7 @@ impl ISequentialStream {
     /// Writes cb bytes from pv.
     ///
     /// `cb` is the length of `pv`.
-    pub unsafe fn Write(&self, pv: &[core::ffi::c_void]) -> windows_core::Result<u32> {
+    pub fn Write(&self, pv: &[core::ffi::c_void]) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -575,7 +580,7 @@ windows_core::imp::interface_hierarchy!(
 );
 impl IStream {
     /// Moves the seek pointer; dwOrigin is a STREAM_SEEK value.
-    pub unsafe fn Seek(
+    pub fn Seek(
         &self,
         dlibMove: super::wtypesbase::LARGE_INTEGER,
         dwOrigin: u32,
@@ -593,7 +598,7 @@ impl IStream {
         }
     }
     /// Changes the size of the stream.
-    pub unsafe fn SetSize(
+    pub fn SetSize(
         &self,
         libNewSize: super::wtypesbase::ULARGE_INTEGER,
     ) -> windows_core::Result<()> {
@@ -604,11 +609,11 @@ impl IStream {
         }
     }
     /// Copies cb bytes from the seek pointer into another stream.
-    pub unsafe fn CopyTo(
+    pub fn CopyTo(
         &self,
         pstm: Option<&IStream>,
         cb: super::wtypesbase::ULARGE_INTEGER,
-        pcbRead: *mut super::wtypesbase::ULARGE_INTEGER,
+        pcbRead: &mut super::wtypesbase::ULARGE_INTEGER,
     ) -> windows_core::Result<super::wtypesbase::ULARGE_INTEGER> {
         unsafe {
             let mut result__ = core::mem::zeroed();
@@ -617,14 +622,14 @@ impl IStream {
                     windows_core::Interface::as_raw(self),
                     pstm.map_or(core::ptr::null_mut(), windows_core::Interface::as_raw),
                     cb,
-                    pcbRead,
+                    core::ptr::from_mut(pcbRead),
                     &mut result__,
                 )
                 .map(|| result__)
         }
     }
     /// Makes changes to a transacted stream permanent (STGC flags).
-    pub unsafe fn Commit(&self, grfCommitFlags: u32) -> windows_core::Result<()> {
+    pub fn Commit(&self, grfCommitFlags: u32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Commit)(windows_core::Interface::as_raw(self), grfCommitFlags)
@@ -632,7 +637,7 @@ impl IStream {
         }
     }
     /// Discards the changes made since the last Commit.
-    pub unsafe fn Revert(&self) -> windows_core::Result<()> {
+    pub fn Revert(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Revert)(windows_core::Interface::as_raw(self))
@@ -640,7 +645,7 @@ impl IStream {
         }
     }
     /// Locks a byte range (LOCKTYPE in dwLockType).
-    pub unsafe fn LockRegion(
+    pub fn LockRegion(
         &self,
         libOffset: super::wtypesbase::ULARGE_INTEGER,
         cb: super::wtypesbase::ULARGE_INTEGER,
@@ -658,7 +663,7 @@ impl IStream {
         }
     }
     /// Unlocks a range locked with LockRegion.
-    pub unsafe fn UnlockRegion(
+    pub fn UnlockRegion(
         &self,
         libOffset: super::wtypesbase::ULARGE_INTEGER,
         cb: super::wtypesbase::ULARGE_INTEGER,
@@ -676,19 +681,23 @@ impl IStream {
         }
     }
     /// Describes the stream (STATFLAG in grfStatFlag).
-    pub unsafe fn Stat(
+    pub fn Stat(
         &self,
-        pstatstg: *mut STATSTG,
+        pstatstg: &mut STATSTG,
         grfStatFlag: u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Stat)(windows_core::Interface::as_raw(self), pstatstg, grfStatFlag)
+                .Stat)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_mut(pstatstg),
+                    grfStatFlag,
+                )
                 .ok()
         }
     }
     /// Opens a second seek pointer on the same bytes.
-    pub unsafe fn Clone(&self) -> windows_core::Result<IStream> {
+    pub fn Clone(&self) -> windows_core::Result<IStream> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)

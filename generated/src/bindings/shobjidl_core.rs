@@ -38,10 +38,10 @@ unsafe impl windows_core::Interface for IShellItem {
 windows_core::imp::interface_hierarchy!(IShellItem, windows_core::IUnknown);
 impl IShellItem {
     /// Binds to a handler of the item (BHID_* GUID) and returns interface riid.
-    pub unsafe fn BindToHandler<T>(
+    pub fn BindToHandler<T>(
         &self,
         pbc: Option<&super::objidl::IBindCtx>,
-        bhid: *const windows_core::GUID,
+        bhid: &windows_core::GUID,
     ) -> windows_core::Result<T>
     where
         T: windows_core::Interface,
@@ -52,7 +52,7 @@ impl IShellItem {
                 .BindToHandler)(
                     windows_core::Interface::as_raw(self),
                     pbc.map_or(core::ptr::null_mut(), windows_core::Interface::as_raw),
-                    bhid,
+                    core::ptr::from_ref(bhid),
                     &<T as windows_core::Interface>::IID,
                     &mut result__,
                 )
@@ -60,7 +60,7 @@ impl IShellItem {
         }
     }
     /// The parent item.
-    pub unsafe fn GetParent(&self) -> windows_core::Result<IShellItem> {
+    pub fn GetParent(&self) -> windows_core::Result<IShellItem> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -69,7 +69,7 @@ impl IShellItem {
         }
     }
     /// A name of the item; free it with CoTaskMemFree.
-    pub unsafe fn GetDisplayName(
+    pub fn GetDisplayName(
         &self,
         sigdnName: SIGDN,
     ) -> windows_core::Result<comidl_runtime::PWSTR> {
@@ -85,7 +85,7 @@ impl IShellItem {
         }
     }
     /// The attributes selected by sfgaoMask.
-    pub unsafe fn GetAttributes(&self, sfgaoMask: u32) -> windows_core::Result<u32> {
+    pub fn GetAttributes(&self, sfgaoMask: u32) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -98,7 +98,7 @@ impl IShellItem {
         }
     }
     /// Orders two items; S_OK when they are the same.
-    pub unsafe fn Compare<P0>(&self, psi: P0, hint: u32) -> windows_core::Result<i32>
+    pub fn Compare<P0>(&self, psi: P0, hint: u32) -> windows_core::Result<i32>
     where
         P0: windows_core::Param<IShellItem>,
     {
@@ -325,7 +325,7 @@ impl core::ops::Deref for IShellItem2 {
 windows_core::imp::interface_hierarchy!(IShellItem2, IShellItem, windows_core::IUnknown);
 impl IShellItem2 {
     /// The item's property store.
-    pub unsafe fn GetPropertyStore<T>(
+    pub fn GetPropertyStore<T>(
         &self,
         flags: super::propsys::GETPROPERTYSTOREFLAGS,
     ) -> windows_core::Result<T>
@@ -345,7 +345,7 @@ impl IShellItem2 {
         }
     }
     /// The item's property store, with a custom object to create the handler.
-    pub unsafe fn GetPropertyStoreWithCreateObject<P1, T>(
+    pub fn GetPropertyStoreWithCreateObject<P1, T>(
         &self,
         flags: super::propsys::GETPROPERTYSTOREFLAGS,
         punkCreateObject: P1,
@@ -370,7 +370,7 @@ impl IShellItem2 {
     /// A property store holding only the given keys.
     ///
     /// `cKeys` is the length of `rgKeys`.
-    pub unsafe fn GetPropertyStoreForKeys<T>(
+    pub fn GetPropertyStoreForKeys<T>(
         &self,
         rgKeys: &[super::wtypes::PROPERTYKEY],
         flags: super::propsys::GETPROPERTYSTOREFLAGS,
@@ -396,9 +396,9 @@ impl IShellItem2 {
         }
     }
     /// The property description list named by a list property of the item.
-    pub unsafe fn GetPropertyDescriptionList<T>(
+    pub fn GetPropertyDescriptionList<T>(
         &self,
-        keyType: *const super::wtypes::PROPERTYKEY,
+        keyType: &super::wtypes::PROPERTYKEY,
     ) -> windows_core::Result<T>
     where
         T: windows_core::Interface,
@@ -408,7 +408,7 @@ impl IShellItem2 {
             (windows_core::Interface::vtable(self)
                 .GetPropertyDescriptionList)(
                     windows_core::Interface::as_raw(self),
-                    keyType,
+                    core::ptr::from_ref(keyType),
                     &<T as windows_core::Interface>::IID,
                     &mut result__,
                 )
@@ -416,7 +416,7 @@ impl IShellItem2 {
         }
     }
     /// Refreshes the item's properties.
-    pub unsafe fn Update(
+    pub fn Update(
         &self,
         pbc: Option<&super::objidl::IBindCtx>,
     ) -> windows_core::Result<()> {
@@ -430,98 +430,130 @@ impl IShellItem2 {
         }
     }
     /// A property value.
-    pub unsafe fn GetProperty(
+    pub fn GetProperty(
         &self,
-        key: *const super::wtypes::PROPERTYKEY,
+        key: &super::wtypes::PROPERTYKEY,
     ) -> windows_core::Result<super::propidlbase::PROPVARIANT> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
-                .GetProperty)(windows_core::Interface::as_raw(self), key, &mut result__)
+                .GetProperty)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_ref(key),
+                    &mut result__,
+                )
                 .map(|| result__)
         }
     }
     /// A property value as a CLSID.
-    pub unsafe fn GetCLSID(
+    pub fn GetCLSID(
         &self,
-        key: *const super::wtypes::PROPERTYKEY,
+        key: &super::wtypes::PROPERTYKEY,
     ) -> windows_core::Result<windows_core::GUID> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
-                .GetCLSID)(windows_core::Interface::as_raw(self), key, &mut result__)
+                .GetCLSID)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_ref(key),
+                    &mut result__,
+                )
                 .map(|| result__)
         }
     }
     /// A property value as a FILETIME.
-    pub unsafe fn GetFileTime(
+    pub fn GetFileTime(
         &self,
-        key: *const super::wtypes::PROPERTYKEY,
+        key: &super::wtypes::PROPERTYKEY,
     ) -> windows_core::Result<super::wtypesbase::FILETIME> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
-                .GetFileTime)(windows_core::Interface::as_raw(self), key, &mut result__)
+                .GetFileTime)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_ref(key),
+                    &mut result__,
+                )
                 .map(|| result__)
         }
     }
     /// A property value as a 32-bit signed integer.
-    pub unsafe fn GetInt32(
+    pub fn GetInt32(
         &self,
-        key: *const super::wtypes::PROPERTYKEY,
+        key: &super::wtypes::PROPERTYKEY,
     ) -> windows_core::Result<i32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
-                .GetInt32)(windows_core::Interface::as_raw(self), key, &mut result__)
+                .GetInt32)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_ref(key),
+                    &mut result__,
+                )
                 .map(|| result__)
         }
     }
     /// A property value as a string; free it with CoTaskMemFree.
-    pub unsafe fn GetString(
+    pub fn GetString(
         &self,
-        key: *const super::wtypes::PROPERTYKEY,
+        key: &super::wtypes::PROPERTYKEY,
     ) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
-                .GetString)(windows_core::Interface::as_raw(self), key, &mut result__)
+                .GetString)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_ref(key),
+                    &mut result__,
+                )
                 .map(|| result__)
         }
     }
     /// A property value as a 32-bit unsigned integer.
-    pub unsafe fn GetUInt32(
+    pub fn GetUInt32(
         &self,
-        key: *const super::wtypes::PROPERTYKEY,
+        key: &super::wtypes::PROPERTYKEY,
     ) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
-                .GetUInt32)(windows_core::Interface::as_raw(self), key, &mut result__)
+                .GetUInt32)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_ref(key),
+                    &mut result__,
+                )
                 .map(|| result__)
         }
     }
     /// A property value as a 64-bit unsigned integer.
-    pub unsafe fn GetUInt64(
+    pub fn GetUInt64(
         &self,
-        key: *const super::wtypes::PROPERTYKEY,
+        key: &super::wtypes::PROPERTYKEY,
     ) -> windows_core::Result<u64> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
-                .GetUInt64)(windows_core::Interface::as_raw(self), key, &mut result__)
+                .GetUInt64)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_ref(key),
+                    &mut result__,
+                )
                 .map(|| result__)
         }
     }
     /// A property value as a BOOL.
-    pub unsafe fn GetBool(
+    pub fn GetBool(
         &self,
-        key: *const super::wtypes::PROPERTYKEY,
+        key: &super::wtypes::PROPERTYKEY,
     ) -> windows_core::Result<bool> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
-                .GetBool)(windows_core::Interface::as_raw(self), key, &mut result__)
+                .GetBool)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_ref(key),
+                    &mut result__,
+                )
                 .map(|| result__.as_bool())
         }
     }

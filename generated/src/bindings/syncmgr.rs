@@ -138,7 +138,7 @@ windows_core::imp::interface_hierarchy!(
 );
 impl ISyncMgrHandlerCollection {
     /// Enumerates the IDs of the handlers in the collection.
-    pub unsafe fn GetHandlerEnumerator(
+    pub fn GetHandlerEnumerator(
         &self,
     ) -> windows_core::Result<super::objidlbase::IEnumString> {
         unsafe {
@@ -152,12 +152,11 @@ impl ISyncMgrHandlerCollection {
         }
     }
     /// Creates the handler with the given ID and returns interface riid on it (normally ISyncMgrHandler).
-    pub unsafe fn BindToHandler<P0, T>(
+    pub fn BindToHandler<T>(
         &self,
-        pszHandlerID: P0,
+        pszHandlerID: &comidl_runtime::WideStr,
     ) -> windows_core::Result<T>
     where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
         T: windows_core::Interface,
     {
         unsafe {
@@ -165,7 +164,7 @@ impl ISyncMgrHandlerCollection {
             (windows_core::Interface::vtable(self)
                 .BindToHandler)(
                     windows_core::Interface::as_raw(self),
-                    pszHandlerID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
                     &<T as windows_core::Interface>::IID,
                     &mut result__,
                 )
@@ -282,7 +281,7 @@ unsafe impl windows_core::Interface for ISyncMgrHandler {
 windows_core::imp::interface_hierarchy!(ISyncMgrHandler, windows_core::IUnknown);
 impl ISyncMgrHandler {
     /// The display name of the handler; free it with CoTaskMemFree.
-    pub unsafe fn GetName(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetName(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -291,7 +290,7 @@ impl ISyncMgrHandler {
         }
     }
     /// Type, comment, last sync time and state of the handler.
-    pub unsafe fn GetHandlerInfo(&self) -> windows_core::Result<ISyncMgrHandlerInfo> {
+    pub fn GetHandlerInfo(&self) -> windows_core::Result<ISyncMgrHandlerInfo> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -300,9 +299,9 @@ impl ISyncMgrHandler {
         }
     }
     /// Returns a helper object for a SYNCMGR_OBJECTID_* GUID (icon, event store, conflict store, ...), as announced by GetCapabilities.
-    pub unsafe fn GetObject<T>(
+    pub fn GetObject<T>(
         &self,
-        rguidObjectID: *const windows_core::GUID,
+        rguidObjectID: &windows_core::GUID,
     ) -> windows_core::Result<T>
     where
         T: windows_core::Interface,
@@ -312,7 +311,7 @@ impl ISyncMgrHandler {
             (windows_core::Interface::vtable(self)
                 .GetObject)(
                     windows_core::Interface::as_raw(self),
-                    rguidObjectID,
+                    core::ptr::from_ref(rguidObjectID),
                     &<T as windows_core::Interface>::IID,
                     &mut result__,
                 )
@@ -320,9 +319,7 @@ impl ISyncMgrHandler {
         }
     }
     /// What the handler can do (SYNCMGR_HCM_* flags).
-    pub unsafe fn GetCapabilities(
-        &self,
-    ) -> windows_core::Result<SYNCMGR_HANDLER_CAPABILITIES> {
+    pub fn GetCapabilities(&self) -> windows_core::Result<SYNCMGR_HANDLER_CAPABILITIES> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -331,7 +328,7 @@ impl ISyncMgrHandler {
         }
     }
     /// What the user may not do with the handler (SYNCMGR_HPM_* flags).
-    pub unsafe fn GetPolicies(&self) -> windows_core::Result<SYNCMGR_HANDLER_POLICIES> {
+    pub fn GetPolicies(&self) -> windows_core::Result<SYNCMGR_HANDLER_POLICIES> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -340,7 +337,7 @@ impl ISyncMgrHandler {
         }
     }
     /// Moves the handler between the Sync Setup folder (FALSE) and the Sync Center folder (TRUE).
-    pub unsafe fn Activate(&self, fActivate: bool) -> windows_core::Result<()> {
+    pub fn Activate(&self, fActivate: bool) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Activate)(windows_core::Interface::as_raw(self), fActivate.into())
@@ -348,7 +345,7 @@ impl ISyncMgrHandler {
         }
     }
     /// Enables or disables the handler.
-    pub unsafe fn Enable(&self, fEnable: bool) -> windows_core::Result<()> {
+    pub fn Enable(&self, fEnable: bool) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Enable)(windows_core::Interface::as_raw(self), fEnable.into())
@@ -358,9 +355,9 @@ impl ISyncMgrHandler {
     /// Synchronizes the given items, reporting through an ISyncMgrSyncCallback made by pSessionCreator.
     ///
     /// `cItems` is the length of `ppszItemIDs`.
-    pub unsafe fn Synchronize<P3>(
+    pub fn Synchronize<P3>(
         &self,
-        ppszItemIDs: &[comidl_runtime::PCWSTR],
+        ppszItemIDs: &[&comidl_runtime::WideStr],
         hwndOwner: super::wtypes::HWND,
         pSessionCreator: P3,
         punk: Option<&windows_core::IUnknown>,
@@ -368,6 +365,7 @@ impl ISyncMgrHandler {
     where
         P3: windows_core::Param<ISyncMgrSessionCreator>,
     {
+        let ppszItemIDs = comidl_runtime::WidePointers::new(Some(ppszItemIDs));
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Synchronize)(
@@ -682,7 +680,7 @@ unsafe impl windows_core::Interface for ISyncMgrHandlerInfo {
 windows_core::imp::interface_hierarchy!(ISyncMgrHandlerInfo, windows_core::IUnknown);
 impl ISyncMgrHandlerInfo {
     /// The kind of partner the handler syncs with.
-    pub unsafe fn GetType(&self) -> windows_core::Result<SYNCMGR_HANDLER_TYPE> {
+    pub fn GetType(&self) -> windows_core::Result<SYNCMGR_HANDLER_TYPE> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -691,7 +689,7 @@ impl ISyncMgrHandlerInfo {
         }
     }
     /// A label for the handler type, shown in Sync Center; free it with CoTaskMemFree.
-    pub unsafe fn GetTypeLabel(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetTypeLabel(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -700,7 +698,7 @@ impl ISyncMgrHandlerInfo {
         }
     }
     /// A comment shown for the handler; free it with CoTaskMemFree.
-    pub unsafe fn GetComment(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetComment(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -709,9 +707,7 @@ impl ISyncMgrHandlerInfo {
         }
     }
     /// When the handler last synchronized.
-    pub unsafe fn GetLastSyncTime(
-        &self,
-    ) -> windows_core::Result<super::wtypesbase::FILETIME> {
+    pub fn GetLastSyncTime(&self) -> windows_core::Result<super::wtypesbase::FILETIME> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -722,7 +718,7 @@ impl ISyncMgrHandlerInfo {
     /// S_OK when the handler is active, S_FALSE when not; E_NOTIMPL lets Sync Center keep track.
     ///
     /// The answer is the success code: `Ok(true)` for `S_OK`, `Ok(false)` for `S_FALSE`.
-    pub unsafe fn IsActive(&self) -> windows_core::Result<bool> {
+    pub fn IsActive(&self) -> windows_core::Result<bool> {
         unsafe {
             let hr = (windows_core::Interface::vtable(self)
                 .IsActive)(windows_core::Interface::as_raw(self));
@@ -732,7 +728,7 @@ impl ISyncMgrHandlerInfo {
     /// S_OK when the handler is enabled, S_FALSE when not.
     ///
     /// The answer is the success code: `Ok(true)` for `S_OK`, `Ok(false)` for `S_FALSE`.
-    pub unsafe fn IsEnabled(&self) -> windows_core::Result<bool> {
+    pub fn IsEnabled(&self) -> windows_core::Result<bool> {
         unsafe {
             let hr = (windows_core::Interface::vtable(self)
                 .IsEnabled)(windows_core::Interface::as_raw(self));
@@ -742,7 +738,7 @@ impl ISyncMgrHandlerInfo {
     /// S_OK when the handler is connected, S_FALSE when not.
     ///
     /// The answer is the success code: `Ok(true)` for `S_OK`, `Ok(false)` for `S_FALSE`.
-    pub unsafe fn IsConnected(&self) -> windows_core::Result<bool> {
+    pub fn IsConnected(&self) -> windows_core::Result<bool> {
         unsafe {
             let hr = (windows_core::Interface::vtable(self)
                 .IsConnected)(windows_core::Interface::as_raw(self));
@@ -977,28 +973,23 @@ windows_core::imp::interface_hierarchy!(
 );
 impl ISyncMgrSyncItemContainer {
     /// The item with the given ID.
-    pub unsafe fn GetSyncItem<P0>(
+    pub fn GetSyncItem(
         &self,
-        pszItemID: P0,
-    ) -> windows_core::Result<ISyncMgrSyncItem>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        pszItemID: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<ISyncMgrSyncItem> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
                 .GetSyncItem)(
                     windows_core::Interface::as_raw(self),
-                    pszItemID.param().abi(),
+                    comidl_runtime::PCWSTR(pszItemID.as_ptr().cast()),
                     &mut result__,
                 )
                 .and_then(|| windows_core::Type::from_abi(result__))
         }
     }
     /// Enumerates the items.
-    pub unsafe fn GetSyncItemEnumerator(
-        &self,
-    ) -> windows_core::Result<IEnumSyncMgrSyncItems> {
+    pub fn GetSyncItemEnumerator(&self) -> windows_core::Result<IEnumSyncMgrSyncItems> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -1010,7 +1001,7 @@ impl ISyncMgrSyncItemContainer {
         }
     }
     /// How many items there are.
-    pub unsafe fn GetSyncItemCount(&self) -> windows_core::Result<u32> {
+    pub fn GetSyncItemCount(&self) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1249,7 +1240,7 @@ unsafe impl windows_core::Interface for ISyncMgrSyncItem {
 windows_core::imp::interface_hierarchy!(ISyncMgrSyncItem, windows_core::IUnknown);
 impl ISyncMgrSyncItem {
     /// The ID of the item, unique within its handler; free it with CoTaskMemFree.
-    pub unsafe fn GetItemID(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetItemID(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1258,7 +1249,7 @@ impl ISyncMgrSyncItem {
         }
     }
     /// The display name of the item; free it with CoTaskMemFree.
-    pub unsafe fn GetName(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetName(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1267,7 +1258,7 @@ impl ISyncMgrSyncItem {
         }
     }
     /// Type label, comment, last sync time and state of the item.
-    pub unsafe fn GetItemInfo(&self) -> windows_core::Result<ISyncMgrSyncItemInfo> {
+    pub fn GetItemInfo(&self) -> windows_core::Result<ISyncMgrSyncItemInfo> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -1276,9 +1267,9 @@ impl ISyncMgrSyncItem {
         }
     }
     /// Returns a helper object for a SYNCMGR_OBJECTID_* GUID, as announced by GetCapabilities.
-    pub unsafe fn GetObject<T>(
+    pub fn GetObject<T>(
         &self,
-        rguidObjectID: *const windows_core::GUID,
+        rguidObjectID: &windows_core::GUID,
     ) -> windows_core::Result<T>
     where
         T: windows_core::Interface,
@@ -1288,7 +1279,7 @@ impl ISyncMgrSyncItem {
             (windows_core::Interface::vtable(self)
                 .GetObject)(
                     windows_core::Interface::as_raw(self),
-                    rguidObjectID,
+                    core::ptr::from_ref(rguidObjectID),
                     &<T as windows_core::Interface>::IID,
                     &mut result__,
                 )
@@ -1296,9 +1287,7 @@ impl ISyncMgrSyncItem {
         }
     }
     /// What the item can do (SYNCMGR_ICM_* flags).
-    pub unsafe fn GetCapabilities(
-        &self,
-    ) -> windows_core::Result<SYNCMGR_ITEM_CAPABILITIES> {
+    pub fn GetCapabilities(&self) -> windows_core::Result<SYNCMGR_ITEM_CAPABILITIES> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1307,7 +1296,7 @@ impl ISyncMgrSyncItem {
         }
     }
     /// What the user may not do with the item (SYNCMGR_IPM_* flags).
-    pub unsafe fn GetPolicies(&self) -> windows_core::Result<SYNCMGR_ITEM_POLICIES> {
+    pub fn GetPolicies(&self) -> windows_core::Result<SYNCMGR_ITEM_POLICIES> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1316,7 +1305,7 @@ impl ISyncMgrSyncItem {
         }
     }
     /// Enables or disables the item.
-    pub unsafe fn Enable(&self, fEnable: bool) -> windows_core::Result<()> {
+    pub fn Enable(&self, fEnable: bool) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Enable)(windows_core::Interface::as_raw(self), fEnable.into())
@@ -1324,7 +1313,7 @@ impl ISyncMgrSyncItem {
         }
     }
     /// Deletes the item.
-    pub unsafe fn Delete(&self) -> windows_core::Result<()> {
+    pub fn Delete(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Delete)(windows_core::Interface::as_raw(self))
@@ -1597,7 +1586,7 @@ unsafe impl windows_core::Interface for ISyncMgrSyncItemInfo {
 windows_core::imp::interface_hierarchy!(ISyncMgrSyncItemInfo, windows_core::IUnknown);
 impl ISyncMgrSyncItemInfo {
     /// A label for the item type; free it with CoTaskMemFree.
-    pub unsafe fn GetTypeLabel(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetTypeLabel(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1606,7 +1595,7 @@ impl ISyncMgrSyncItemInfo {
         }
     }
     /// A comment shown for the item; free it with CoTaskMemFree.
-    pub unsafe fn GetComment(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetComment(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1615,9 +1604,7 @@ impl ISyncMgrSyncItemInfo {
         }
     }
     /// When the item last synchronized.
-    pub unsafe fn GetLastSyncTime(
-        &self,
-    ) -> windows_core::Result<super::wtypesbase::FILETIME> {
+    pub fn GetLastSyncTime(&self) -> windows_core::Result<super::wtypesbase::FILETIME> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -1628,7 +1615,7 @@ impl ISyncMgrSyncItemInfo {
     /// S_OK when the item is enabled, S_FALSE when not.
     ///
     /// The answer is the success code: `Ok(true)` for `S_OK`, `Ok(false)` for `S_FALSE`.
-    pub unsafe fn IsEnabled(&self) -> windows_core::Result<bool> {
+    pub fn IsEnabled(&self) -> windows_core::Result<bool> {
         unsafe {
             let hr = (windows_core::Interface::vtable(self)
                 .IsEnabled)(windows_core::Interface::as_raw(self));
@@ -1638,7 +1625,7 @@ impl ISyncMgrSyncItemInfo {
     /// S_OK when the item is connected, S_FALSE when not.
     ///
     /// The answer is the success code: `Ok(true)` for `S_OK`, `Ok(false)` for `S_FALSE`.
-    pub unsafe fn IsConnected(&self) -> windows_core::Result<bool> {
+    pub fn IsConnected(&self) -> windows_core::Result<bool> {
         unsafe {
             let hr = (windows_core::Interface::vtable(self)
                 .IsConnected)(windows_core::Interface::as_raw(self));
@@ -1823,10 +1810,10 @@ impl IEnumSyncMgrSyncItems {
     /// Fetches up to celt items; S_FALSE when fewer were left.
     ///
     /// `celt` is the length of `rgelt`.
-    pub unsafe fn Next(
+    pub fn Next(
         &self,
         rgelt: &mut [Option<ISyncMgrSyncItem>],
-        pceltFetched: *mut u32,
+        pceltFetched: &mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
@@ -1837,13 +1824,13 @@ impl IEnumSyncMgrSyncItems {
                         .try_into()
                         .expect("slice longer than its count type holds"),
                     rgelt.as_mut_ptr().cast(),
-                    pceltFetched,
+                    core::ptr::from_mut(pceltFetched),
                 )
                 .ok()
         }
     }
     /// Skips celt items.
-    pub unsafe fn Skip(&self, celt: u32) -> windows_core::Result<()> {
+    pub fn Skip(&self, celt: u32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Skip)(windows_core::Interface::as_raw(self), celt)
@@ -1851,7 +1838,7 @@ impl IEnumSyncMgrSyncItems {
         }
     }
     /// Goes back to the first item.
-    pub unsafe fn Reset(&self) -> windows_core::Result<()> {
+    pub fn Reset(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Reset)(windows_core::Interface::as_raw(self))
@@ -1859,7 +1846,7 @@ impl IEnumSyncMgrSyncItems {
         }
     }
     /// Copies the enumerator, position included.
-    pub unsafe fn Clone(&self) -> windows_core::Result<IEnumSyncMgrSyncItems> {
+    pub fn Clone(&self) -> windows_core::Result<IEnumSyncMgrSyncItems> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -2019,28 +2006,21 @@ impl ISyncMgrSessionCreator {
     /// Starts a session for a handler and some of its items (all when none are given) and returns its callback.
     ///
     /// `cItems` is the length of `ppszItemIDs`.
-    pub unsafe fn CreateSession<P0>(
+    pub fn CreateSession(
         &self,
-        pszHandlerID: P0,
-        ppszItemIDs: Option<&[comidl_runtime::PCWSTR]>,
-    ) -> windows_core::Result<ISyncMgrSyncCallback>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        pszHandlerID: &comidl_runtime::WideStr,
+        ppszItemIDs: Option<&[&comidl_runtime::WideStr]>,
+    ) -> windows_core::Result<ISyncMgrSyncCallback> {
+        let ppszItemIDs = comidl_runtime::WidePointers::new(ppszItemIDs);
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
                 .CreateSession)(
                     windows_core::Interface::as_raw(self),
-                    pszHandlerID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
+                    ppszItemIDs.as_ptr().cast_mut().cast(),
                     ppszItemIDs
-                        .as_deref()
-                        .map_or(core::ptr::null(), |s| s.as_ptr())
-                        .cast_mut()
-                        .cast(),
-                    ppszItemIDs
-                        .as_deref()
-                        .map_or(0, |s| s.len())
+                        .len()
                         .try_into()
                         .expect("slice longer than its count type holds"),
                     &mut result__,
@@ -2176,85 +2156,80 @@ unsafe impl windows_core::Interface for ISyncMgrSyncCallback {
 windows_core::imp::interface_hierarchy!(ISyncMgrSyncCallback, windows_core::IUnknown);
 impl ISyncMgrSyncCallback {
     /// Reports the progress of one item; pnCancelRequest receives any cancel request.
-    pub unsafe fn ReportProgress<P0, P1>(
+    pub fn ReportProgress(
         &self,
-        pszItemID: P0,
-        pszProgressText: P1,
+        pszItemID: &comidl_runtime::WideStr,
+        pszProgressText: Option<&comidl_runtime::WideStr>,
         nStatus: SYNCMGR_PROGRESS_STATUS,
         uCurrentStep: u32,
         uMaxStep: u32,
-        pnCancelRequest: *mut SYNCMGR_CANCEL_REQUEST,
-    ) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        pnCancelRequest: Option<&mut SYNCMGR_CANCEL_REQUEST>,
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .ReportProgress)(
                     windows_core::Interface::as_raw(self),
-                    pszItemID.param().abi(),
-                    pszProgressText.param().abi(),
+                    comidl_runtime::PCWSTR(pszItemID.as_ptr().cast()),
+                    comidl_runtime::PCWSTR(
+                        pszProgressText.map_or(core::ptr::null(), |s| s.as_ptr().cast()),
+                    ),
                     nStatus,
                     uCurrentStep,
                     uMaxStep,
-                    pnCancelRequest,
+                    pnCancelRequest.map_or(core::ptr::null_mut(), core::ptr::from_mut),
                 )
                 .ok()
         }
     }
     /// Sets the progress text of the whole handler; pnCancelRequest receives any cancel request.
-    pub unsafe fn SetHandlerProgressText<P0>(
+    pub fn SetHandlerProgressText(
         &self,
-        pszProgressText: P0,
-        pnCancelRequest: *mut SYNCMGR_CANCEL_REQUEST,
-    ) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        pszProgressText: &comidl_runtime::WideStr,
+        pnCancelRequest: Option<&mut SYNCMGR_CANCEL_REQUEST>,
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .SetHandlerProgressText)(
                     windows_core::Interface::as_raw(self),
-                    pszProgressText.param().abi(),
-                    pnCancelRequest,
+                    comidl_runtime::PCWSTR(pszProgressText.as_ptr().cast()),
+                    pnCancelRequest.map_or(core::ptr::null_mut(), core::ptr::from_mut),
                 )
                 .ok()
         }
     }
     /// Records an event (information, warning or error) and returns its ID.
-    pub unsafe fn ReportEvent<P0, P3, P4, P5, P6, P7>(
+    pub fn ReportEvent(
         &self,
-        pszItemID: P0,
+        pszItemID: Option<&comidl_runtime::WideStr>,
         nLevel: SYNCMGR_EVENT_LEVEL,
         nFlags: SYNCMGR_EVENT_FLAGS,
-        pszName: P3,
-        pszDescription: P4,
-        pszLinkText: P5,
-        pszLinkReference: P6,
-        pszContext: P7,
-    ) -> windows_core::Result<windows_core::GUID>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-        P3: windows_core::Param<comidl_runtime::PCWSTR>,
-        P4: windows_core::Param<comidl_runtime::PCWSTR>,
-        P5: windows_core::Param<comidl_runtime::PCWSTR>,
-        P6: windows_core::Param<comidl_runtime::PCWSTR>,
-        P7: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        pszName: &comidl_runtime::WideStr,
+        pszDescription: &comidl_runtime::WideStr,
+        pszLinkText: Option<&comidl_runtime::WideStr>,
+        pszLinkReference: Option<&comidl_runtime::WideStr>,
+        pszContext: Option<&comidl_runtime::WideStr>,
+    ) -> windows_core::Result<windows_core::GUID> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .ReportEvent)(
                     windows_core::Interface::as_raw(self),
-                    pszItemID.param().abi(),
+                    comidl_runtime::PCWSTR(
+                        pszItemID.map_or(core::ptr::null(), |s| s.as_ptr().cast()),
+                    ),
                     nLevel,
                     nFlags,
-                    pszName.param().abi(),
-                    pszDescription.param().abi(),
-                    pszLinkText.param().abi(),
-                    pszLinkReference.param().abi(),
-                    pszContext.param().abi(),
+                    comidl_runtime::PCWSTR(pszName.as_ptr().cast()),
+                    comidl_runtime::PCWSTR(pszDescription.as_ptr().cast()),
+                    comidl_runtime::PCWSTR(
+                        pszLinkText.map_or(core::ptr::null(), |s| s.as_ptr().cast()),
+                    ),
+                    comidl_runtime::PCWSTR(
+                        pszLinkReference.map_or(core::ptr::null(), |s| s.as_ptr().cast()),
+                    ),
+                    comidl_runtime::PCWSTR(
+                        pszContext.map_or(core::ptr::null(), |s| s.as_ptr().cast()),
+                    ),
                     &mut result__,
                 )
                 .map(|| result__)
@@ -2263,51 +2238,51 @@ impl ISyncMgrSyncCallback {
     /// S_OK to go on synchronizing the item, S_FALSE when cancel was requested.
     ///
     /// The answer is the success code: `Ok(true)` for `S_OK`, `Ok(false)` for `S_FALSE`.
-    pub unsafe fn CanContinue<P0>(&self, pszItemID: P0) -> windows_core::Result<bool>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    pub fn CanContinue(
+        &self,
+        pszItemID: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<bool> {
         unsafe {
             let hr = (windows_core::Interface::vtable(self)
                 .CanContinue)(
                 windows_core::Interface::as_raw(self),
-                pszItemID.param().abi(),
+                comidl_runtime::PCWSTR(pszItemID.as_ptr().cast()),
             );
             hr.ok().map(|()| hr != windows_core::HRESULT(1))
         }
     }
     /// Item IDs and objects added to the session after it started.
-    pub unsafe fn QueryForAdditionalItems(
+    pub fn QueryForAdditionalItems(
         &self,
-        ppenumItemIDs: *mut *mut core::ffi::c_void,
+        ppenumItemIDs: &mut Option<super::objidlbase::IEnumString>,
     ) -> windows_core::Result<super::objidlbase::IEnumUnknown> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
                 .QueryForAdditionalItems)(
                     windows_core::Interface::as_raw(self),
-                    ppenumItemIDs,
+                    core::ptr::from_mut(ppenumItemIDs).cast(),
                     &mut result__,
                 )
                 .and_then(|| windows_core::Type::from_abi(result__))
         }
     }
     /// Adds an item to the running session.
-    pub unsafe fn AddItemToSession<P0>(&self, pszItemID: P0) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    pub fn AddItemToSession(
+        &self,
+        pszItemID: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .AddItemToSession)(
                     windows_core::Interface::as_raw(self),
-                    pszItemID.param().abi(),
+                    comidl_runtime::PCWSTR(pszItemID.as_ptr().cast()),
                 )
                 .ok()
         }
     }
     /// Adds an object to the running session.
-    pub unsafe fn AddIUnknownToSession<P0>(&self, punk: P0) -> windows_core::Result<()>
+    pub fn AddIUnknownToSession<P0>(&self, punk: P0) -> windows_core::Result<()>
     where
         P0: windows_core::Param<windows_core::IUnknown>,
     {
@@ -2321,7 +2296,7 @@ impl ISyncMgrSyncCallback {
         }
     }
     /// Offers a new item found during synchronization.
-    pub unsafe fn ProposeItem<P0>(&self, pNewItem: P0) -> windows_core::Result<()>
+    pub fn ProposeItem<P0>(&self, pNewItem: P0) -> windows_core::Result<()>
     where
         P0: windows_core::Param<ISyncMgrSyncItem>,
     {
@@ -2335,21 +2310,21 @@ impl ISyncMgrSyncCallback {
         }
     }
     /// Confirms an item offered with ProposeItem.
-    pub unsafe fn CommitItem<P0>(&self, pszItemID: P0) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    pub fn CommitItem(
+        &self,
+        pszItemID: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .CommitItem)(
                     windows_core::Interface::as_raw(self),
-                    pszItemID.param().abi(),
+                    comidl_runtime::PCWSTR(pszItemID.as_ptr().cast()),
                 )
                 .ok()
         }
     }
     /// Says that the session was started by the user.
-    pub unsafe fn ReportManualSync(&self) -> windows_core::Result<()> {
+    pub fn ReportManualSync(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .ReportManualSync)(windows_core::Interface::as_raw(self))
@@ -2747,10 +2722,7 @@ unsafe impl windows_core::Interface for ISyncMgrUIOperation {
 windows_core::imp::interface_hierarchy!(ISyncMgrUIOperation, windows_core::IUnknown);
 impl ISyncMgrUIOperation {
     /// Shows the user interface, owned by hwndOwner.
-    pub unsafe fn Run(
-        &self,
-        hwndOwner: super::wtypes::HWND,
-    ) -> windows_core::Result<()> {
+    pub fn Run(&self, hwndOwner: super::wtypes::HWND) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Run)(windows_core::Interface::as_raw(self), hwndOwner)
@@ -2835,9 +2807,9 @@ windows_core::imp::interface_hierarchy!(
 );
 impl ISyncMgrEventLinkUIOperation {
     /// Tells the operation which event it is for.
-    pub unsafe fn Init<P1>(
+    pub fn Init<P1>(
         &self,
-        rguidEventID: *const windows_core::GUID,
+        rguidEventID: &windows_core::GUID,
         pEvent: P1,
     ) -> windows_core::Result<()>
     where
@@ -2847,7 +2819,7 @@ impl ISyncMgrEventLinkUIOperation {
             (windows_core::Interface::vtable(self)
                 .Init)(
                     windows_core::Interface::as_raw(self),
-                    rguidEventID,
+                    core::ptr::from_ref(rguidEventID),
                     pEvent.param().abi(),
                 )
                 .ok()
@@ -2941,15 +2913,15 @@ windows_core::imp::interface_hierarchy!(
 );
 impl ISyncMgrScheduleWizardUIOperation {
     /// Tells the wizard which handler it schedules.
-    pub unsafe fn InitWizard<P0>(&self, pszHandlerID: P0) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    pub fn InitWizard(
+        &self,
+        pszHandlerID: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .InitWizard)(
                     windows_core::Interface::as_raw(self),
-                    pszHandlerID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
                 )
                 .ok()
         }
@@ -3028,7 +3000,7 @@ unsafe impl windows_core::Interface for ISyncMgrSyncResult {
 windows_core::imp::interface_hierarchy!(ISyncMgrSyncResult, windows_core::IUnknown);
 impl ISyncMgrSyncResult {
     /// The final status and the counts of errors and conflicts.
-    pub unsafe fn Result(
+    pub fn Result(
         &self,
         nStatus: SYNCMGR_PROGRESS_STATUS,
         cError: u32,
@@ -3158,22 +3130,19 @@ unsafe impl windows_core::Interface for ISyncMgrControl {
 windows_core::imp::interface_hierarchy!(ISyncMgrControl, windows_core::IUnknown);
 impl ISyncMgrControl {
     /// Starts synchronizing a whole handler.
-    pub unsafe fn StartHandlerSync<P0>(
+    pub fn StartHandlerSync(
         &self,
-        pszHandlerID: P0,
+        pszHandlerID: &comidl_runtime::WideStr,
         hwndOwner: super::wtypes::HWND,
         punk: Option<&windows_core::IUnknown>,
         nSyncControlFlags: SYNCMGR_SYNC_CONTROL_FLAGS,
         pResult: Option<&ISyncMgrSyncResult>,
-    ) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .StartHandlerSync)(
                     windows_core::Interface::as_raw(self),
-                    pszHandlerID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
                     hwndOwner,
                     punk.map_or(core::ptr::null_mut(), windows_core::Interface::as_raw),
                     nSyncControlFlags,
@@ -3186,23 +3155,21 @@ impl ISyncMgrControl {
     /// Starts synchronizing some items of a handler.
     ///
     /// `cItems` is the length of `ppszItemIDs`.
-    pub unsafe fn StartItemSync<P0>(
+    pub fn StartItemSync(
         &self,
-        pszHandlerID: P0,
-        ppszItemIDs: &[comidl_runtime::PCWSTR],
+        pszHandlerID: &comidl_runtime::WideStr,
+        ppszItemIDs: &[&comidl_runtime::WideStr],
         hwndOwner: super::wtypes::HWND,
         punk: Option<&windows_core::IUnknown>,
         nSyncControlFlags: SYNCMGR_SYNC_CONTROL_FLAGS,
         pResult: Option<&ISyncMgrSyncResult>,
-    ) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    ) -> windows_core::Result<()> {
+        let ppszItemIDs = comidl_runtime::WidePointers::new(Some(ppszItemIDs));
         unsafe {
             (windows_core::Interface::vtable(self)
                 .StartItemSync)(
                     windows_core::Interface::as_raw(self),
-                    pszHandlerID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
                     ppszItemIDs.as_ptr().cast_mut().cast(),
                     ppszItemIDs
                         .len()
@@ -3218,7 +3185,7 @@ impl ISyncMgrControl {
         }
     }
     /// Starts synchronizing every handler.
-    pub unsafe fn StartSyncAll(
+    pub fn StartSyncAll(
         &self,
         hwndOwner: super::wtypes::HWND,
     ) -> windows_core::Result<()> {
@@ -3229,18 +3196,15 @@ impl ISyncMgrControl {
         }
     }
     /// Stops the sync of a handler.
-    pub unsafe fn StopHandlerSync<P0>(
+    pub fn StopHandlerSync(
         &self,
-        pszHandlerID: P0,
-    ) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        pszHandlerID: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .StopHandlerSync)(
                     windows_core::Interface::as_raw(self),
-                    pszHandlerID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
                 )
                 .ok()
         }
@@ -3248,19 +3212,17 @@ impl ISyncMgrControl {
     /// Stops the sync of some items of a handler.
     ///
     /// `cItems` is the length of `ppszItemIDs`.
-    pub unsafe fn StopItemSync<P0>(
+    pub fn StopItemSync(
         &self,
-        pszHandlerID: P0,
-        ppszItemIDs: &[comidl_runtime::PCWSTR],
-    ) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        pszHandlerID: &comidl_runtime::WideStr,
+        ppszItemIDs: &[&comidl_runtime::WideStr],
+    ) -> windows_core::Result<()> {
+        let ppszItemIDs = comidl_runtime::WidePointers::new(Some(ppszItemIDs));
         unsafe {
             (windows_core::Interface::vtable(self)
                 .StopItemSync)(
                     windows_core::Interface::as_raw(self),
-                    pszHandlerID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
                     ppszItemIDs.as_ptr().cast_mut().cast(),
                     ppszItemIDs
                         .len()
@@ -3271,7 +3233,7 @@ impl ISyncMgrControl {
         }
     }
     /// Stops every sync.
-    pub unsafe fn StopSyncAll(&self) -> windows_core::Result<()> {
+    pub fn StopSyncAll(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .StopSyncAll)(windows_core::Interface::as_raw(self))
@@ -3279,103 +3241,94 @@ impl ISyncMgrControl {
         }
     }
     /// Makes Sync Center enumerate a handler collection again.
-    pub unsafe fn UpdateHandlerCollection(
+    pub fn UpdateHandlerCollection(
         &self,
-        rclsidCollectionID: *const windows_core::GUID,
+        rclsidCollectionID: &windows_core::GUID,
         nControlFlags: SYNCMGR_CONTROL_FLAGS,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .UpdateHandlerCollection)(
                     windows_core::Interface::as_raw(self),
-                    rclsidCollectionID,
+                    core::ptr::from_ref(rclsidCollectionID),
                     nControlFlags,
                 )
                 .ok()
         }
     }
     /// Makes Sync Center read a handler again.
-    pub unsafe fn UpdateHandler<P0>(
+    pub fn UpdateHandler(
         &self,
-        pszHandlerID: P0,
+        pszHandlerID: &comidl_runtime::WideStr,
         nControlFlags: SYNCMGR_CONTROL_FLAGS,
-    ) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .UpdateHandler)(
                     windows_core::Interface::as_raw(self),
-                    pszHandlerID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
                     nControlFlags,
                 )
                 .ok()
         }
     }
     /// Makes Sync Center read an item again.
-    pub unsafe fn UpdateItem<P0, P1>(
+    pub fn UpdateItem(
         &self,
-        pszHandlerID: P0,
-        pszItemID: P1,
+        pszHandlerID: &comidl_runtime::WideStr,
+        pszItemID: &comidl_runtime::WideStr,
         nControlFlags: SYNCMGR_CONTROL_FLAGS,
-    ) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .UpdateItem)(
                     windows_core::Interface::as_raw(self),
-                    pszHandlerID.param().abi(),
-                    pszItemID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
+                    comidl_runtime::PCWSTR(pszItemID.as_ptr().cast()),
                     nControlFlags,
                 )
                 .ok()
         }
     }
     /// Makes Sync Center read the events of a handler or item again.
-    pub unsafe fn UpdateEvents<P0, P1>(
+    pub fn UpdateEvents(
         &self,
-        pszHandlerID: P0,
-        pszItemID: P1,
+        pszHandlerID: &comidl_runtime::WideStr,
+        pszItemID: Option<&comidl_runtime::WideStr>,
         nControlFlags: SYNCMGR_CONTROL_FLAGS,
-    ) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .UpdateEvents)(
                     windows_core::Interface::as_raw(self),
-                    pszHandlerID.param().abi(),
-                    pszItemID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
+                    comidl_runtime::PCWSTR(
+                        pszItemID.map_or(core::ptr::null(), |s| s.as_ptr().cast()),
+                    ),
                     nControlFlags,
                 )
                 .ok()
         }
     }
     /// Reports that a conflict was added, changed or removed.
-    pub unsafe fn UpdateConflict<P0, P1, P2>(
+    pub fn UpdateConflict<P2>(
         &self,
-        pszHandlerID: P0,
-        pszItemID: P1,
+        pszHandlerID: &comidl_runtime::WideStr,
+        pszItemID: Option<&comidl_runtime::WideStr>,
         pConflict: P2,
         nReason: SYNCMGR_UPDATE_REASON,
     ) -> windows_core::Result<()>
     where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
         P2: windows_core::Param<ISyncMgrConflict>,
     {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .UpdateConflict)(
                     windows_core::Interface::as_raw(self),
-                    pszHandlerID.param().abi(),
-                    pszItemID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
+                    comidl_runtime::PCWSTR(
+                        pszItemID.map_or(core::ptr::null(), |s| s.as_ptr().cast()),
+                    ),
                     pConflict.param().abi(),
                     nReason,
                 )
@@ -3383,44 +3336,39 @@ impl ISyncMgrControl {
         }
     }
     /// Makes Sync Center read the conflicts of a handler or item again.
-    pub unsafe fn UpdateConflicts<P0, P1>(
+    pub fn UpdateConflicts(
         &self,
-        pszHandlerID: P0,
-        pszItemID: P1,
+        pszHandlerID: &comidl_runtime::WideStr,
+        pszItemID: Option<&comidl_runtime::WideStr>,
         nControlFlags: SYNCMGR_CONTROL_FLAGS,
-    ) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .UpdateConflicts)(
                     windows_core::Interface::as_raw(self),
-                    pszHandlerID.param().abi(),
-                    pszItemID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
+                    comidl_runtime::PCWSTR(
+                        pszItemID.map_or(core::ptr::null(), |s| s.as_ptr().cast()),
+                    ),
                     nControlFlags,
                 )
                 .ok()
         }
     }
     /// Activates or deactivates a handler.
-    pub unsafe fn ActivateHandler<P1>(
+    pub fn ActivateHandler(
         &self,
         fActivate: bool,
-        pszHandlerID: P1,
+        pszHandlerID: &comidl_runtime::WideStr,
         hwndOwner: super::wtypes::HWND,
         nControlFlags: SYNCMGR_CONTROL_FLAGS,
-    ) -> windows_core::Result<()>
-    where
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .ActivateHandler)(
                     windows_core::Interface::as_raw(self),
                     fActivate.into(),
-                    pszHandlerID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
                     hwndOwner,
                     nControlFlags,
                 )
@@ -3428,22 +3376,19 @@ impl ISyncMgrControl {
         }
     }
     /// Enables or disables a handler.
-    pub unsafe fn EnableHandler<P1>(
+    pub fn EnableHandler(
         &self,
         fEnable: bool,
-        pszHandlerID: P1,
+        pszHandlerID: &comidl_runtime::WideStr,
         hwndOwner: super::wtypes::HWND,
         nControlFlags: SYNCMGR_CONTROL_FLAGS,
-    ) -> windows_core::Result<()>
-    where
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .EnableHandler)(
                     windows_core::Interface::as_raw(self),
                     fEnable.into(),
-                    pszHandlerID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
                     hwndOwner,
                     nControlFlags,
                 )
@@ -3451,25 +3396,21 @@ impl ISyncMgrControl {
         }
     }
     /// Enables or disables an item.
-    pub unsafe fn EnableItem<P1, P2>(
+    pub fn EnableItem(
         &self,
         fEnable: bool,
-        pszHandlerID: P1,
-        pszItemID: P2,
+        pszHandlerID: &comidl_runtime::WideStr,
+        pszItemID: &comidl_runtime::WideStr,
         hwndOwner: super::wtypes::HWND,
         nControlFlags: SYNCMGR_CONTROL_FLAGS,
-    ) -> windows_core::Result<()>
-    where
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
-        P2: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .EnableItem)(
                     windows_core::Interface::as_raw(self),
                     fEnable.into(),
-                    pszHandlerID.param().abi(),
-                    pszItemID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
+                    comidl_runtime::PCWSTR(pszItemID.as_ptr().cast()),
                     hwndOwner,
                     nControlFlags,
                 )
@@ -4078,7 +4019,7 @@ unsafe impl windows_core::Interface for ISyncMgrEventStore {
 windows_core::imp::interface_hierarchy!(ISyncMgrEventStore, windows_core::IUnknown);
 impl ISyncMgrEventStore {
     /// Enumerates the events.
-    pub unsafe fn GetEventEnumerator(&self) -> windows_core::Result<IEnumSyncMgrEvents> {
+    pub fn GetEventEnumerator(&self) -> windows_core::Result<IEnumSyncMgrEvents> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -4090,7 +4031,7 @@ impl ISyncMgrEventStore {
         }
     }
     /// How many events there are.
-    pub unsafe fn GetEventCount(&self) -> windows_core::Result<u32> {
+    pub fn GetEventCount(&self) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -4099,16 +4040,16 @@ impl ISyncMgrEventStore {
         }
     }
     /// The event with the given ID.
-    pub unsafe fn GetEvent(
+    pub fn GetEvent(
         &self,
-        rguidEventID: *const windows_core::GUID,
+        rguidEventID: &windows_core::GUID,
     ) -> windows_core::Result<ISyncMgrEvent> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
                 .GetEvent)(
                     windows_core::Interface::as_raw(self),
-                    rguidEventID,
+                    core::ptr::from_ref(rguidEventID),
                     &mut result__,
                 )
                 .and_then(|| windows_core::Type::from_abi(result__))
@@ -4117,7 +4058,7 @@ impl ISyncMgrEventStore {
     /// Removes events, by ID.
     ///
     /// `cEvents` is the length of `pguidEventIDs`.
-    pub unsafe fn RemoveEvent(
+    pub fn RemoveEvent(
         &self,
         pguidEventIDs: &[windows_core::GUID],
     ) -> windows_core::Result<()> {
@@ -4294,7 +4235,7 @@ unsafe impl windows_core::Interface for ISyncMgrEvent {
 windows_core::imp::interface_hierarchy!(ISyncMgrEvent, windows_core::IUnknown);
 impl ISyncMgrEvent {
     /// The ID of the event.
-    pub unsafe fn GetEventID(&self) -> windows_core::Result<windows_core::GUID> {
+    pub fn GetEventID(&self) -> windows_core::Result<windows_core::GUID> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -4303,7 +4244,7 @@ impl ISyncMgrEvent {
         }
     }
     /// The ID of the handler that recorded the event.
-    pub unsafe fn GetHandlerID(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetHandlerID(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -4312,7 +4253,7 @@ impl ISyncMgrEvent {
         }
     }
     /// The ID of the item the event is about.
-    pub unsafe fn GetItemID(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetItemID(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -4321,7 +4262,7 @@ impl ISyncMgrEvent {
         }
     }
     /// Information, warning or error.
-    pub unsafe fn GetLevel(&self) -> windows_core::Result<SYNCMGR_EVENT_LEVEL> {
+    pub fn GetLevel(&self) -> windows_core::Result<SYNCMGR_EVENT_LEVEL> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -4330,7 +4271,7 @@ impl ISyncMgrEvent {
         }
     }
     /// The event flags.
-    pub unsafe fn GetFlags(&self) -> windows_core::Result<SYNCMGR_EVENT_FLAGS> {
+    pub fn GetFlags(&self) -> windows_core::Result<SYNCMGR_EVENT_FLAGS> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -4339,7 +4280,7 @@ impl ISyncMgrEvent {
         }
     }
     /// When the event was recorded.
-    pub unsafe fn GetTime(&self) -> windows_core::Result<super::wtypesbase::FILETIME> {
+    pub fn GetTime(&self) -> windows_core::Result<super::wtypesbase::FILETIME> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -4348,7 +4289,7 @@ impl ISyncMgrEvent {
         }
     }
     /// The name of the event.
-    pub unsafe fn GetName(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetName(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -4357,7 +4298,7 @@ impl ISyncMgrEvent {
         }
     }
     /// The description of the event.
-    pub unsafe fn GetDescription(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetDescription(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -4366,7 +4307,7 @@ impl ISyncMgrEvent {
         }
     }
     /// The text of the event link.
-    pub unsafe fn GetLinkText(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetLinkText(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -4375,9 +4316,7 @@ impl ISyncMgrEvent {
         }
     }
     /// Where the event link leads.
-    pub unsafe fn GetLinkReference(
-        &self,
-    ) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetLinkReference(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -4386,7 +4325,7 @@ impl ISyncMgrEvent {
         }
     }
     /// Handler-defined context data.
-    pub unsafe fn GetContext(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetContext(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -4749,10 +4688,10 @@ impl IEnumSyncMgrEvents {
     /// Fetches up to celt events; S_FALSE when fewer were left.
     ///
     /// `celt` is the length of `rgelt`.
-    pub unsafe fn Next(
+    pub fn Next(
         &self,
         rgelt: &mut [Option<ISyncMgrEvent>],
-        pceltFetched: *mut u32,
+        pceltFetched: &mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
@@ -4763,13 +4702,13 @@ impl IEnumSyncMgrEvents {
                         .try_into()
                         .expect("slice longer than its count type holds"),
                     rgelt.as_mut_ptr().cast(),
-                    pceltFetched,
+                    core::ptr::from_mut(pceltFetched),
                 )
                 .ok()
         }
     }
     /// Skips celt events.
-    pub unsafe fn Skip(&self, celt: u32) -> windows_core::Result<()> {
+    pub fn Skip(&self, celt: u32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Skip)(windows_core::Interface::as_raw(self), celt)
@@ -4777,7 +4716,7 @@ impl IEnumSyncMgrEvents {
         }
     }
     /// Goes back to the first event.
-    pub unsafe fn Reset(&self) -> windows_core::Result<()> {
+    pub fn Reset(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Reset)(windows_core::Interface::as_raw(self))
@@ -4785,7 +4724,7 @@ impl IEnumSyncMgrEvents {
         }
     }
     /// Copies the enumerator, position included.
-    pub unsafe fn Clone(&self) -> windows_core::Result<IEnumSyncMgrEvents> {
+    pub fn Clone(&self) -> windows_core::Result<IEnumSyncMgrEvents> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -4965,31 +4904,31 @@ unsafe impl windows_core::Interface for ISyncMgrConflictStore {
 windows_core::imp::interface_hierarchy!(ISyncMgrConflictStore, windows_core::IUnknown);
 impl ISyncMgrConflictStore {
     /// Enumerates the conflicts of a handler or of one of its items.
-    pub unsafe fn EnumConflicts<P0, P1>(
+    pub fn EnumConflicts(
         &self,
-        pszHandlerID: P0,
-        pszItemID: P1,
-    ) -> windows_core::Result<IEnumSyncMgrConflict>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        pszHandlerID: &comidl_runtime::WideStr,
+        pszItemID: Option<&comidl_runtime::WideStr>,
+    ) -> windows_core::Result<IEnumSyncMgrConflict> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
                 .EnumConflicts)(
                     windows_core::Interface::as_raw(self),
-                    pszHandlerID.param().abi(),
-                    pszItemID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
+                    comidl_runtime::PCWSTR(
+                        pszItemID.map_or(core::ptr::null(), |s| s.as_ptr().cast()),
+                    ),
                     &mut result__,
                 )
                 .and_then(|| windows_core::Type::from_abi(result__))
         }
     }
     /// The conflict with the given ID.
+    ///
+    /// Unsafe: the callee follows raw pointers in `pConflictIdInfo`; they must be valid for the call.
     pub unsafe fn BindToConflict<T>(
         &self,
-        pConflictIdInfo: *const SYNCMGR_CONFLICT_ID_INFO,
+        pConflictIdInfo: &SYNCMGR_CONFLICT_ID_INFO,
     ) -> windows_core::Result<T>
     where
         T: windows_core::Interface,
@@ -4999,7 +4938,7 @@ impl ISyncMgrConflictStore {
             (windows_core::Interface::vtable(self)
                 .BindToConflict)(
                     windows_core::Interface::as_raw(self),
-                    pConflictIdInfo,
+                    core::ptr::from_ref(pConflictIdInfo),
                     &<T as windows_core::Interface>::IID,
                     &mut result__,
                 )
@@ -5009,6 +4948,8 @@ impl ISyncMgrConflictStore {
     /// Removes conflicts, by ID.
     ///
     /// `cConflicts` is the length of `rgConflictIdInfo`.
+    ///
+    /// Unsafe: the callee follows raw pointers in `rgConflictIdInfo`; they must be valid for the call.
     pub unsafe fn RemoveConflicts(
         &self,
         rgConflictIdInfo: &[SYNCMGR_CONFLICT_ID_INFO],
@@ -5027,22 +4968,20 @@ impl ISyncMgrConflictStore {
         }
     }
     /// How many conflicts a handler or item has.
-    pub unsafe fn GetCount<P0, P1>(
+    pub fn GetCount(
         &self,
-        pszHandlerID: P0,
-        pszItemID: P1,
-    ) -> windows_core::Result<u32>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        pszHandlerID: &comidl_runtime::WideStr,
+        pszItemID: Option<&comidl_runtime::WideStr>,
+    ) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .GetCount)(
                     windows_core::Interface::as_raw(self),
-                    pszHandlerID.param().abi(),
-                    pszItemID.param().abi(),
+                    comidl_runtime::PCWSTR(pszHandlerID.as_ptr().cast()),
+                    comidl_runtime::PCWSTR(
+                        pszItemID.map_or(core::ptr::null(), |s| s.as_ptr().cast()),
+                    ),
                     &mut result__,
                 )
                 .map(|| result__)
@@ -5233,10 +5172,10 @@ impl IEnumSyncMgrConflict {
     /// Fetches up to celt conflicts; S_FALSE when fewer were left.
     ///
     /// `celt` is the length of `rgelt`.
-    pub unsafe fn Next(
+    pub fn Next(
         &self,
         rgelt: &mut [Option<ISyncMgrConflict>],
-        pceltFetched: *mut u32,
+        pceltFetched: &mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
@@ -5247,13 +5186,13 @@ impl IEnumSyncMgrConflict {
                         .try_into()
                         .expect("slice longer than its count type holds"),
                     rgelt.as_mut_ptr().cast(),
-                    pceltFetched,
+                    core::ptr::from_mut(pceltFetched),
                 )
                 .ok()
         }
     }
     /// Skips celt conflicts.
-    pub unsafe fn Skip(&self, celt: u32) -> windows_core::Result<()> {
+    pub fn Skip(&self, celt: u32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Skip)(windows_core::Interface::as_raw(self), celt)
@@ -5261,7 +5200,7 @@ impl IEnumSyncMgrConflict {
         }
     }
     /// Goes back to the first conflict.
-    pub unsafe fn Reset(&self) -> windows_core::Result<()> {
+    pub fn Reset(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Reset)(windows_core::Interface::as_raw(self))
@@ -5269,7 +5208,7 @@ impl IEnumSyncMgrConflict {
         }
     }
     /// Copies the enumerator, position included.
-    pub unsafe fn Clone(&self) -> windows_core::Result<IEnumSyncMgrConflict> {
+    pub fn Clone(&self) -> windows_core::Result<IEnumSyncMgrConflict> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -5427,25 +5366,23 @@ unsafe impl windows_core::Interface for ISyncMgrConflict {
 windows_core::imp::interface_hierarchy!(ISyncMgrConflict, windows_core::IUnknown);
 impl ISyncMgrConflict {
     /// A property of the conflict.
-    pub unsafe fn GetProperty(
+    pub fn GetProperty(
         &self,
-        propkey: *const super::wtypes::PROPERTYKEY,
+        propkey: &super::wtypes::PROPERTYKEY,
     ) -> windows_core::Result<super::propidlbase::PROPVARIANT> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .GetProperty)(
                     windows_core::Interface::as_raw(self),
-                    propkey,
+                    core::ptr::from_ref(propkey),
                     &mut result__,
                 )
                 .map(|| result__)
         }
     }
     /// The ID of the conflict.
-    pub unsafe fn GetConflictIdInfo(
-        &self,
-    ) -> windows_core::Result<SYNCMGR_CONFLICT_ID_INFO> {
+    pub fn GetConflictIdInfo(&self) -> windows_core::Result<SYNCMGR_CONFLICT_ID_INFO> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -5454,7 +5391,7 @@ impl ISyncMgrConflict {
         }
     }
     /// The conflicting versions.
-    pub unsafe fn GetItemsArray(&self) -> windows_core::Result<ISyncMgrConflictItems> {
+    pub fn GetItemsArray(&self) -> windows_core::Result<ISyncMgrConflictItems> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -5463,7 +5400,7 @@ impl ISyncMgrConflict {
         }
     }
     /// Resolves the conflict as the presenter decided.
-    pub unsafe fn Resolve<P0>(&self, pResolveInfo: P0) -> windows_core::Result<()>
+    pub fn Resolve<P0>(&self, pResolveInfo: P0) -> windows_core::Result<()>
     where
         P0: windows_core::Param<ISyncMgrConflictResolveInfo>,
     {
@@ -5477,7 +5414,7 @@ impl ISyncMgrConflict {
         }
     }
     /// The object that carries out resolutions (ISyncMgrResolutionHandler).
-    pub unsafe fn GetResolutionHandler<T>(&self) -> windows_core::Result<T>
+    pub fn GetResolutionHandler<T>(&self) -> windows_core::Result<T>
     where
         T: windows_core::Interface,
     {
@@ -5742,7 +5679,7 @@ windows_core::imp::interface_hierarchy!(
 );
 impl ISyncMgrResolutionHandler {
     /// Which resolutions are offered (SYNCMGR_RA_* flags).
-    pub unsafe fn QueryAbilities(&self) -> windows_core::Result<u32> {
+    pub fn QueryAbilities(&self) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -5751,7 +5688,7 @@ impl ISyncMgrResolutionHandler {
         }
     }
     /// Keeps the given version.
-    pub unsafe fn KeepOther<P0>(
+    pub fn KeepOther<P0>(
         &self,
         psiOther: P0,
     ) -> windows_core::Result<SYNCMGR_RESOLUTION_FEEDBACK>
@@ -5770,9 +5707,7 @@ impl ISyncMgrResolutionHandler {
         }
     }
     /// Keeps the most recent version.
-    pub unsafe fn KeepRecent(
-        &self,
-    ) -> windows_core::Result<SYNCMGR_RESOLUTION_FEEDBACK> {
+    pub fn KeepRecent(&self) -> windows_core::Result<SYNCMGR_RESOLUTION_FEEDBACK> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -5781,7 +5716,7 @@ impl ISyncMgrResolutionHandler {
         }
     }
     /// Removes the item from the sync partnership.
-    pub unsafe fn RemoveFromSyncSet(
+    pub fn RemoveFromSyncSet(
         &self,
     ) -> windows_core::Result<SYNCMGR_RESOLUTION_FEEDBACK> {
         unsafe {
@@ -5792,7 +5727,7 @@ impl ISyncMgrResolutionHandler {
         }
     }
     /// Keeps the chosen versions.
-    pub unsafe fn KeepItems<P0>(
+    pub fn KeepItems<P0>(
         &self,
         pArray: P0,
     ) -> windows_core::Result<SYNCMGR_RESOLUTION_FEEDBACK>
@@ -6002,7 +5937,7 @@ windows_core::imp::interface_hierarchy!(
 );
 impl ISyncMgrConflictPresenter {
     /// Shows the conflict and records the decision in pResolveInfo.
-    pub unsafe fn PresentConflict<P0, P1>(
+    pub fn PresentConflict<P0, P1>(
         &self,
         pConflict: P0,
         pResolveInfo: P1,
@@ -6123,25 +6058,25 @@ windows_core::imp::interface_hierarchy!(
 );
 impl ISyncMgrConflictResolveInfo {
     /// Index of this conflict, total count, and how many remain for "apply to all".
-    pub unsafe fn GetIterationInfo(
+    pub fn GetIterationInfo(
         &self,
-        pnCurrentConflict: *mut u32,
-        pcConflicts: *mut u32,
+        pnCurrentConflict: &mut u32,
+        pcConflicts: &mut u32,
     ) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .GetIterationInfo)(
                     windows_core::Interface::as_raw(self),
-                    pnCurrentConflict,
-                    pcConflicts,
+                    core::ptr::from_mut(pnCurrentConflict),
+                    core::ptr::from_mut(pcConflicts),
                     &mut result__,
                 )
                 .map(|| result__)
         }
     }
     /// What happens after this conflict.
-    pub unsafe fn GetPresenterNextStep(
+    pub fn GetPresenterNextStep(
         &self,
     ) -> windows_core::Result<SYNCMGR_PRESENTER_NEXT_STEP> {
         unsafe {
@@ -6155,23 +6090,23 @@ impl ISyncMgrConflictResolveInfo {
         }
     }
     /// The choice made, and whether it applies to all remaining conflicts.
-    pub unsafe fn GetPresenterChoice(
+    pub fn GetPresenterChoice(
         &self,
-        pnPresenterChoice: *mut SYNCMGR_PRESENTER_CHOICE,
+        pnPresenterChoice: &mut SYNCMGR_PRESENTER_CHOICE,
     ) -> windows_core::Result<bool> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .GetPresenterChoice)(
                     windows_core::Interface::as_raw(self),
-                    pnPresenterChoice,
+                    core::ptr::from_mut(pnPresenterChoice),
                     &mut result__,
                 )
                 .map(|| result__.as_bool())
         }
     }
     /// How many versions were chosen to keep.
-    pub unsafe fn GetItemChoiceCount(&self) -> windows_core::Result<u32> {
+    pub fn GetItemChoiceCount(&self) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -6183,7 +6118,7 @@ impl ISyncMgrConflictResolveInfo {
         }
     }
     /// The index of a chosen version.
-    pub unsafe fn GetItemChoice(&self, iChoice: u32) -> windows_core::Result<u32> {
+    pub fn GetItemChoice(&self, iChoice: u32) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -6196,7 +6131,7 @@ impl ISyncMgrConflictResolveInfo {
         }
     }
     /// Sets what happens after this conflict.
-    pub unsafe fn SetPresenterNextStep(
+    pub fn SetPresenterNextStep(
         &self,
         nPresenterNextStep: SYNCMGR_PRESENTER_NEXT_STEP,
     ) -> windows_core::Result<()> {
@@ -6210,7 +6145,7 @@ impl ISyncMgrConflictResolveInfo {
         }
     }
     /// Records the choice, and whether it applies to all remaining conflicts.
-    pub unsafe fn SetPresenterChoice(
+    pub fn SetPresenterChoice(
         &self,
         nPresenterChoice: SYNCMGR_PRESENTER_CHOICE,
         fApplyToAll: bool,
@@ -6228,7 +6163,7 @@ impl ISyncMgrConflictResolveInfo {
     /// Records the indexes of the versions to keep.
     ///
     /// `cChoices` is the length of `prgiConflictItemIndexes`.
-    pub unsafe fn SetItemChoices(
+    pub fn SetItemChoices(
         &self,
         prgiConflictItemIndexes: &[u32],
     ) -> windows_core::Result<()> {
@@ -6527,7 +6462,7 @@ unsafe impl windows_core::Interface for ISyncMgrConflictFolder {
 windows_core::imp::interface_hierarchy!(ISyncMgrConflictFolder, windows_core::IUnknown);
 impl ISyncMgrConflictFolder {
     /// The PIDL of a conflict within the folder.
-    pub unsafe fn GetConflictIDList<P0>(
+    pub fn GetConflictIDList<P0>(
         &self,
         pConflict: P0,
     ) -> windows_core::Result<*mut super::shtypes::ITEMIDLIST>
@@ -6660,7 +6595,7 @@ unsafe impl windows_core::Interface for ISyncMgrConflictItems {
 windows_core::imp::interface_hierarchy!(ISyncMgrConflictItems, windows_core::IUnknown);
 impl ISyncMgrConflictItems {
     /// How many versions there are.
-    pub unsafe fn GetCount(&self) -> windows_core::Result<u32> {
+    pub fn GetCount(&self) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -6669,10 +6604,7 @@ impl ISyncMgrConflictItems {
         }
     }
     /// Describes a version (free it with FreeConfirmConflictItem).
-    pub unsafe fn GetItem(
-        &self,
-        iIndex: u32,
-    ) -> windows_core::Result<CONFIRM_CONFLICT_ITEM> {
+    pub fn GetItem(&self, iIndex: u32) -> windows_core::Result<CONFIRM_CONFLICT_ITEM> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -6804,7 +6736,7 @@ windows_core::imp::interface_hierarchy!(
 );
 impl ISyncMgrConflictResolutionItems {
     /// How many versions there are.
-    pub unsafe fn GetCount(&self) -> windows_core::Result<u32> {
+    pub fn GetCount(&self) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -6813,7 +6745,7 @@ impl ISyncMgrConflictResolutionItems {
         }
     }
     /// Describes a kept version.
-    pub unsafe fn GetItem(
+    pub fn GetItem(
         &self,
         iIndex: u32,
     ) -> windows_core::Result<CONFIRM_CONFLICT_RESULT_INFO> {

@@ -23,7 +23,7 @@ mod wide;
 pub use comidl_derive::ComObject;
 pub use object::{Class, ComObject, Implements, VtablePtr, assert_free_threaded, unknown_vtbl};
 pub use server::CoClass;
-pub use wide::WideStr;
+pub use wide::{WidePointers, WideStr, WideString};
 
 #[cfg(windows)]
 pub use windows_core::{BSTR, PCSTR, PCWSTR, PSTR, PWSTR};

@@ -1,21 +1,28 @@
-//! Borrowed and COM-allocated UTF-16 strings.
+//! Borrowed, owned and COM-allocated UTF-16 strings.
 
 use core::fmt;
+use core::ops::Deref;
 use std::string::String;
+use std::vec::Vec;
 
 use crate::task_mem::TaskMem;
 
 /// A borrowed NUL-terminated UTF-16 string, without its NUL: what a method
-/// receives for an `[in, string]` wide-character pointer.
+/// receives for an `[in, string]` wide-character pointer, and what a
+/// generated method takes for one. The NUL is always there in memory right
+/// after the units, so the string can be handed to COM as a pointer.
 #[repr(transparent)]
 #[derive(PartialEq, Eq, Hash)]
 pub struct WideStr([u16]);
 
 impl WideStr {
-    /// The string over `units` (which holds no NUL).
-    pub fn from_units(units: &[u16]) -> &WideStr {
-        // SAFETY: `WideStr` is `#[repr(transparent)]` over `[u16]`.
-        unsafe { &*(core::ptr::from_ref(units) as *const WideStr) }
+    /// The string over `units`, which end with its only NUL; `None` if they
+    /// do not.
+    pub fn from_units_with_nul(units: &[u16]) -> Option<&WideStr> {
+        match units.split_last() {
+            Some((0, text)) if !text.contains(&0) => Some(Self::before_nul(text)),
+            _ => None,
+        }
     }
 
     /// The string a NUL-terminated pointer points to.
@@ -34,13 +41,25 @@ impl WideStr {
             len += 1;
         }
         // SAFETY: the `len` units before the NUL, alive for `'a`.
-        Some(Self::from_units(unsafe {
+        Some(Self::before_nul(unsafe {
             core::slice::from_raw_parts(pointer, len)
         }))
     }
 
+    /// `text`, which the caller knows to be followed by a NUL in memory.
+    fn before_nul(text: &[u16]) -> &WideStr {
+        // SAFETY: `WideStr` is `#[repr(transparent)]` over `[u16]`.
+        unsafe { &*(core::ptr::from_ref(text) as *const WideStr) }
+    }
+
+    /// The units, without the NUL.
     pub fn as_units(&self) -> &[u16] {
         &self.0
+    }
+
+    /// A pointer to the NUL-terminated string, valid as long as `self`.
+    pub fn as_ptr(&self) -> *const u16 {
+        self.0.as_ptr()
     }
 
     pub fn len(&self) -> usize {
@@ -54,6 +73,93 @@ impl WideStr {
     /// The text, with unpaired surrogates replaced by U+FFFD.
     pub fn to_string_lossy(&self) -> String {
         String::from_utf16_lossy(&self.0)
+    }
+}
+
+/// An owned NUL-terminated UTF-16 string: text made in Rust for a method
+/// that takes a [`WideStr`] (`&WideString::from("text")`).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct WideString(Vec<u16>);
+
+impl WideString {
+    /// The string of `units`, cut at the first NUL if there is one (as COM
+    /// would read it).
+    pub fn from_units(units: &[u16]) -> WideString {
+        let text = units.split(|&unit| unit == 0).next().unwrap_or_default();
+        WideString(text.iter().copied().chain([0]).collect())
+    }
+}
+
+impl Deref for WideString {
+    type Target = WideStr;
+
+    fn deref(&self) -> &WideStr {
+        let (_nul, text) = self.0.split_last().expect("a WideString ends with its NUL");
+        WideStr::before_nul(text)
+    }
+}
+
+impl From<&str> for WideString {
+    /// The text in UTF-16, cut at its first NUL character if it has one.
+    fn from(text: &str) -> WideString {
+        let text = text.split('\0').next().unwrap_or_default();
+        WideString(text.encode_utf16().chain([0]).collect())
+    }
+}
+
+impl From<&String> for WideString {
+    fn from(text: &String) -> WideString {
+        WideString::from(text.as_str())
+    }
+}
+
+impl From<String> for WideString {
+    fn from(text: String) -> WideString {
+        WideString::from(text.as_str())
+    }
+}
+
+impl From<&WideStr> for WideString {
+    fn from(text: &WideStr) -> WideString {
+        WideString::from_units(text.as_units())
+    }
+}
+
+/// The pointers of an `[in]` array of strings, each NUL-terminated, as a
+/// generated method passes them (a null array for `None`).
+pub struct WidePointers(Option<Vec<*const u16>>);
+
+impl WidePointers {
+    pub fn new(strings: Option<&[&WideStr]>) -> WidePointers {
+        WidePointers(strings.map(|strings| strings.iter().map(|s| s.as_ptr()).collect()))
+    }
+
+    /// The array, valid as long as `self` and the strings it was made of.
+    pub fn as_ptr(&self) -> *const *const u16 {
+        self.0
+            .as_ref()
+            .map_or(core::ptr::null(), |pointers| pointers.as_ptr())
+    }
+
+    /// How many strings there are (0 for a null array).
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, Vec::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl fmt::Display for WideString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
+}
+
+impl fmt::Debug for WideString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
     }
 }
 
@@ -114,6 +220,45 @@ mod tests {
         assert_eq!(text.to_string(), "hi");
         // SAFETY: null is allowed.
         assert!(unsafe { WideStr::from_ptr(core::ptr::null()) }.is_none());
+    }
+
+    #[test]
+    fn borrowed_strings_keep_their_nul() {
+        assert_eq!(WideStr::from_units_with_nul(&[0x68, 0]).unwrap(), "h");
+        assert!(WideStr::from_units_with_nul(&[0x68]).is_none());
+        assert!(WideStr::from_units_with_nul(&[0, 0x68, 0]).is_none());
+        assert!(WideStr::from_units_with_nul(&[]).is_none());
+        let text = WideStr::from_units_with_nul(&[0x68, 0x69, 0]).unwrap();
+        // SAFETY: `text` ends before its NUL, so the pointer reads "hi".
+        assert_eq!(unsafe { WideStr::from_ptr(text.as_ptr()) }.unwrap(), text);
+    }
+
+    #[test]
+    fn owned_strings_are_nul_terminated_and_cut_at_a_nul() {
+        let owned = WideString::from("añ😀");
+        assert_eq!(&*owned, "añ😀");
+        assert_eq!(owned.len(), 4);
+        // SAFETY: a WideString's units are followed by its NUL.
+        assert_eq!(
+            unsafe { WideStr::from_ptr(owned.as_ptr()) }.unwrap(),
+            "añ😀"
+        );
+        assert_eq!(&*WideString::from("ab\0cd"), "ab");
+        assert_eq!(&*WideString::from_units(&[0x61, 0, 0x62]), "a");
+        assert_eq!(&*WideString::from(&*owned), "añ😀");
+        assert_eq!(WideString::from(String::new()).to_string(), "");
+    }
+
+    #[test]
+    fn string_arrays_become_pointers_to_each_string() {
+        let (a, b) = (WideString::from("a"), WideString::from("bc"));
+        let pointers = WidePointers::new(Some(&[&a, &b]));
+        assert_eq!(pointers.len(), 2);
+        // SAFETY: two pointers, to strings alive for the test.
+        let second = unsafe { WideStr::from_ptr(pointers.as_ptr().add(1).read()) };
+        assert_eq!(second.unwrap(), "bc");
+        let none = WidePointers::new(None);
+        assert!(none.as_ptr().is_null() && none.is_empty());
     }
 
     #[test]

@@ -2,3 +2,4 @@
 
 pub mod inspect;
 pub mod rust;
+pub mod skeleton;

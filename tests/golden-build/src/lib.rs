@@ -9,6 +9,7 @@
 //! them differ, hence the `rustfmt::skip`s.
 
 pub mod external;
+pub mod skeletons;
 
 #[rustfmt::skip]
 #[path = "../../golden/answer/mod.rs"]
@@ -40,6 +41,9 @@ pub mod not_com;
 #[rustfmt::skip]
 #[path = "../../golden/retval/mod.rs"]
 pub mod retval;
+#[rustfmt::skip]
+#[path = "../../golden/returns/mod.rs"]
+pub mod returns;
 #[rustfmt::skip]
 #[path = "../../golden/size_is/mod.rs"]
 pub mod size_is;

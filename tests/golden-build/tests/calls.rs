@@ -10,7 +10,7 @@ use comidl_golden::external::IShape_Vtbl;
 use comidl_golden::iid_is::iid_is::{IProvider, IProvider_Vtbl};
 use comidl_golden::not_com::not_com::{IVisitor, IVisitor_Vtbl, SCOPE};
 use comidl_golden::size_is::size_is::{IStore, IStore_Vtbl};
-use comidl_runtime::PCWSTR;
+use comidl_runtime::{PCWSTR, WideString};
 use windows_core::{GUID, HRESULT, IUnknown, IUnknown_Vtbl, Interface};
 
 const S_OK: HRESULT = HRESULT(0);
@@ -96,12 +96,10 @@ static DOOR: IDoor_Vtbl = IDoor_Vtbl {
 fn answers_are_the_success_code_and_bool_converts() {
     let object = Object::new(&DOOR, &[IDoor::IID]);
     let door: IDoor = object.interface();
-    unsafe {
-        assert_eq!(door.IsOpen(), Ok(false));
-        assert_eq!(door.CanOpen(7, true), Ok(true));
-        assert_eq!(door.CanOpen(7, false), Ok(false));
-        assert_eq!(door.Open().map_err(|e| e.code()), Err(E_NOTIMPL));
-    }
+    assert_eq!(door.IsOpen(), Ok(false));
+    assert_eq!(door.CanOpen(7, true), Ok(true));
+    assert_eq!(door.CanOpen(7, false), Ok(false));
+    assert_eq!(door.Open().map_err(|e| e.code()), Err(E_NOTIMPL));
     // A real windows-core interface: it casts to IUnknown and back.
     let unknown: IUnknown = door.cast().expect("IUnknown");
     let again: IDoor = unknown.cast().expect("IDoor");
@@ -159,18 +157,15 @@ static PROVIDER: IProvider_Vtbl = IProvider_Vtbl {
 fn iid_is_passes_the_iid_of_t_and_returns_a_t() {
     let object = Object::new(&PROVIDER, &[IProvider::IID]);
     let provider: IProvider = object.interface();
-    unsafe {
-        let same: IProvider = provider.GetObject().expect("IProvider");
-        assert_eq!(same.as_raw(), provider.as_raw());
-        let door = provider.GetObject::<IDoor>().map(|_| ());
-        assert_eq!(door.map_err(|e| e.code()), Err(E_NOINTERFACE));
+    let same: IProvider = provider.GetObject().expect("IProvider");
+    assert_eq!(same.as_raw(), provider.as_raw());
+    let door = provider.GetObject::<IDoor>().map(|_| ());
+    assert_eq!(door.map_err(|e| e.code()), Err(E_NOINTERFACE));
 
-        let name = [u16::from(b'a'), u16::from(b'b'), 0];
-        let named: IProvider = provider
-            .GetNamedObject(PCWSTR(name.as_ptr()), 3)
-            .expect("named");
-        assert_eq!(named.as_raw(), provider.as_raw());
-    }
+    let named: IProvider = provider
+        .GetNamedObject(&WideString::from("ab"), 3)
+        .expect("named");
+    assert_eq!(named.as_raw(), provider.as_raw());
 }
 
 unsafe extern "system" fn shape_area(_: *mut c_void, area: *mut i32) -> HRESULT {
@@ -195,7 +190,7 @@ static CIRCLE: ICircle_Vtbl = ICircle_Vtbl {
 fn retval_is_the_ok_value_through_an_extern_base() {
     let object = Object::new(&CIRCLE, &[ICircle::IID]);
     let circle: ICircle = object.interface();
-    assert_eq!(unsafe { circle.Radius() }, Ok(5));
+    assert_eq!(circle.Radius(), Ok(5));
     // The mapped base's slots come first: its vtable is the prefix.
     let base = &circle.vtable().base__;
     let mut area = 0;
@@ -280,31 +275,29 @@ static STORE: IStore_Vtbl = IStore_Vtbl {
 fn size_is_arrays_are_slices_whose_length_is_the_count() {
     let object = Object::new(&STORE, &[IStore::IID]);
     let store: IStore = object.interface();
-    unsafe {
-        assert_eq!(store.Write(&[1, 2, 3]), Ok(()));
-        assert_eq!(store.Write(&[1, 2]).map_err(|e| e.code()), Err(E_NOTIMPL));
+    assert_eq!(store.Write(&[1, 2, 3]), Ok(()));
+    assert_eq!(store.Write(&[1, 2]).map_err(|e| e.code()), Err(E_NOTIMPL));
 
-        let mut bytes = [1u8, 2, 3];
-        store.Exchange(Some(&mut bytes)).expect("Exchange");
-        assert_eq!(bytes, [2, 4, 6]);
-        // `None` is a null pointer and a zero count.
-        assert_eq!(store.Exchange(None), Ok(()));
+    let mut bytes = [1u8, 2, 3];
+    store.Exchange(Some(&mut bytes)).expect("Exchange");
+    assert_eq!(bytes, [2, 4, 6]);
+    // `None` is a null pointer and a zero count.
+    assert_eq!(store.Exchange(None), Ok(()));
 
-        let mut values = [0u32; 4];
-        store.Fill(&mut values).expect("Fill");
-        assert_eq!(values, [10, 11, 12, 13]);
+    let mut values = [0u32; 4];
+    store.Fill(&mut values).expect("Fill");
+    assert_eq!(values, [10, 11, 12, 13]);
 
-        // Interface elements are `Option<I>`: the callee's pointers land
-        // in the slice as interfaces (this object is not counted, so the
-        // one handed out is forgotten rather than released).
-        let mut items: [Option<IUnknown>; 1] = [None];
-        let mut fetched = 0;
-        store.Next(&mut items, &mut fetched).expect("Next");
-        assert_eq!(fetched, 1);
-        let item = items[0].take().expect("an item");
-        assert_eq!(item.as_raw(), store.as_raw());
-        core::mem::forget(item);
-    }
+    // Interface elements are `Option<I>`: the callee's pointers land
+    // in the slice as interfaces (this object is not counted, so the
+    // one handed out is forgotten rather than released).
+    let mut items: [Option<IUnknown>; 1] = [None];
+    let mut fetched = 0;
+    store.Next(&mut items, &mut fetched).expect("Next");
+    assert_eq!(fetched, 1);
+    let item = items[0].take().expect("an item");
+    assert_eq!(item.as_raw(), store.as_raw());
+    core::mem::forget(item);
 }
 
 /// A C++-style object: its vtable has no IUnknown slots.
@@ -341,11 +334,9 @@ fn interfaces_without_a_base_have_no_iunknown_slots() {
         // Not reference counted: the interface going out of scope calls
         // nothing (there is no Release slot to call).
         let interface = unsafe { IVisitor::from_raw(raw) };
-        unsafe {
-            interface.Visit(2, SCOPE::SCOPE_ONE).expect("Visit");
-            assert_eq!(visitor.visits.get(), 3);
-            interface.Done();
-        }
+        interface.Visit(2, SCOPE::SCOPE_ONE).expect("Visit");
+        assert_eq!(visitor.visits.get(), 3);
+        interface.Done();
     }
     assert_eq!(visitor.visits.get(), -1);
 }

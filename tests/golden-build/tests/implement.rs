@@ -15,7 +15,9 @@ use comidl_golden::implement::implement::{
 use comidl_runtime::hresult::{
     E_FAIL, E_INVALIDARG, E_NOINTERFACE, E_POINTER, E_UNEXPECTED, S_FALSE, S_OK,
 };
-use comidl_runtime::{BSTR, Class, ComObject, PCWSTR, PWSTR, VtablePtr, WideStr, task_mem};
+use comidl_runtime::{
+    BSTR, Class, ComObject, PCWSTR, PWSTR, VtablePtr, WideStr, WideString, task_mem,
+};
 use windows_core::{BOOL, GUID, HRESULT, IUnknown, IUnknown_Vtbl, Interface, Result};
 
 #[derive(Default)]
@@ -618,6 +620,62 @@ fn panics_and_raw_pointers() {
     }
     // The object still works after the panics.
     assert_eq!(object.reference_count(), 2);
+}
+
+/// The generated methods, called on the Rust object: both sides of each
+/// reading meet, and none of these calls needs `unsafe`.
+#[test]
+fn safe_methods_reach_the_implementation() {
+    let (object, gadget, [child, _]) = gadget();
+    let widget: &IWidget = &gadget;
+
+    widget.SetName(&WideString::from("bolt")).unwrap();
+    assert_eq!(take_string(widget.GetName().unwrap()), "bolt");
+    assert_eq!(take_string(gadget.GetName().unwrap()), "gadget bolt");
+    widget.Rename(None, c"plain").unwrap();
+    assert_eq!(
+        *object.renamed.lock().unwrap(),
+        Some((None, "plain".into()))
+    );
+    widget
+        .Rename(Some(&WideString::from("wide")), c"ansi")
+        .unwrap();
+    assert_eq!(
+        *object.renamed.lock().unwrap(),
+        Some((Some("wide".into()), "ansi".into()))
+    );
+
+    // An `[out]` that is not the result is lent as `&mut`.
+    let mut width = 0;
+    assert_eq!(widget.GetSize(&mut width), Ok(4));
+    assert_eq!(width, 3);
+    let (mut value, mut limit) = (5, 8);
+    gadget.Adjust(&mut value, Some(&mut limit)).unwrap();
+    assert_eq!((value, limit), (8, 0));
+    let mut value = 5;
+    gadget.Adjust(&mut value, None).unwrap();
+    assert_eq!(value, 10);
+
+    let (first, second) = (WideString::from("ab"), WideString::from("cde"));
+    assert_eq!(gadget.Label(&[&first, &second]), Ok(5));
+    let hint = WIDGETINFO {
+        id: 1,
+        width: 2,
+        height: 3,
+    };
+    let fallback = WIDGETINFO { id: 9, ..hint };
+    assert_eq!(
+        gadget
+            .Find(&GUID::zeroed(), &hint, Some(&fallback))
+            .unwrap()
+            .id,
+        9
+    );
+    assert_eq!(gadget.Find(&GUID::from_u128(1), &hint, None).unwrap().id, 1);
+
+    let label = WideString::from("label");
+    assert!(widget.Check(true, Some(&child), &label).as_bool());
+    assert!(!widget.Check(true, None, &label).as_bool());
 }
 
 #[test]

@@ -20,7 +20,7 @@ unsafe impl windows_core::Interface for IDoor {
 windows_core::imp::interface_hierarchy!(IDoor, windows_core::IUnknown);
 impl IDoor {
     /// The answer is the success code: `Ok(true)` for `S_OK`, `Ok(false)` for `S_FALSE`.
-    pub unsafe fn IsOpen(&self) -> windows_core::Result<bool> {
+    pub fn IsOpen(&self) -> windows_core::Result<bool> {
         unsafe {
             let hr = (windows_core::Interface::vtable(self)
                 .IsOpen)(windows_core::Interface::as_raw(self));
@@ -28,14 +28,14 @@ impl IDoor {
         }
     }
     /// The answer is the success code: `Ok(true)` for `S_OK`, `Ok(false)` for `S_FALSE`.
-    pub unsafe fn CanOpen(&self, user: u32, force: bool) -> windows_core::Result<bool> {
+    pub fn CanOpen(&self, user: u32, force: bool) -> windows_core::Result<bool> {
         unsafe {
             let hr = (windows_core::Interface::vtable(self)
                 .CanOpen)(windows_core::Interface::as_raw(self), user, force.into());
             hr.ok().map(|()| hr != windows_core::HRESULT(1))
         }
     }
-    pub unsafe fn Open(&self) -> windows_core::Result<()> {
+    pub fn Open(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Open)(windows_core::Interface::as_raw(self))

@@ -38,6 +38,7 @@ unsafe impl windows_core::Interface for ICanvas {
 }
 windows_core::imp::interface_hierarchy!(ICanvas, windows_core::IUnknown);
 impl ICanvas {
+    /// Unsafe: the callee follows raw pointers in `at`; they must be valid for the call.
     pub unsafe fn Draw<P0>(
         &self,
         shape: P0,
@@ -52,13 +53,18 @@ impl ICanvas {
                 .ok()
         }
     }
-    pub unsafe fn Line(&self, segment: *const SEGMENT) -> windows_core::Result<()> {
+    /// Unsafe: the callee follows raw pointers in `segment`; they must be valid for the call.
+    pub unsafe fn Line(&self, segment: &SEGMENT) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Line)(windows_core::Interface::as_raw(self), segment)
+                .Line)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_ref(segment),
+                )
                 .ok()
         }
     }
+    /// Unsafe: the callee follows raw pointers in `at`; they must be valid for the call.
     pub unsafe fn Hit(
         &self,
         at: crate::external::Point,
@@ -206,7 +212,7 @@ windows_core::imp::interface_hierarchy!(
     ICircle, crate ::external::IShape, windows_core::IUnknown
 );
 impl ICircle {
-    pub unsafe fn Radius(&self) -> windows_core::Result<i32> {
+    pub fn Radius(&self) -> windows_core::Result<i32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)

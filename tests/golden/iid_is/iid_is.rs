@@ -19,7 +19,7 @@ unsafe impl windows_core::Interface for IProvider {
 }
 windows_core::imp::interface_hierarchy!(IProvider, windows_core::IUnknown);
 impl IProvider {
-    pub unsafe fn GetObject<T>(&self) -> windows_core::Result<T>
+    pub fn GetObject<T>(&self) -> windows_core::Result<T>
     where
         T: windows_core::Interface,
     {
@@ -34,13 +34,12 @@ impl IProvider {
                 .and_then(|| windows_core::Type::from_abi(result__))
         }
     }
-    pub unsafe fn GetNamedObject<P1, T>(
+    pub fn GetNamedObject<T>(
         &self,
-        name: P1,
+        name: &comidl_runtime::WideStr,
         flags: u32,
     ) -> windows_core::Result<T>
     where
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
         T: windows_core::Interface,
     {
         unsafe {
@@ -49,14 +48,14 @@ impl IProvider {
                 .GetNamedObject)(
                     windows_core::Interface::as_raw(self),
                     &<T as windows_core::Interface>::IID,
-                    name.param().abi(),
+                    comidl_runtime::PCWSTR(name.as_ptr().cast()),
                     flags,
                     &mut result__,
                 )
                 .and_then(|| windows_core::Type::from_abi(result__))
         }
     }
-    pub unsafe fn GetUnknown<T>(&self) -> windows_core::Result<T>
+    pub fn GetUnknown<T>(&self) -> windows_core::Result<T>
     where
         T: windows_core::Interface,
     {
@@ -71,9 +70,9 @@ impl IProvider {
                 .and_then(|| windows_core::Type::from_abi(result__))
         }
     }
-    pub unsafe fn Register<P1>(
+    pub fn Register<P1>(
         &self,
-        riid: *const windows_core::GUID,
+        riid: &windows_core::GUID,
         punk: P1,
     ) -> windows_core::Result<()>
     where
@@ -83,7 +82,7 @@ impl IProvider {
             (windows_core::Interface::vtable(self)
                 .Register)(
                     windows_core::Interface::as_raw(self),
-                    riid,
+                    core::ptr::from_ref(riid),
                     punk.param().abi(),
                 )
                 .ok()

@@ -49,7 +49,7 @@ unsafe impl windows_core::Interface for IWidget {
 windows_core::imp::interface_hierarchy!(IWidget, windows_core::IUnknown);
 impl IWidget {
     /// The widget's name.
-    pub unsafe fn GetName(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetName(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -57,32 +57,34 @@ impl IWidget {
                 .map(|| result__)
         }
     }
-    pub unsafe fn SetName<P0>(&self, name: P0) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    pub fn SetName(&self, name: &comidl_runtime::WideStr) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .SetName)(windows_core::Interface::as_raw(self), name.param().abi())
-                .ok()
-        }
-    }
-    pub unsafe fn Rename<P0, P1>(&self, wide: P0, ansi: P1) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-        P1: windows_core::Param<comidl_runtime::PCSTR>,
-    {
-        unsafe {
-            (windows_core::Interface::vtable(self)
-                .Rename)(
+                .SetName)(
                     windows_core::Interface::as_raw(self),
-                    wide.param().abi(),
-                    ansi.param().abi().0.cast(),
+                    comidl_runtime::PCWSTR(name.as_ptr().cast()),
                 )
                 .ok()
         }
     }
-    pub unsafe fn GetInfo(&self) -> windows_core::Result<*mut WIDGETINFO> {
+    pub fn Rename(
+        &self,
+        wide: Option<&comidl_runtime::WideStr>,
+        ansi: &core::ffi::CStr,
+    ) -> windows_core::Result<()> {
+        unsafe {
+            (windows_core::Interface::vtable(self)
+                .Rename)(
+                    windows_core::Interface::as_raw(self),
+                    comidl_runtime::PCWSTR(
+                        wide.map_or(core::ptr::null(), |s| s.as_ptr().cast()),
+                    ),
+                    ansi.as_ptr().cast(),
+                )
+                .ok()
+        }
+    }
+    pub fn GetInfo(&self) -> windows_core::Result<*mut WIDGETINFO> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -90,7 +92,7 @@ impl IWidget {
                 .map(|| result__)
         }
     }
-    pub unsafe fn GetKind(&self) -> windows_core::Result<WIDGET_KIND> {
+    pub fn GetKind(&self) -> windows_core::Result<WIDGET_KIND> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -98,30 +100,34 @@ impl IWidget {
                 .map(|| result__)
         }
     }
-    pub unsafe fn GetSize(&self, width: *mut i32) -> windows_core::Result<i32> {
+    pub fn GetSize(&self, width: &mut i32) -> windows_core::Result<i32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
-                .GetSize)(windows_core::Interface::as_raw(self), width, &mut result__)
+                .GetSize)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_mut(width),
+                    &mut result__,
+                )
                 .map(|| result__)
         }
     }
     /// The answer is the success code: `Ok(true)` for `S_OK`, `Ok(false)` for `S_FALSE`.
-    pub unsafe fn IsBusy(&self) -> windows_core::Result<bool> {
+    pub fn IsBusy(&self) -> windows_core::Result<bool> {
         unsafe {
             let hr = (windows_core::Interface::vtable(self)
                 .IsBusy)(windows_core::Interface::as_raw(self));
             hr.ok().map(|()| hr != windows_core::HRESULT(1))
         }
     }
-    pub unsafe fn SetEnabled(&self, enabled: bool) -> windows_core::Result<()> {
+    pub fn SetEnabled(&self, enabled: bool) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .SetEnabled)(windows_core::Interface::as_raw(self), enabled.into())
                 .ok()
         }
     }
-    pub unsafe fn IsEnabled(&self) -> windows_core::Result<bool> {
+    pub fn IsEnabled(&self) -> windows_core::Result<bool> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -129,34 +135,31 @@ impl IWidget {
                 .map(|| result__.as_bool())
         }
     }
-    pub unsafe fn Count(&self) -> u32 {
+    pub fn Count(&self) -> u32 {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Count)(windows_core::Interface::as_raw(self))
         }
     }
-    pub unsafe fn Poke(&self, times: u32) {
+    pub fn Poke(&self, times: u32) {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Poke)(windows_core::Interface::as_raw(self), times)
         }
     }
-    pub unsafe fn Check<P2>(
+    pub fn Check(
         &self,
         strict: bool,
         other: Option<&IWidget>,
-        label: P2,
-    ) -> windows_core::BOOL
-    where
-        P2: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        label: &comidl_runtime::WideStr,
+    ) -> windows_core::BOOL {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Check)(
                 windows_core::Interface::as_raw(self),
                 strict.into(),
                 other.map_or(core::ptr::null_mut(), windows_core::Interface::as_raw),
-                label.param().abi(),
+                comidl_runtime::PCWSTR(label.as_ptr().cast()),
             )
         }
     }
@@ -514,7 +517,7 @@ impl core::ops::Deref for IGadget {
 }
 windows_core::imp::interface_hierarchy!(IGadget, IWidget, windows_core::IUnknown);
 impl IGadget {
-    pub unsafe fn GetName(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetName(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -522,7 +525,7 @@ impl IGadget {
                 .map(|| result__)
         }
     }
-    pub unsafe fn Attach<P0>(
+    pub fn Attach<P0>(
         &self,
         widget: P0,
         parent: Option<&IWidget>,
@@ -540,19 +543,23 @@ impl IGadget {
                 .ok()
         }
     }
-    pub unsafe fn Adjust(
+    pub fn Adjust(
         &self,
-        value: *mut i32,
-        limit: *mut i32,
+        value: &mut i32,
+        limit: Option<&mut i32>,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Adjust)(windows_core::Interface::as_raw(self), value, limit)
+                .Adjust)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_mut(value),
+                    limit.map_or(core::ptr::null_mut(), core::ptr::from_mut),
+                )
                 .ok()
         }
     }
     /// `count` is the length of `values`.
-    pub unsafe fn Sum(&self, values: &[i32]) -> windows_core::Result<i32> {
+    pub fn Sum(&self, values: &[i32]) -> windows_core::Result<i32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -569,10 +576,7 @@ impl IGadget {
         }
     }
     /// `count` is the length of `ids`.
-    pub unsafe fn Tag(
-        &self,
-        ids: Option<&[windows_core::GUID]>,
-    ) -> windows_core::Result<()> {
+    pub fn Tag(&self, ids: Option<&[windows_core::GUID]>) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Tag)(
@@ -588,10 +592,11 @@ impl IGadget {
         }
     }
     /// `count` is the length of `names`.
-    pub unsafe fn Label(
+    pub fn Label(
         &self,
-        names: &[comidl_runtime::PCWSTR],
+        names: &[&comidl_runtime::WideStr],
     ) -> windows_core::Result<u32> {
+        let names = comidl_runtime::WidePointers::new(Some(names));
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -608,7 +613,7 @@ impl IGadget {
         }
     }
     /// `count` is the length of `bytes`.
-    pub unsafe fn Scramble(&self, bytes: &mut [u8]) -> windows_core::Result<()> {
+    pub fn Scramble(&self, bytes: &mut [u8]) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Scramble)(
@@ -623,7 +628,7 @@ impl IGadget {
         }
     }
     /// `count` is the length of `values`.
-    pub unsafe fn Fill(&self, values: &mut [u32]) -> windows_core::Result<()> {
+    pub fn Fill(&self, values: &mut [u32]) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Fill)(
@@ -637,26 +642,26 @@ impl IGadget {
                 .ok()
         }
     }
-    pub unsafe fn Find(
+    pub fn Find(
         &self,
-        id: *const windows_core::GUID,
-        hint: *const WIDGETINFO,
-        fallback: *const WIDGETINFO,
+        id: &windows_core::GUID,
+        hint: &WIDGETINFO,
+        fallback: Option<&WIDGETINFO>,
     ) -> windows_core::Result<WIDGETINFO> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .Find)(
                     windows_core::Interface::as_raw(self),
-                    id,
-                    hint,
-                    fallback,
+                    core::ptr::from_ref(id),
+                    core::ptr::from_ref(hint),
+                    fallback.map_or(core::ptr::null(), core::ptr::from_ref),
                     &mut result__,
                 )
                 .map(|| result__)
         }
     }
-    pub unsafe fn GetObject<T>(&self) -> windows_core::Result<T>
+    pub fn GetObject<T>(&self) -> windows_core::Result<T>
     where
         T: windows_core::Interface,
     {
@@ -671,7 +676,7 @@ impl IGadget {
                 .and_then(|| windows_core::Type::from_abi(result__))
         }
     }
-    pub unsafe fn Shout(
+    pub fn Shout(
         &self,
         text: &comidl_runtime::BSTR,
     ) -> windows_core::Result<comidl_runtime::BSTR> {
@@ -686,6 +691,7 @@ impl IGadget {
                 .map(|| result__)
         }
     }
+    /// Unsafe: the callee follows raw pointers in `context`; they must be valid for the call.
     pub unsafe fn Raw(
         &self,
         context: *mut core::ffi::c_void,
@@ -1101,10 +1107,10 @@ unsafe impl windows_core::Interface for IEnumWidgets {
 windows_core::imp::interface_hierarchy!(IEnumWidgets, windows_core::IUnknown);
 impl IEnumWidgets {
     /// `celt` is the length of `rgelt`.
-    pub unsafe fn Next(
+    pub fn Next(
         &self,
         rgelt: &mut [Option<IWidget>],
-        pceltFetched: *mut u32,
+        pceltFetched: &mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
@@ -1115,26 +1121,26 @@ impl IEnumWidgets {
                         .try_into()
                         .expect("slice longer than its count type holds"),
                     rgelt.as_mut_ptr().cast(),
-                    pceltFetched,
+                    core::ptr::from_mut(pceltFetched),
                 )
                 .ok()
         }
     }
-    pub unsafe fn Skip(&self, celt: u32) -> windows_core::Result<()> {
+    pub fn Skip(&self, celt: u32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Skip)(windows_core::Interface::as_raw(self), celt)
                 .ok()
         }
     }
-    pub unsafe fn Reset(&self) -> windows_core::Result<()> {
+    pub fn Reset(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Reset)(windows_core::Interface::as_raw(self))
                 .ok()
         }
     }
-    pub unsafe fn Clone(&self) -> windows_core::Result<IEnumWidgets> {
+    pub fn Clone(&self) -> windows_core::Result<IEnumWidgets> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)

@@ -21,7 +21,7 @@ unsafe impl windows_core::Interface for IAnimal {
 }
 windows_core::imp::interface_hierarchy!(IAnimal, windows_core::IUnknown);
 impl IAnimal {
-    pub unsafe fn Eat(&self, grams: u32) -> windows_core::Result<()> {
+    pub fn Eat(&self, grams: u32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Eat)(windows_core::Interface::as_raw(self), grams)
@@ -94,7 +94,7 @@ impl core::ops::Deref for IMammal {
 }
 windows_core::imp::interface_hierarchy!(IMammal, IAnimal, windows_core::IUnknown);
 impl IMammal {
-    pub unsafe fn Nurse(&self) -> windows_core::Result<()> {
+    pub fn Nurse(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Nurse)(windows_core::Interface::as_raw(self))
@@ -168,14 +168,14 @@ impl core::ops::Deref for IDog {
 }
 windows_core::imp::interface_hierarchy!(IDog, IMammal, IAnimal, windows_core::IUnknown);
 impl IDog {
-    pub unsafe fn Bark(&self, times: u32) -> windows_core::Result<()> {
+    pub fn Bark(&self, times: u32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Bark)(windows_core::Interface::as_raw(self), times)
                 .ok()
         }
     }
-    pub unsafe fn Fetch<P0>(&self, toy: P0) -> windows_core::Result<()>
+    pub fn Fetch<P0>(&self, toy: P0) -> windows_core::Result<()>
     where
         P0: windows_core::Param<IAnimal>,
     {
@@ -277,7 +277,7 @@ windows_core::imp::interface_hierarchy!(
     IPersistDog, super::objidl::IPersist, windows_core::IUnknown
 );
 impl IPersistDog {
-    pub unsafe fn Save<P0>(&self, dog: P0) -> windows_core::Result<()>
+    pub fn Save<P0>(&self, dog: P0) -> windows_core::Result<()>
     where
         P0: windows_core::Param<IDog>,
     {

@@ -22,7 +22,7 @@ unsafe impl windows_core::Interface for IPersist {
 windows_core::imp::interface_hierarchy!(IPersist, windows_core::IUnknown);
 impl IPersist {
     /// The CLSID of the code that can load the object's saved state.
-    pub unsafe fn GetClassID(&self) -> windows_core::Result<windows_core::GUID> {
+    pub fn GetClassID(&self) -> windows_core::Result<windows_core::GUID> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)

@@ -23,14 +23,14 @@ unsafe impl windows_core::Interface for IVisitor {
     const UNKNOWN: bool = false;
 }
 impl IVisitor {
-    pub unsafe fn Visit(&self, depth: i32, SCOPE_: SCOPE) -> windows_core::Result<()> {
+    pub fn Visit(&self, depth: i32, SCOPE_: SCOPE) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Visit)(windows_core::Interface::as_raw(self), depth, SCOPE_)
                 .ok()
         }
     }
-    pub unsafe fn Done(&self) {
+    pub fn Done(&self) {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Done)(windows_core::Interface::as_raw(self))
@@ -64,7 +64,7 @@ impl core::ops::Deref for ICountingVisitor {
     }
 }
 impl ICountingVisitor {
-    pub unsafe fn Count(&self) -> u32 {
+    pub fn Count(&self) -> u32 {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Count)(windows_core::Interface::as_raw(self))

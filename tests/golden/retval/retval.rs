@@ -45,7 +45,7 @@ unsafe impl windows_core::Interface for IThermometer {
 }
 windows_core::imp::interface_hierarchy!(IThermometer, windows_core::IUnknown);
 impl IThermometer {
-    pub unsafe fn get_Celsius(&self) -> windows_core::Result<i32> {
+    pub fn get_Celsius(&self) -> windows_core::Result<i32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -53,14 +53,14 @@ impl IThermometer {
                 .map(|| result__)
         }
     }
-    pub unsafe fn put_Celsius(&self, value: i32) -> windows_core::Result<()> {
+    pub fn put_Celsius(&self, value: i32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .put_Celsius)(windows_core::Interface::as_raw(self), value)
                 .ok()
         }
     }
-    pub unsafe fn get_Calibrated(&self) -> windows_core::Result<bool> {
+    pub fn get_Calibrated(&self) -> windows_core::Result<bool> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -68,7 +68,7 @@ impl IThermometer {
                 .map(|| result__.as_bool())
         }
     }
-    pub unsafe fn get_Label(&self) -> windows_core::Result<comidl_runtime::BSTR> {
+    pub fn get_Label(&self) -> windows_core::Result<comidl_runtime::BSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -76,7 +76,7 @@ impl IThermometer {
                 .map(|| result__)
         }
     }
-    pub unsafe fn GetId(&self) -> windows_core::Result<windows_core::GUID> {
+    pub fn GetId(&self) -> windows_core::Result<windows_core::GUID> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -84,7 +84,7 @@ impl IThermometer {
                 .map(|| result__)
         }
     }
-    pub unsafe fn GetScale(&self) -> windows_core::Result<SCALE> {
+    pub fn GetScale(&self) -> windows_core::Result<SCALE> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -92,7 +92,7 @@ impl IThermometer {
                 .map(|| result__)
         }
     }
-    pub unsafe fn GetReading(&self) -> windows_core::Result<READING> {
+    pub fn GetReading(&self) -> windows_core::Result<READING> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -100,7 +100,7 @@ impl IThermometer {
                 .map(|| result__)
         }
     }
-    pub unsafe fn Describe(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn Describe(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -108,7 +108,7 @@ impl IThermometer {
                 .map(|| result__)
         }
     }
-    pub unsafe fn Clone(&self) -> windows_core::Result<IThermometer> {
+    pub fn Clone(&self) -> windows_core::Result<IThermometer> {
         unsafe {
             let mut result__ = core::ptr::null_mut();
             (windows_core::Interface::vtable(self)
@@ -117,22 +117,29 @@ impl IThermometer {
         }
     }
     /// Only the last [out] is returned.
-    pub unsafe fn GetRange(&self, low: *mut i32) -> windows_core::Result<i32> {
+    pub fn GetRange(&self, low: &mut i32) -> windows_core::Result<i32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
-                .GetRange)(windows_core::Interface::as_raw(self), low, &mut result__)
+                .GetRange)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_mut(low),
+                    &mut result__,
+                )
                 .map(|| result__)
         }
     }
-    pub unsafe fn Adjust(&self, value: *mut i32) -> windows_core::Result<()> {
+    pub fn Adjust(&self, value: &mut i32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Adjust)(windows_core::Interface::as_raw(self), value)
+                .Adjust)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_mut(value),
+                )
                 .ok()
         }
     }
-    pub unsafe fn GetBuffer(&self) -> windows_core::Result<*mut core::ffi::c_void> {
+    pub fn GetBuffer(&self) -> windows_core::Result<*mut core::ffi::c_void> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -140,14 +147,14 @@ impl IThermometer {
                 .map(|| result__)
         }
     }
-    pub unsafe fn Reset(&self) -> windows_core::Result<()> {
+    pub fn Reset(&self) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Reset)(windows_core::Interface::as_raw(self))
                 .ok()
         }
     }
-    pub unsafe fn Count(&self) -> u32 {
+    pub fn Count(&self) -> u32 {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Count)(windows_core::Interface::as_raw(self))

@@ -58,7 +58,7 @@ unsafe impl windows_core::Interface for IStore {
 windows_core::imp::interface_hierarchy!(IStore, windows_core::IUnknown);
 impl IStore {
     /// `count` is the length of `data`.
-    pub unsafe fn Write(&self, data: &[u8]) -> windows_core::Result<()> {
+    pub fn Write(&self, data: &[u8]) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Write)(
@@ -73,11 +73,7 @@ impl IStore {
         }
     }
     /// `max` is the length of `data`.
-    pub unsafe fn Read(
-        &self,
-        data: &mut [u8],
-        read: *mut u32,
-    ) -> windows_core::Result<()> {
+    pub fn Read(&self, data: &mut [u8], read: &mut u32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Read)(
@@ -87,13 +83,13 @@ impl IStore {
                         .try_into()
                         .expect("slice longer than its count type holds"),
                     data.as_mut_ptr().cast(),
-                    read,
+                    core::ptr::from_mut(read),
                 )
                 .ok()
         }
     }
     /// `count` is the length of `values`.
-    pub unsafe fn Fill(&self, values: &mut [u32]) -> windows_core::Result<()> {
+    pub fn Fill(&self, values: &mut [u32]) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Fill)(
@@ -107,6 +103,7 @@ impl IStore {
                 .ok()
         }
     }
+    /// Unsafe: the callee follows raw pointers in `cells`; they must be valid for the call.
     pub unsafe fn SetGrid(
         &self,
         rows: u32,
@@ -119,10 +116,10 @@ impl IStore {
         }
     }
     /// `celt` is the length of `items`.
-    pub unsafe fn Next(
+    pub fn Next(
         &self,
         items: &mut [Option<windows_core::IUnknown>],
-        fetched: *mut u32,
+        fetched: &mut u32,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
@@ -133,34 +130,37 @@ impl IStore {
                         .try_into()
                         .expect("slice longer than its count type holds"),
                     items.as_mut_ptr().cast(),
-                    fetched,
+                    core::ptr::from_mut(fetched),
                 )
                 .ok()
         }
     }
+    /// Unsafe: the callee follows raw pointers in `data`; they must be valid for the call.
     pub unsafe fn Take(
         &self,
-        count: *mut u32,
+        count: &mut u32,
         data: *mut *mut u8,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Take)(windows_core::Interface::as_raw(self), count, data)
+                .Take)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_mut(count),
+                    data,
+                )
                 .ok()
         }
     }
-    pub unsafe fn Put(&self, buffer: *const BUFFER) -> windows_core::Result<()> {
+    /// Unsafe: the callee follows raw pointers in `buffer`; they must be valid for the call.
+    pub unsafe fn Put(&self, buffer: &BUFFER) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Put)(windows_core::Interface::as_raw(self), buffer)
+                .Put)(windows_core::Interface::as_raw(self), core::ptr::from_ref(buffer))
                 .ok()
         }
     }
     /// `count` is the length of `data`.
-    pub unsafe fn Exchange(
-        &self,
-        mut data: Option<&mut [u8]>,
-    ) -> windows_core::Result<()> {
+    pub fn Exchange(&self, mut data: Option<&mut [u8]>) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Exchange)(

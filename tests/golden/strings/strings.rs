@@ -41,60 +41,66 @@ unsafe impl windows_core::Interface for IText {
 }
 windows_core::imp::interface_hierarchy!(IText, windows_core::IUnknown);
 impl IText {
-    pub unsafe fn SetName<P0>(&self, name: P0) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+    pub fn SetName(&self, name: &comidl_runtime::WideStr) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .SetName)(windows_core::Interface::as_raw(self), name.param().abi())
-                .ok()
-        }
-    }
-    pub unsafe fn SetOleName<P0>(&self, name: P0) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
-        unsafe {
-            (windows_core::Interface::vtable(self)
-                .SetOleName)(windows_core::Interface::as_raw(self), name.param().abi())
-                .ok()
-        }
-    }
-    pub unsafe fn SetAnsiName<P0>(&self, name: P0) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCSTR>,
-    {
-        unsafe {
-            (windows_core::Interface::vtable(self)
-                .SetAnsiName)(windows_core::Interface::as_raw(self), name.param().abi())
-                .ok()
-        }
-    }
-    pub unsafe fn SetWideChars<P0>(&self, name: P0) -> windows_core::Result<()>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
-        unsafe {
-            (windows_core::Interface::vtable(self)
-                .SetWideChars)(
+                .SetName)(
                     windows_core::Interface::as_raw(self),
-                    name.param().abi().0.cast(),
+                    comidl_runtime::PCWSTR(name.as_ptr().cast()),
                 )
                 .ok()
         }
     }
-    pub unsafe fn SetMutable(
+    pub fn SetOleName(
         &self,
-        name: comidl_runtime::PWSTR,
+        name: &comidl_runtime::WideStr,
     ) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .SetMutable)(windows_core::Interface::as_raw(self), name)
+                .SetOleName)(
+                    windows_core::Interface::as_raw(self),
+                    comidl_runtime::PCWSTR(name.as_ptr().cast()),
+                )
                 .ok()
         }
     }
-    pub unsafe fn SetCaption(
+    pub fn SetAnsiName(&self, name: &core::ffi::CStr) -> windows_core::Result<()> {
+        unsafe {
+            (windows_core::Interface::vtable(self)
+                .SetAnsiName)(
+                    windows_core::Interface::as_raw(self),
+                    comidl_runtime::PCSTR(name.as_ptr().cast()),
+                )
+                .ok()
+        }
+    }
+    pub fn SetWideChars(
+        &self,
+        name: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<()> {
+        unsafe {
+            (windows_core::Interface::vtable(self)
+                .SetWideChars)(
+                    windows_core::Interface::as_raw(self),
+                    name.as_ptr().cast(),
+                )
+                .ok()
+        }
+    }
+    pub fn SetMutable(
+        &self,
+        name: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<()> {
+        unsafe {
+            (windows_core::Interface::vtable(self)
+                .SetMutable)(
+                    windows_core::Interface::as_raw(self),
+                    comidl_runtime::PWSTR(name.as_ptr().cast_mut().cast()),
+                )
+                .ok()
+        }
+    }
+    pub fn SetCaption(
         &self,
         caption: &comidl_runtime::BSTR,
     ) -> windows_core::Result<()> {
@@ -104,7 +110,7 @@ impl IText {
                 .ok()
         }
     }
-    pub unsafe fn GetName(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
+    pub fn GetName(&self) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -112,7 +118,7 @@ impl IText {
                 .map(|| result__)
         }
     }
-    pub unsafe fn GetCaption(&self) -> windows_core::Result<comidl_runtime::BSTR> {
+    pub fn GetCaption(&self) -> windows_core::Result<comidl_runtime::BSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -120,22 +126,18 @@ impl IText {
                 .map(|| result__)
         }
     }
-    pub unsafe fn Format<P0, P1>(
+    pub fn Format(
         &self,
-        format: P0,
-        argument: P1,
-    ) -> windows_core::Result<comidl_runtime::PWSTR>
-    where
-        P0: windows_core::Param<comidl_runtime::PCWSTR>,
-        P1: windows_core::Param<comidl_runtime::PCWSTR>,
-    {
+        format: &comidl_runtime::WideStr,
+        argument: &comidl_runtime::WideStr,
+    ) -> windows_core::Result<comidl_runtime::PWSTR> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .Format)(
                     windows_core::Interface::as_raw(self),
-                    format.param().abi(),
-                    argument.param().abi(),
+                    comidl_runtime::PCWSTR(format.as_ptr().cast()),
+                    comidl_runtime::PCWSTR(argument.as_ptr().cast()),
                     &mut result__,
                 )
                 .map(|| result__)

@@ -55,38 +55,31 @@ unsafe impl windows_core::Interface for IWidgets {
 }
 windows_core::imp::interface_hierarchy!(IWidgets, windows_core::IUnknown);
 impl IWidgets {
-    pub unsafe fn Measure(
-        &self,
-        area: EXTENT,
-        pArea: *mut EXTENT,
-    ) -> windows_core::Result<u32> {
+    pub fn Measure(&self, area: EXTENT, pArea: &EXTENT) -> windows_core::Result<u32> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .Measure)(
                     windows_core::Interface::as_raw(self),
                     area,
-                    pArea,
+                    core::ptr::from_ref(pArea).cast_mut(),
                     &mut result__,
                 )
                 .map(|| result__)
         }
     }
-    pub unsafe fn Fill(
-        &self,
-        pCount: *mut u32,
-        pExtent: *mut EXTENT,
-    ) -> windows_core::Result<()> {
+    pub fn Fill(&self, pCount: &u32, pExtent: &EXTENT) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Fill)(windows_core::Interface::as_raw(self), pCount, pExtent)
+                .Fill)(
+                    windows_core::Interface::as_raw(self),
+                    core::ptr::from_ref(pCount).cast_mut(),
+                    core::ptr::from_ref(pExtent).cast_mut(),
+                )
                 .ok()
         }
     }
-    pub unsafe fn Open(
-        &self,
-        parent: super::wtypes::HWND,
-    ) -> windows_core::Result<HWIDGET> {
+    pub fn Open(&self, parent: super::wtypes::HWND) -> windows_core::Result<HWIDGET> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
@@ -94,6 +87,7 @@ impl IWidgets {
                 .map(|| result__)
         }
     }
+    /// Unsafe: the callee follows raw pointers in `callback`; they must be valid for the call.
     pub unsafe fn Watch<P2>(
         &self,
         widget: HWIDGET,

@@ -19,7 +19,7 @@ unsafe impl windows_core::Interface for IListener {
 }
 windows_core::imp::interface_hierarchy!(IListener, windows_core::IUnknown);
 impl IListener {
-    pub unsafe fn Notify(&self, code: u32) -> windows_core::Result<()> {
+    pub fn Notify(&self, code: u32) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Notify)(windows_core::Interface::as_raw(self), code)
@@ -106,7 +106,7 @@ unsafe impl windows_core::Interface for ISubject {
 }
 windows_core::imp::interface_hierarchy!(ISubject, windows_core::IUnknown);
 impl ISubject {
-    pub unsafe fn Attach<P0>(&self, listener: P0) -> windows_core::Result<()>
+    pub fn Attach<P0>(&self, listener: P0) -> windows_core::Result<()>
     where
         P0: windows_core::Param<IListener>,
     {
@@ -116,7 +116,7 @@ impl ISubject {
                 .ok()
         }
     }
-    pub unsafe fn AttachOptional(
+    pub fn AttachOptional(
         &self,
         listener: Option<&IListener>,
     ) -> windows_core::Result<()> {
@@ -130,7 +130,7 @@ impl ISubject {
                 .ok()
         }
     }
-    pub unsafe fn AttachRef<P0>(&self, listener: P0) -> windows_core::Result<()>
+    pub fn AttachRef<P0>(&self, listener: P0) -> windows_core::Result<()>
     where
         P0: windows_core::Param<IListener>,
     {
@@ -143,28 +143,38 @@ impl ISubject {
                 .ok()
         }
     }
-    pub unsafe fn SetLimit(&self, limit: *const i32) -> windows_core::Result<()> {
+    pub fn SetLimit(&self, limit: Option<&i32>) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .SetLimit)(windows_core::Interface::as_raw(self), limit)
+                .SetLimit)(
+                    windows_core::Interface::as_raw(self),
+                    limit.map_or(core::ptr::null(), core::ptr::from_ref),
+                )
                 .ok()
         }
     }
-    pub unsafe fn Swap(&self, value: *mut i32) -> windows_core::Result<()> {
+    pub fn Swap(&self, value: Option<&mut i32>) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Swap)(windows_core::Interface::as_raw(self), value)
+                .Swap)(
+                    windows_core::Interface::as_raw(self),
+                    value.map_or(core::ptr::null_mut(), core::ptr::from_mut),
+                )
                 .ok()
         }
     }
-    pub unsafe fn Walk(&self, first: *mut LINK) -> windows_core::Result<()> {
+    /// Unsafe: the callee follows raw pointers in `first`; they must be valid for the call.
+    pub unsafe fn Walk(&self, first: Option<&LINK>) -> windows_core::Result<()> {
         unsafe {
             (windows_core::Interface::vtable(self)
-                .Walk)(windows_core::Interface::as_raw(self), first)
+                .Walk)(
+                    windows_core::Interface::as_raw(self),
+                    first.map_or(core::ptr::null(), core::ptr::from_ref).cast_mut(),
+                )
                 .ok()
         }
     }
-    pub unsafe fn GetFirst(&self) -> windows_core::Result<*mut LINK> {
+    pub fn GetFirst(&self) -> windows_core::Result<*mut LINK> {
         unsafe {
             let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)

@@ -242,7 +242,7 @@ fn values_become_interfaces_and_back() {
     let drops = Arc::new(AtomicUsize::new(0));
     let ping: IPing = Counter::new("back", &drops).into();
     // SAFETY: generated caller-side methods on a live interface.
-    assert_eq!(unsafe { ping.Ping() }.unwrap(), 42);
+    assert_eq!(ping.Ping().unwrap(), 42);
     let object = ComObject::<Counter>::from_interface(&ping).expect("a Counter");
     assert_eq!(object.name, "back");
     // Another class's object is not a Counter, and vice versa.
@@ -251,10 +251,8 @@ fn values_become_interfaces_and_back() {
     assert!(ComObject::<Pinger>::from_interface(&ping).is_none());
     let named: INamedCounter = object.to_interface();
     // SAFETY: as above.
-    unsafe {
-        named.Add(3).unwrap();
-        assert_eq!(named.Value().unwrap(), 3);
-    }
+    named.Add(3).unwrap();
+    assert_eq!(named.Value().unwrap(), 3);
     assert_eq!(object.count.load(Ordering::SeqCst), 3);
     drop((ping, object, named, other));
     assert_eq!(drops.load(Ordering::SeqCst), 1);
@@ -273,7 +271,7 @@ fn windows_core_casts_work_both_ways() {
     let ping_again: IPing = object.cast().unwrap();
     assert_eq!(ping_again, ping);
     // SAFETY: a live interface.
-    assert_eq!(unsafe { counter.Value() }.unwrap(), 0);
+    assert_eq!(counter.Value().unwrap(), 0);
     assert_eq!(object.reference_count(), 6);
     drop((named, ping, counter, back, ping_again));
     assert_eq!(object.reference_count(), 1);
@@ -295,7 +293,7 @@ impl IPing_Impl for Relay {
         self.calls.set(self.calls.get() + 1);
         match &*self.target.borrow() {
             // SAFETY: a live interface, called on the thread that holds it.
-            Some(target) => unsafe { target.Ping() },
+            Some(target) => target.Ping(),
             None => Ok(0),
         }
     }
@@ -314,6 +312,6 @@ fn apartment_objects_may_hold_what_is_not_thread_safe() {
     assert_eq!(answer, 0);
     *relay.target.borrow_mut() = Some(Pinger.into());
     // SAFETY: as above.
-    assert_eq!(unsafe { ping.Ping() }.unwrap(), 7);
+    assert_eq!(ping.Ping().unwrap(), 7);
     assert_eq!(relay.calls.get(), 2);
 }

@@ -88,6 +88,15 @@ struct Thunk {
     notes: Vec<String>,
 }
 
+/// One method of an `_Impl` trait as its implementor writes it: the trait
+/// declares it, a skeleton (`emit::skeleton`) implements it.
+pub(super) struct ImplMethod {
+    /// The method's IDL doc lines, then how its parameters map.
+    pub docs: Vec<String>,
+    /// `fn Name(&self, ...) -> ...`, without a body.
+    pub signature: TokenStream,
+}
+
 /// The most elements a tuple of thunk inputs or outputs may have:
 /// `comidl_runtime::thunk::MAX_ARITY`.
 const MAX_ARITY: usize = 24;
@@ -146,6 +155,10 @@ impl Emitter<'_> {
             .iter()
             .map(|method| self.implement_method(&item.name, &trait_name, method, &runtime))
             .unzip();
+        let methods = methods.iter().map(|method| {
+            let (doc, signature) = (docs(&method.docs), &method.signature);
+            quote!(#doc #signature;)
+        });
         let slots = own.iter().map(|method| {
             let method = ident(&method.name);
             quote!(#method: #method::<C, SLOT>)
@@ -194,10 +207,35 @@ impl Emitter<'_> {
         })
     }
 
+    /// The methods of `id`'s `_Impl` trait, each with the IDL method, as
+    /// `implementation` declares them; or why it has none.
+    pub(super) fn impl_methods(&self, id: ItemId) -> Result<Vec<(&Method, ImplMethod)>, String> {
+        self.implementable(id)?;
+        let item = &self.model.items[id];
+        let interface = self
+            .model
+            .interface(id)
+            .expect("implementable items are interfaces");
+        let trait_name = format_ident!("{}_Impl", item.name);
+        // Only the trait's side is kept: the thunks' name for the runtime
+        // module does not matter.
+        let runtime = format_ident!("thunk");
+        Ok(interface
+            .methods
+            .iter()
+            .filter(|m| !m.call_as)
+            .map(|method| {
+                let (implemented, _) =
+                    self.implement_method(&item.name, &trait_name, method, &runtime);
+                (method, implemented)
+            })
+            .collect())
+    }
+
     /// `Ok` when a Rust object can implement `id`: a defined COM interface
     /// whose ancestors are generated here, down to windows-core's `IUnknown`,
     /// with no C varargs method.
-    fn implementable(&self, id: ItemId) -> Result<(), String> {
+    pub(super) fn implementable(&self, id: ItemId) -> Result<(), String> {
         let item = &self.model.items[id];
         let Some(interface) = self.model.interface(id) else {
             return Err(format!("`{}` is no interface", item.name));
@@ -241,7 +279,7 @@ impl Emitter<'_> {
         trait_name: &Ident,
         method: &Method,
         runtime: &Ident,
-    ) -> (TokenStream, TokenStream) {
+    ) -> (ImplMethod, TokenStream) {
         let name = ident(&method.name);
         let params = &method.signature.params;
         let hresult = self.is_extern(&method.signature.ret, "HRESULT");
@@ -337,11 +375,10 @@ impl Emitter<'_> {
             }
             lines.push(note);
         }
-        let doc = docs(&lines);
         (
-            quote! {
-                #doc
-                fn #name(&self, #(#trait_params),*) #output;
+            ImplMethod {
+                docs: lines,
+                signature: quote!(fn #name(&self, #(#trait_params),*) #output),
             },
             quote! {
                 unsafe extern "system" fn #name<C: #trait_name + comidl_runtime::Class, const SLOT: usize>(
@@ -419,38 +456,22 @@ impl Emitter<'_> {
     /// A parameter read on its own (slices, counts and pairs come after).
     fn reading(&self, param: &Param) -> Reading {
         let optional = param.pointer != PointerKind::Ref;
-        match param.dir {
-            Direction::In => match self.input_role(param) {
-                Role::Interface(id) => Reading::Interface {
-                    id,
-                    optional: false,
-                },
-                Role::OptionalInterface(id) => Reading::Interface { id, optional: true },
-                Role::Str { wide, raw } => Reading::Str {
-                    wide,
-                    raw,
-                    optional,
-                },
-                Role::Bool => Reading::Bool,
-                Role::Bstr => Reading::Bstr,
-                // `[in] LPWSTR`, `LPSTR` (their typedefs say `[string]`): the
-                // callee only reads them. Sized, they are buffers.
-                _ if !param.sized && self.is_string_pointer(&param.ty) => Reading::Str {
-                    wide: self.is_extern(&param.ty, "PWSTR"),
-                    raw: false,
-                    optional,
-                },
-                _ if !param.sized && self.is_plain_pointee(&param.ty) => Reading::Ref { optional },
-                _ => Reading::Raw,
+        match self.argument_role(param) {
+            Role::Interface(id) => Reading::Interface {
+                id,
+                optional: false,
             },
-            Direction::InOut
-                if !param.sized
-                    && !self.is_const_pointer(&param.ty)
-                    && self.is_plain_pointee(&param.ty) =>
-            {
-                Reading::InOut { optional }
-            }
-            Direction::Out if !param.sized && !optional && !param.optional => {
+            Role::OptionalInterface(id) => Reading::Interface { id, optional: true },
+            Role::Str { wide, raw } => Reading::Str {
+                wide,
+                raw,
+                optional,
+            },
+            Role::Bool => Reading::Bool,
+            Role::Bstr => Reading::Bstr,
+            Role::Ref { optional } => Reading::Ref { optional },
+            Role::Mut { optional } => Reading::InOut { optional },
+            _ if param.dir == Direction::Out && !param.sized && !optional && !param.optional => {
                 self.out_reading(param).map_or(Reading::Raw, Reading::Out)
             }
             _ => Reading::Raw,
@@ -486,7 +507,7 @@ impl Emitter<'_> {
     }
 
     /// What a pointer points to.
-    fn pointee<'t>(&'t self, ty: &'t Type) -> Option<&'t Type> {
+    pub(super) fn pointee<'t>(&'t self, ty: &'t Type) -> Option<&'t Type> {
         match self.resolved(ty) {
             Type::Pointer { to, .. } => Some(to),
             _ => None,
@@ -516,7 +537,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn is_plain_pointee(&self, ty: &Type) -> bool {
+    pub(super) fn is_plain_pointee(&self, ty: &Type) -> bool {
         self.pointee(ty).is_some_and(|to| self.is_plain(to))
     }
 
@@ -528,7 +549,7 @@ impl Emitter<'_> {
     }
 
     /// One of the mapped string pointers (`LPCWSTR`, `LPSTR`, ...).
-    fn is_string_pointer(&self, ty: &Type) -> bool {
+    pub(super) fn is_string_pointer(&self, ty: &Type) -> bool {
         ["PCWSTR", "PWSTR", "PCSTR", "PSTR"]
             .iter()
             .any(|name| self.is_extern(ty, name))
@@ -536,7 +557,7 @@ impl Emitter<'_> {
 
     /// Whether the elements of a `size_is` array are wide strings:
     /// `LPCWSTR`s, `LPWSTR`s, or `[string]` UTF-16 pointers.
-    fn has_wide_string_elements(&self, param: &Param) -> bool {
+    pub(super) fn has_wide_string_elements(&self, param: &Param) -> bool {
         let Some(element) = self.array_element(&param.ty) else {
             return false;
         };

@@ -8,7 +8,7 @@ use super::{Emitter, docs, guid_u128};
 use crate::model::{Direction, Interface, Item, ItemId, Method, Param, PointerKind, Prim, Type};
 
 /// How a parameter appears in a method's Rust signature (the caller's
-/// view; `implement` reads the `[in]` ones too).
+/// view; `implement` reads the arguments the same way).
 pub(super) enum Role {
     /// Passed through as its vtable type.
     Raw,
@@ -16,14 +16,25 @@ pub(super) enum Role {
     Interface(ItemId),
     /// `[in, unique]` interface pointer: `Option<&I>`.
     OptionalInterface(ItemId),
-    /// `[in]` `LPCWSTR`/`LPCSTR`, or a `[string]` character pointer
-    /// (`raw`: its vtable type is the bare pointer): any windows-core
-    /// string parameter. `wide`: UTF-16, not 8-bit.
+    /// `[in]` `LPCWSTR`/`LPCSTR`/`LPWSTR`/`LPSTR`, or a `[string]` character
+    /// pointer (`raw`: its vtable type is the bare pointer): `&WideStr`
+    /// (`wide`) or `&CStr`, `Option<..>` when it may be null.
     Str { wide: bool, raw: bool },
     /// `[in] BOOL`: `bool`.
     Bool,
     /// `[in] BSTR`: `&BSTR`.
     Bstr,
+    /// `[in] T *` to one plain value: `&T`, `Option<&T>` when it may be null.
+    Ref { optional: bool },
+    /// `[in, out] T *` to one plain value, or an `[out]` one no result
+    /// stands for: `&mut T`, `Option<..>`.
+    Mut { optional: bool },
+    /// An `[out] I **` no result stands for: `&mut Option<I>`, which the
+    /// callee sets (a value already there is not released).
+    OutInterface { id: ItemId, optional: bool },
+    /// An `[in]` array of wide strings counted by a parameter of its own:
+    /// `&[&WideStr]`, `Option<..>`.
+    WideStrs { optional: bool },
     /// The last `[out]`: the `Ok` value.
     Returned,
     /// The `riid` of an `iid_is` pair: `T::IID`.
@@ -176,22 +187,44 @@ impl Emitter<'_> {
 
     fn roles(&self, interface: &str, method: &Method) -> Vec<Role> {
         let params = &method.signature.params;
-        let mut roles: Vec<Role> = params.iter().map(|p| self.input_role(p)).collect();
-        if !self.is_extern(&method.signature.ret, "HRESULT")
-            || self.is_answer(interface, &method.name)
+        let mut roles: Vec<Role> = params.iter().map(|p| self.argument_role(p)).collect();
+        if self.is_extern(&method.signature.ret, "HRESULT")
+            && !self.is_answer(interface, &method.name)
         {
-            return roles;
+            self.results(params, &mut roles);
         }
+        // `[out]` pointers no result stands for: the caller lends the place.
+        for (param, role) in params.iter().zip(&mut roles) {
+            if !matches!(role, Role::Raw) || param.dir != Direction::Out || param.sized {
+                continue;
+            }
+            let optional = param.pointer != PointerKind::Ref || param.optional;
+            if let Some(id) = self.out_interface(&param.ty) {
+                *role = Role::OutInterface { id, optional };
+            } else if !self.is_const_pointer(&param.ty) && self.is_plain_pointee(&param.ty) {
+                *role = Role::Mut { optional };
+            }
+        }
+        roles
+    }
+
+    /// The roles an `HRESULT` method's results give: slices and their
+    /// counts, and the `Ok` value (the last `[out]`, or an `iid_is` pair).
+    fn results(&self, params: &[Param], roles: &mut [Role]) {
         for (index, param) in params.iter().enumerate() {
             if let Some(count) = self.slice_count(params, index) {
-                roles[index] = Role::Slice {
-                    optional: param.pointer != PointerKind::Ref,
+                let optional = param.pointer != PointerKind::Ref;
+                roles[index] = if param.dir == Direction::In && self.has_wide_string_elements(param)
+                {
+                    Role::WideStrs { optional }
+                } else {
+                    Role::Slice { optional }
                 };
                 roles[count] = Role::Count(index);
             }
         }
         let Some(last) = params.len().checked_sub(1) else {
-            return roles;
+            return;
         };
         let out = &params[last];
         let counted = params.iter().any(|p| {
@@ -201,7 +234,7 @@ impl Emitter<'_> {
                 .any(|e| e.param == last)
         });
         if out.dir != Direction::Out || out.sized || counted {
-            return roles;
+            return;
         }
         if let Some(riid) = self.iid_pair(params, last) {
             roles[riid] = Role::Iid;
@@ -209,7 +242,6 @@ impl Emitter<'_> {
         } else if self.returnable(&out.ty) && out.pointer == PointerKind::Ref && !out.optional {
             roles[last] = Role::Returned;
         }
-        roles
     }
 
     /// For the `[out]` object pointer of an `iid_is(riid)` pair: `riid`'s
@@ -339,6 +371,62 @@ impl Emitter<'_> {
         }
     }
 
+    /// A parameter's role on its own (slices, counts, results and pairs
+    /// are settled per method): `input_role`, and pointers to one plain
+    /// value.
+    pub(super) fn argument_role(&self, param: &Param) -> Role {
+        let optional = param.pointer != PointerKind::Ref;
+        // Sized pointers are buffers, not one value.
+        match (param.dir, self.input_role(param)) {
+            // `[in] LPWSTR`, `LPSTR` (their typedefs say `[string]`): the
+            // callee only reads them.
+            (Direction::In, Role::Raw) if !param.sized && self.is_string_pointer(&param.ty) => {
+                Role::Str {
+                    wide: self.is_extern(&param.ty, "PWSTR"),
+                    raw: false,
+                }
+            }
+            (Direction::In, Role::Raw) if !param.sized && self.is_plain_pointee(&param.ty) => {
+                Role::Ref { optional }
+            }
+            (Direction::InOut, _)
+                if !param.sized
+                    && !self.is_const_pointer(&param.ty)
+                    && self.is_plain_pointee(&param.ty) =>
+            {
+                Role::Mut { optional }
+            }
+            (_, role) => role,
+        }
+    }
+
+    /// Whether safe Rust can make every value of the parameter's Rust type
+    /// such that the call stays sound: no raw pointer the callee follows.
+    fn is_safe_argument(&self, param: &Param, role: &Role) -> bool {
+        match role {
+            Role::Raw => {
+                !matches!(self.resolved(&param.ty), Type::Array { .. })
+                    && self.interface_pointee(&param.ty).is_none()
+                    && self.traits(&param.ty).plain
+            }
+            // The callee reads what it is lent, unless it only writes it.
+            Role::Ref { .. } | Role::Mut { .. } => {
+                param.dir == Direction::Out
+                    || self
+                        .pointee(&param.ty)
+                        .is_some_and(|to| self.traits(to).plain)
+            }
+            // The callee reads the elements unless it only writes them.
+            Role::Slice { .. } => {
+                param.dir == Direction::Out
+                    || self
+                        .array_element(&param.ty)
+                        .is_some_and(|element| self.traits(element).plain)
+            }
+            _ => true,
+        }
+    }
+
     fn is_void_pointer_pointer(&self, ty: &Type) -> bool {
         matches!(self.resolved(ty), Type::Pointer { to, .. }
             if matches!(self.resolved(to), Type::Pointer { to, .. } if matches!(self.resolved(to), Type::Void)))
@@ -370,6 +458,8 @@ impl Emitter<'_> {
         let mut bounds = Vec::new();
         let mut inputs = Vec::new();
         let mut args = Vec::new();
+        // Statements before the call (string arrays made into pointers).
+        let mut prelude = Vec::new();
         for (index, (param, role)) in params.iter().zip(&roles).enumerate() {
             let arg = self.param_ident(&param.name);
             match role {
@@ -394,15 +484,86 @@ impl Emitter<'_> {
                     );
                 }
                 Role::Str { wide, raw } => {
-                    let path = self.extern_path(if *wide { "PCWSTR" } else { "PCSTR" });
-                    let generic = format_ident!("P{index}");
-                    generics.push(quote!(#generic));
-                    bounds.push(quote!(#generic: windows_core::Param<#path>));
-                    inputs.push(quote!(#arg: #generic));
-                    args.push(match (raw, self.is_const_pointer(&param.ty)) {
-                        (false, _) => quote!(#arg.param().abi()),
-                        (true, true) => quote!(#arg.param().abi().0.cast()),
-                        (true, false) => quote!(#arg.param().abi().0.cast_mut().cast()),
+                    let string = if *wide {
+                        quote!(comidl_runtime::WideStr)
+                    } else {
+                        quote!(core::ffi::CStr)
+                    };
+                    // `[in] LPWSTR`: the callee promises not to write.
+                    let mutable = self.is_extern(&param.ty, "PWSTR")
+                        || self.is_extern(&param.ty, "PSTR")
+                        || *raw && !self.is_const_pointer(&param.ty);
+                    // `cast` turns `CStr`'s `c_char` into the vtable's unit.
+                    let (convert, null) = if mutable {
+                        (quote!(.as_ptr().cast_mut().cast()), quote!(null_mut))
+                    } else {
+                        (quote!(.as_ptr().cast()), quote!(null))
+                    };
+                    let pointer = if param.pointer == PointerKind::Ref {
+                        inputs.push(quote!(#arg: &#string));
+                        quote!(#arg #convert)
+                    } else {
+                        inputs.push(quote!(#arg: Option<&#string>));
+                        quote!(#arg.map_or(core::ptr::#null(), |s| s #convert))
+                    };
+                    args.push(if *raw {
+                        pointer
+                    } else {
+                        let path = self.param_abi(&param.ty);
+                        quote!(#path(#pointer))
+                    });
+                }
+                Role::Ref { optional } => {
+                    let ty = self.pointee_rust(&param.ty);
+                    let pointer = if *optional {
+                        inputs.push(quote!(#arg: Option<&#ty>));
+                        quote!(#arg.map_or(core::ptr::null(), core::ptr::from_ref))
+                    } else {
+                        inputs.push(quote!(#arg: &#ty));
+                        quote!(core::ptr::from_ref(#arg))
+                    };
+                    args.push(if self.is_const_pointer(&param.ty) {
+                        pointer
+                    } else {
+                        quote!(#pointer.cast_mut())
+                    });
+                }
+                Role::Mut { optional } => {
+                    let ty = self.pointee_rust(&param.ty);
+                    if *optional {
+                        inputs.push(quote!(#arg: Option<&mut #ty>));
+                        args.push(quote!(#arg.map_or(core::ptr::null_mut(), core::ptr::from_mut)));
+                    } else {
+                        inputs.push(quote!(#arg: &mut #ty));
+                        args.push(quote!(core::ptr::from_mut(#arg)));
+                    }
+                }
+                Role::OutInterface { id, optional } => {
+                    let path = self.path(*id);
+                    // `Option<I>` is one nullable interface pointer.
+                    if *optional {
+                        inputs.push(quote!(#arg: Option<&mut Option<#path>>));
+                        args.push(quote!(#arg.map_or(core::ptr::null_mut(), |p| core::ptr::from_mut(p).cast())));
+                    } else {
+                        inputs.push(quote!(#arg: &mut Option<#path>));
+                        args.push(quote!(core::ptr::from_mut(#arg).cast()));
+                    }
+                }
+                Role::WideStrs { optional } => {
+                    let strings = quote!(&[&comidl_runtime::WideStr]);
+                    let some = if *optional {
+                        inputs.push(quote!(#arg: Option<#strings>));
+                        quote!(#arg)
+                    } else {
+                        inputs.push(quote!(#arg: #strings));
+                        quote!(Some(#arg))
+                    };
+                    // Shadowed by the pointers, which the count reads too.
+                    prelude.push(quote!(let #arg = comidl_runtime::WidePointers::new(#some);));
+                    args.push(if self.is_const_pointer(&param.ty) {
+                        quote!(#arg.as_ptr().cast())
+                    } else {
+                        quote!(#arg.as_ptr().cast_mut().cast())
                     });
                 }
                 Role::Bool => {
@@ -462,6 +623,7 @@ impl Emitter<'_> {
                         Role::Slice { optional: true } => {
                             quote!(#name.as_deref().map_or(0, |s| s.len()))
                         }
+                        // Slices, and string arrays' pointers.
                         _ => quote!(#name.len()),
                     };
                     args.push(
@@ -558,6 +720,21 @@ impl Emitter<'_> {
                 ));
             }
         }
+        let raw: Vec<String> = params
+            .iter()
+            .zip(&roles)
+            .filter(|(param, role)| !self.is_safe_argument(param, role))
+            .map(|(param, _)| format!("`{}`", param.name))
+            .collect();
+        if !raw.is_empty() {
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
+            lines.push(format!(
+                "Unsafe: the callee follows raw pointers in {}; they must be valid for the call.",
+                raw.join(", ")
+            ));
+        }
         let doc = docs(&lines);
         let generics = if generics.is_empty() {
             TokenStream::new()
@@ -569,12 +746,24 @@ impl Emitter<'_> {
         } else {
             quote!(where #(#bounds),*)
         };
+        let unsafety = if raw.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(unsafe)
+        };
         quote! {
             #doc
-            pub unsafe fn #name #generics(&self, #(#inputs),*) #output #bounds {
+            pub #unsafety fn #name #generics(&self, #(#inputs),*) #output #bounds {
+                #(#prelude)*
                 unsafe { #body }
             }
         }
+    }
+
+    /// The Rust type a pointer parameter points to.
+    pub(super) fn pointee_rust(&self, ty: &Type) -> TokenStream {
+        let to = self.pointee(ty).expect("read through a pointer");
+        self.ty(to, Place::Abi)
     }
 
     /// For an `[out] IFoo **`: `IFoo`.

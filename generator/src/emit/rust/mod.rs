@@ -6,6 +6,7 @@
 //! given by the user) are referred to, not generated.
 
 mod implement;
+mod implementors;
 mod interface;
 mod items;
 mod types;
@@ -20,6 +21,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{ItemId, ItemKind, Model, ModuleId};
 use crate::parallel;
 use crate::syntax::ast::Guid;
+pub(crate) use implementors::{Implementor, implementors};
 use types::{Traits, ident};
 
 /// Types every generated module maps rather than generates: IDL name, the
@@ -69,6 +71,9 @@ pub(super) struct Emitter<'m> {
     answers: &'m HashSet<(String, String)>,
     /// The module being written.
     module: ModuleId,
+    /// For code outside the bindings (skeletons): where the modules are,
+    /// for paths to their items instead of `super::`.
+    outside: Option<implementors::Outside>,
     roots: &'m [ModuleId],
     traits_cache: RefCell<HashMap<ItemId, Traits>>,
 }
@@ -235,6 +240,7 @@ impl<'m> Emitter<'m> {
             canonical: BUILT_IN_TYPES.iter().map(|&(n, c, _)| (n, c)).collect(),
             answers: &plan.answers,
             module: 0,
+            outside: None,
             roots: &plan.roots,
             traits_cache: RefCell::new(HashMap::new()),
         }
@@ -322,11 +328,17 @@ impl<'m> Emitter<'m> {
             return quote!(#path);
         }
         let name = format_ident!("{}{suffix}", ident(&item.name));
-        if item.module == self.module {
-            quote!(#name)
-        } else {
-            let module = ident(&self.model.modules[item.module].name);
-            quote!(super::#module::#name)
+        let module = &self.model.modules[item.module].name;
+        match &self.outside {
+            Some(outside) => {
+                let module = outside.module_path(module, item.module);
+                quote!(#module::#name)
+            }
+            None if item.module == self.module => quote!(#name),
+            None => {
+                let module = ident(module);
+                quote!(super::#module::#name)
+            }
         }
     }
 

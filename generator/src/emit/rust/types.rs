@@ -17,13 +17,18 @@ pub(super) enum Place {
     Abi,
 }
 
-/// Traits a type's Rust spelling implements, to pick a record's derives.
+/// Traits a type's Rust spelling implements, to pick a record's derives,
+/// and whether a method may safely be handed it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Traits {
     pub copy: bool,
     pub debug: bool,
     pub partial_eq: bool,
     pub eq: bool,
+    /// Holds no raw pointer (strings, buffers, callbacks) that a callee
+    /// would follow: any value safe Rust can make is valid to pass.
+    /// Interfaces and handles are values here.
+    pub plain: bool,
 }
 
 impl Traits {
@@ -32,6 +37,7 @@ impl Traits {
         debug: true,
         partial_eq: true,
         eq: true,
+        plain: true,
     };
 
     fn and(self, other: Traits) -> Traits {
@@ -40,6 +46,7 @@ impl Traits {
             debug: self.debug && other.debug,
             partial_eq: self.partial_eq && other.partial_eq,
             eq: self.eq && other.eq,
+            plain: self.plain && other.plain,
         }
     }
 }
@@ -286,9 +293,13 @@ impl Emitter<'_> {
             Type::Pointer { to, .. } if matches!(**to, Type::Function(_)) => Traits {
                 partial_eq: false,
                 eq: false,
+                plain: false,
                 ..Traits::ALL
             },
-            Type::Pointer { .. } => Traits::ALL,
+            Type::Pointer { .. } => Traits {
+                plain: false,
+                ..Traits::ALL
+            },
             Type::Array { of, .. } => self.traits(of),
             Type::Named(id) => self.item_traits(*id),
         }
@@ -306,14 +317,19 @@ impl Emitter<'_> {
                     copy: false,
                     ..Traits::ALL
                 },
+                Some(&("PCWSTR" | "PWSTR" | "PCSTR" | "PSTR")) => Traits {
+                    plain: false,
+                    ..Traits::ALL
+                },
                 Some(_) => Traits::ALL,
                 // A type mapped by the user: assume only what every
-                // windows-rs value type has.
+                // windows-rs value type has, and that it may hold pointers.
                 _ => Traits {
                     copy: false,
                     debug: false,
                     partial_eq: false,
                     eq: false,
+                    plain: false,
                 },
             };
         }
@@ -323,25 +339,30 @@ impl Emitter<'_> {
         // Guards against a record reached again through itself.
         self.traits_cache.borrow_mut().insert(id, Traits::ALL);
         let traits = match &item.kind {
-            ItemKind::Record(record) if record.union => {
-                let copy = record.fields.iter().all(|f| self.traits(&f.ty).copy);
+            // Unions and packed records derive only what their fields allow
+            // without reading a field by reference.
+            ItemKind::Record(record) if record.union || self.packing(record).is_some() => {
+                let fields = record
+                    .fields
+                    .iter()
+                    .fold(Traits::ALL, |t, f| t.and(self.traits(&f.ty)));
                 Traits {
-                    copy,
+                    copy: fields.copy,
                     debug: false,
                     partial_eq: false,
                     eq: false,
+                    plain: fields.plain,
                 }
             }
-            ItemKind::Record(record) if self.packing(record).is_some() => Traits {
-                copy: record.fields.iter().all(|f| self.traits(&f.ty).copy),
-                debug: false,
-                partial_eq: false,
-                eq: false,
-            },
             ItemKind::Record(record) => record
                 .fields
                 .iter()
                 .fold(Traits::ALL, |t, f| t.and(self.traits(&f.ty))),
+            // A handle is a value the callee never dereferences for us.
+            ItemKind::Alias(alias) if alias.handle => Traits {
+                plain: true,
+                ..self.traits(&alias.ty)
+            },
             ItemKind::Alias(alias) => self.traits(&alias.ty),
             _ => Traits::ALL,
         };
