@@ -1,6 +1,8 @@
 //! The handler mobsync creates by its CLSID. mobsync calls it on one
 //! thread (`Apartment`), so its session state is a plain `RefCell`.
 
+#![forbid(unsafe_code)]
+
 use std::cell::RefCell;
 
 use comidl_runtime::ComObject;
@@ -13,7 +15,6 @@ use comidl_syncmgr::wtypes::HWND;
 use folder_mirror::{Cursor, PairsFile};
 use windows_core::{Error, GUID, IUnknown, Result};
 
-use crate::callback;
 use crate::items::{Items, fixed_text};
 
 #[derive(ComObject)]
@@ -112,7 +113,8 @@ impl ISyncMgrSynchronize_Impl for FolderMirrorSync {
             session.prepared = items.to_vec();
             session.skipped.clear();
         }
-        callback::prepare_completed(&callback, S_OK);
+        // Preparing needs nothing more. A refused answer has nowhere else to go.
+        let _ = callback.PrepareForSyncCompleted(S_OK);
         Ok(())
     }
 

@@ -1,6 +1,8 @@
 //! The items: one per folder pair, identified by a GUID derived from the
 //! pair's name.
 
+#![forbid(unsafe_code)]
+
 use comidl_runtime::ComObject;
 use comidl_syncmgr::mobsync::{
     ISyncMgrEnumItems, ISyncMgrEnumItems_Impl, SYNCMGRITEM, SYNCMGRITEMSTATE,

@@ -2,6 +2,7 @@
 //! an `ISyncMgrSynchronize` handler whose items are the folder pairs of a
 //! pairs file (see the crate's README), mirrored with `folder_mirror`.
 
+// Only `callback` may use `unsafe`; the other modules forbid it.
 #![deny(unsafe_code)]
 
 mod callback;

@@ -1,8 +1,14 @@
 //! `ISyncMgrSynchronize::Synchronize`: each prepared item mirrored in turn,
 //! its files the steps of its progress.
 
+#![forbid(unsafe_code)]
+
+use comidl_runtime::WideString;
 use comidl_runtime::hresult::{E_FAIL, S_OK};
-use comidl_syncmgr::mobsync::{ISyncMgrSynchronizeCallback, SYNCMGRSTATUS as Status};
+use comidl_syncmgr::mobsync::{
+    ISyncMgrSynchronizeCallback, SYNCMGRLOGERROR_ITEMID, SYNCMGRLOGERRORINFO, SYNCMGRLOGLEVEL,
+    SYNCMGRSTATUS as Status,
+};
 use folder_mirror::{Failure, Observer, Step, Summary, mirror};
 use windows_core::GUID;
 
@@ -17,7 +23,7 @@ pub fn synchronize(
 ) {
     let config = handler.pairs().load();
     if let Err(error) = &config {
-        callback::log_error(
+        log_error(
             callback,
             None,
             &format!("Cannot read the folder pairs: {error}"),
@@ -43,7 +49,7 @@ pub fn synchronize(
             _ if handler.is_skipped(id) => item.report(Status::SYNCMGRSTATUS_SKIPPED, "Skipped"),
             None => {
                 if config.is_ok() {
-                    callback::log_error(callback, Some(id), "No folder pair has this item ID");
+                    log_error(callback, Some(id), "No folder pair has this item ID");
                 }
                 item.report(Status::SYNCMGRSTATUS_FAILED, "Unknown item");
                 failed = true;
@@ -56,7 +62,24 @@ pub fn synchronize(
             }
         }
     }
-    callback::synchronize_completed(callback, if failed { E_FAIL } else { S_OK });
+    let _ = callback.SynchronizeCompleted(if failed { E_FAIL } else { S_OK });
+}
+
+/// Logs an error, about `item` or the whole handler. Like every report,
+/// best effort: one mobsync refuses has nowhere else to go.
+fn log_error(callback: &ISyncMgrSynchronizeCallback, item: Option<&GUID>, text: &str) {
+    let info = SYNCMGRLOGERRORINFO {
+        cbSize: size_of::<SYNCMGRLOGERRORINFO>() as u32,
+        mask: if item.is_some() {
+            SYNCMGRLOGERROR_ITEMID
+        } else {
+            0
+        },
+        ItemID: item.copied().unwrap_or_default(),
+        ..SYNCMGRLOGERRORINFO::default()
+    };
+    let level = SYNCMGRLOGLEVEL::SYNCMGRLOGLEVEL_ERROR.0 as u32;
+    let _ = callback.LogError(level, &WideString::from(text), Some(&info));
 }
 
 /// The sync of one item: reports to mobsync, remembers the latest cancel
@@ -109,7 +132,7 @@ impl Observer for ItemSync<'_> {
     }
 
     fn failure(&mut self, failure: &Failure) {
-        callback::log_error(self.callback, Some(self.id), &failure.to_string());
+        log_error(self.callback, Some(self.id), &failure.to_string());
     }
 
     fn may_continue(&mut self) -> bool {

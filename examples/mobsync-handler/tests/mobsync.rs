@@ -6,8 +6,8 @@ mod fakes;
 #[path = "../../folder-mirror/tests/support/mod.rs"]
 mod support;
 
+use comidl_runtime::ComObject;
 use comidl_runtime::hresult::{E_FAIL, S_OK};
-use comidl_runtime::{ComObject, WideStr};
 use comidl_syncmgr::mobsync::{
     ISyncMgrSynchronize, S_SYNCMGR_CANCELALL, S_SYNCMGR_CANCELITEM, SYNCMGRFLAG, SYNCMGRITEM,
     SYNCMGRITEMSTATE, SYNCMGRLOGLEVEL, SYNCMGRSTATUS as Status,
@@ -32,17 +32,14 @@ fn synchronize(
 ) -> ComObject<FakeCallback> {
     let callback = FakeCallback::new(script);
     *callback.handler.borrow_mut() = Some(handler.clone());
-    // SAFETY: live interfaces, plain values and a slice of GUIDs.
-    unsafe {
-        handler
-            .Initialize(0, SYNCMGRFLAG::SYNCMGRFLAG_MANUAL.0 as u32, None)
-            .unwrap();
-        handler
-            .SetProgressCallback(Some(&interface(&callback)))
-            .unwrap();
-        handler.PrepareForSync(items, HWND::default(), 0).unwrap();
-        handler.Synchronize(HWND::default()).unwrap();
-    }
+    handler
+        .Initialize(0, SYNCMGRFLAG::SYNCMGRFLAG_MANUAL.0 as u32, None)
+        .unwrap();
+    handler
+        .SetProgressCallback(Some(&interface(&callback)))
+        .unwrap();
+    handler.PrepareForSync(items, HWND::default(), 0).unwrap();
+    handler.Synchronize(HWND::default()).unwrap();
     // The handler holds the callback: break the cycle.
     callback.handler.borrow_mut().take();
     callback
@@ -51,6 +48,12 @@ fn synchronize(
 fn sync(f: &Fixture, names: &[&str], script: Script) -> ComObject<FakeCallback> {
     let items: Vec<GUID> = names.iter().map(|name| item_id(name)).collect();
     synchronize(&handler(f), &items, script)
+}
+
+/// The text of a fixed-size, NUL-terminated buffer.
+fn text(buffer: &[u16]) -> String {
+    let end = buffer.iter().position(|&unit| unit == 0).expect("no NUL");
+    String::from_utf16_lossy(&buffer[..end])
 }
 
 fn report(name: &str, status: Status, text: &str, value: i32, max: i32) -> Report {
@@ -83,34 +86,34 @@ fn item_ids_are_fnv1a_hashes_made_version_8_uuids() {
 fn handler_info_and_items() {
     let f = Fixture::new(&[("Docs", TREE), ("Photos", &[("p.jpg", "jpeg")])]);
     let handler = handler(&f);
-    // SAFETY: live interfaces; the info is ours to free.
-    unsafe {
-        let pointer = handler.GetHandlerInfo().unwrap();
+    let pointer = handler.GetHandlerInfo().unwrap();
+    // SAFETY: the handler's info in task memory, ours to read and free.
+    let info = unsafe {
         let info = pointer.read();
         comidl_runtime::task_mem::free(pointer.cast());
-        let name = WideStr::from_ptr(info.wszHandlerName.as_ptr()).unwrap();
-        assert_eq!(name, "Folder Mirror");
-        assert_eq!(info.cbSize as usize, size_of_val(&info));
+        info
+    };
+    assert_eq!(text(&info.wszHandlerName), "Folder Mirror");
+    assert_eq!(info.cbSize as usize, size_of_val(&info));
 
-        let items = handler.EnumSyncMgrItems().unwrap();
-        let mut slots = [SYNCMGRITEM::default(); 3];
-        let mut fetched = 0;
-        items.Next(&mut slots, &mut fetched).unwrap();
-        assert_eq!(fetched, 2);
-        for (slot, name) in slots.iter().zip(["Docs", "Photos"]) {
-            assert_eq!(slot.ItemID, item_id(name));
-            assert_eq!(WideStr::from_ptr(slot.wszItemName.as_ptr()).unwrap(), name);
-            assert_eq!(
-                slot.dwItemState,
-                SYNCMGRITEMSTATE::SYNCMGRITEMSTATE_CHECKED.0 as u32
-            );
-        }
-        items.Reset().unwrap();
-        items.Skip(1).unwrap();
-        let copy = items.Clone().unwrap();
-        copy.Next(&mut slots[..1], &mut fetched).unwrap();
-        assert_eq!((fetched, slots[0].ItemID), (1, item_id("Photos")));
+    let items = handler.EnumSyncMgrItems().unwrap();
+    let mut slots = [SYNCMGRITEM::default(); 3];
+    let mut fetched = 0;
+    items.Next(&mut slots, &mut fetched).unwrap();
+    assert_eq!(fetched, 2);
+    for (slot, name) in slots.iter().zip(["Docs", "Photos"]) {
+        assert_eq!(slot.ItemID, item_id(name));
+        assert_eq!(text(&slot.wszItemName), name);
+        assert_eq!(
+            slot.dwItemState,
+            SYNCMGRITEMSTATE::SYNCMGRITEMSTATE_CHECKED.0 as u32
+        );
     }
+    items.Reset().unwrap();
+    items.Skip(1).unwrap();
+    let copy = items.Clone().unwrap();
+    copy.Next(&mut slots[..1], &mut fetched).unwrap();
+    assert_eq!((fetched, slots[0].ItemID), (1, item_id("Photos")));
 }
 
 #[test]
@@ -236,16 +239,13 @@ fn set_item_status_skips_items_before_and_during_their_sync() {
     *callback.handler.borrow_mut() = Some(handler.clone());
     let items = [item_id("Docs"), item_id("Photos"), item_id("Music")];
     let skipped = Status::SYNCMGRSTATUS_SKIPPED.0 as u32;
-    // SAFETY: live interfaces, plain values and a slice of GUIDs.
-    unsafe {
-        handler
-            .SetProgressCallback(Some(&interface(&callback)))
-            .unwrap();
-        handler.PrepareForSync(&items, HWND::default(), 0).unwrap();
-        // Between PrepareForSync and Synchronize, as the user unticks an item.
-        handler.SetItemStatus(&item_id("Photos"), skipped).unwrap();
-        handler.Synchronize(HWND::default()).unwrap();
-    }
+    handler
+        .SetProgressCallback(Some(&interface(&callback)))
+        .unwrap();
+    handler.PrepareForSync(&items, HWND::default(), 0).unwrap();
+    // Between PrepareForSync and Synchronize, as the user unticks an item.
+    handler.SetItemStatus(&item_id("Photos"), skipped).unwrap();
+    handler.Synchronize(HWND::default()).unwrap();
     callback.handler.borrow_mut().take();
     assert_eq!(names(&files_under(&f.target("Docs"))), ["a.txt", "b.txt"]);
     assert_eq!(
@@ -350,6 +350,5 @@ fn a_broken_pairs_file_is_logged_once() {
         )]
     );
     assert_eq!(log.completed, [E_FAIL]);
-    // SAFETY: a live interface.
-    assert!(unsafe { handler(&f).EnumSyncMgrItems() }.is_err());
+    assert!(handler(&f).EnumSyncMgrItems().is_err());
 }

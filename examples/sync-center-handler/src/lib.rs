@@ -4,12 +4,11 @@
 //! to the handler and calls `Synchronize`, which mirrors each requested
 //! pair with `folder_mirror` and reports through the session's callback.
 
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
 mod collection;
 mod handler;
 mod items;
-mod session;
 mod sync;
 
 pub use collection::{FolderMirrorHandlers, HANDLER_ID};

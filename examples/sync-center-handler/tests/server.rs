@@ -22,9 +22,7 @@ fn dll_get_class_object_makes_the_collection() {
     let factory = class_object(&FolderMirrorHandlers::CLSID).unwrap();
     // SAFETY: a live factory.
     let collection = unsafe { factory.CreateInstance::<ISyncMgrHandlerCollection>(None) }.unwrap();
-    // SAFETY: a live interface.
-    let ids = unsafe { collection.GetHandlerEnumerator() };
-    assert!(ids.is_ok());
+    assert!(collection.GetHandlerEnumerator().is_ok());
     let unknown = class_object(&GUID::from_u128(0x1234)).map(drop);
     assert_eq!(unknown.unwrap_err().code(), CLASS_E_CLASSNOTAVAILABLE);
 }

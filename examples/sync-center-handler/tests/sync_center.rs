@@ -7,7 +7,7 @@ mod fakes;
 mod support;
 
 use comidl_runtime::hresult::{E_INVALIDARG, E_NOTIMPL};
-use comidl_runtime::{ComObject, PCWSTR, PWSTR, WideStr};
+use comidl_runtime::{ComObject, PWSTR, WideStr, WideString};
 use comidl_syncmgr::syncmgr::{
     ISyncMgrHandler, ISyncMgrHandlerCollection, ISyncMgrSessionCreator, ISyncMgrSyncItem,
     ISyncMgrSyncItemContainer, SYNCMGR_CANCEL_REQUEST as Cancel, SYNCMGR_EVENT_LEVEL,
@@ -18,13 +18,9 @@ use fakes::{FakeCreator, Progress, Script};
 use folder_mirror::PairsFile;
 use support::{Fixture, TREE, files_under, names};
 use sync_center_handler::{FolderMirrorHandlers, HANDLER_ID};
+use windows_core::Interface;
 
-/// `text`, NUL-terminated.
-fn wide(text: &str) -> Vec<u16> {
-    text.encode_utf16().chain([0]).collect()
-}
-
-/// Reads a string the handler handed over in task memory, and frees it.
+/// A string the handler handed over in task memory; frees it.
 fn take_string(string: PWSTR) -> String {
     // SAFETY: a NUL-terminated string in task memory, ours to free.
     unsafe {
@@ -42,19 +38,19 @@ fn collection(f: &Fixture) -> ISyncMgrHandlerCollection {
 
 /// The handler, bound through the collection as Sync Center does.
 fn handler(f: &Fixture) -> ISyncMgrHandler {
-    let id = wide(HANDLER_ID);
-    // SAFETY: a NUL-terminated ID alive during the call.
-    unsafe { collection(f).BindToHandler(PCWSTR(id.as_ptr())) }.unwrap()
+    collection(f)
+        .BindToHandler(&WideString::from(HANDLER_ID))
+        .unwrap()
 }
 
 /// Synchronizes `items` with a session scripted by `script`.
 fn synchronize(f: &Fixture, items: &[&str], script: Script) -> ComObject<FakeCreator> {
     let creator = ComObject::new(FakeCreator::new(script));
-    let ids: Vec<Vec<u16>> = items.iter().map(|id| wide(id)).collect();
-    let pointers: Vec<PCWSTR> = ids.iter().map(|id| PCWSTR(id.as_ptr())).collect();
+    let ids: Vec<WideString> = items.iter().map(|&id| id.into()).collect();
+    let ids: Vec<&WideStr> = ids.iter().map(|id| &**id).collect();
     let session_creator: ISyncMgrSessionCreator = creator.to_interface();
-    // SAFETY: NUL-terminated IDs alive during the call.
-    unsafe { handler(f).Synchronize(&pointers, HWND::default(), &session_creator, None) }
+    handler(f)
+        .Synchronize(&ids, HWND::default(), &session_creator, None)
         .expect("Synchronize reports failures as events, never fails");
     creator
 }
@@ -73,70 +69,64 @@ fn step(item: &str, text: &str, status: Status, step: u32, steps: u32) -> Progre
 fn collection_handler_and_items_answer_sync_center() {
     let f = Fixture::new(&[("Docs", TREE), ("Photos", &[("p.jpg", "jpeg")])]);
     let collection = collection(&f);
-    // SAFETY: live interfaces, NUL-terminated strings, slices of the right length.
-    unsafe {
-        let ids = collection.GetHandlerEnumerator().unwrap();
-        let mut slots = [PWSTR::null(), PWSTR::null()];
-        let mut fetched = 0;
-        ids.Next(&mut slots, &mut fetched).unwrap();
-        assert_eq!(fetched, 1);
-        assert_eq!(take_string(slots[0]), HANDLER_ID);
-        ids.Reset().unwrap();
-        let copy = ids.Clone().unwrap();
-        copy.Next(&mut slots[..1], &mut fetched).unwrap();
-        assert_eq!((fetched, take_string(slots[0])), (1, HANDLER_ID.into()));
+    let ids = collection.GetHandlerEnumerator().unwrap();
+    let mut slots = [PWSTR::null(), PWSTR::null()];
+    let mut fetched = 0;
+    ids.Next(&mut slots, &mut fetched).unwrap();
+    assert_eq!(fetched, 1);
+    assert_eq!(take_string(slots[0]), HANDLER_ID);
+    ids.Reset().unwrap();
+    let copy = ids.Clone().unwrap();
+    copy.Next(&mut slots[..1], &mut fetched).unwrap();
+    assert_eq!((fetched, take_string(slots[0])), (1, HANDLER_ID.into()));
 
-        let other = wide("Other");
-        let refused = collection.BindToHandler::<_, ISyncMgrHandler>(PCWSTR(other.as_ptr()));
-        assert_eq!(refused.unwrap_err().code(), E_INVALIDARG);
+    let refused = collection.BindToHandler::<ISyncMgrHandler>(&WideString::from("Other"));
+    assert_eq!(refused.unwrap_err().code(), E_INVALIDARG);
 
-        let handler = handler(&f);
-        assert_eq!(take_string(handler.GetName().unwrap()), "Folder Mirror");
-        let info = handler.GetHandlerInfo().unwrap();
-        assert_eq!(
-            info.GetType().unwrap(),
-            SYNCMGR_HANDLER_TYPE::SYNCMGR_HT_FOLDER
-        );
-        assert_eq!(take_string(info.GetTypeLabel().unwrap()), "Folder mirror");
-        assert!(take_string(info.GetComment().unwrap()).contains("pairs.txt"));
-        assert_eq!(info.IsActive().unwrap_err().code(), E_NOTIMPL);
-        assert!(info.IsConnected().unwrap());
+    let handler = handler(&f);
+    assert_eq!(take_string(handler.GetName().unwrap()), "Folder Mirror");
+    let info = handler.GetHandlerInfo().unwrap();
+    assert_eq!(
+        info.GetType().unwrap(),
+        SYNCMGR_HANDLER_TYPE::SYNCMGR_HT_FOLDER
+    );
+    assert_eq!(take_string(info.GetTypeLabel().unwrap()), "Folder mirror");
+    assert!(take_string(info.GetComment().unwrap()).contains("pairs.txt"));
+    assert_eq!(info.IsActive().unwrap_err().code(), E_NOTIMPL);
+    assert!(info.IsConnected().unwrap());
 
-        let container: ISyncMgrSyncItemContainer = windows_core::Interface::cast(&handler).unwrap();
-        assert_eq!(container.GetSyncItemCount().unwrap(), 2);
-        let items = container.GetSyncItemEnumerator().unwrap();
-        let mut slots: [Option<ISyncMgrSyncItem>; 3] = Default::default();
-        items.Next(&mut slots, &mut fetched).unwrap();
-        assert_eq!(fetched, 2);
-        let listed: Vec<(String, String)> = slots[..2]
-            .iter()
-            .map(|item| {
-                let item = item.as_ref().unwrap();
-                (
-                    take_string(item.GetItemID().unwrap()),
-                    take_string(item.GetName().unwrap()),
-                )
-            })
-            .collect();
-        assert_eq!(
-            listed,
-            [
-                ("Docs".into(), "Docs".into()),
-                ("Photos".into(), "Photos".into())
-            ]
-        );
-        assert!(slots[2].is_none());
+    let container: ISyncMgrSyncItemContainer = handler.cast().unwrap();
+    assert_eq!(container.GetSyncItemCount().unwrap(), 2);
+    let items = container.GetSyncItemEnumerator().unwrap();
+    let mut slots: [Option<ISyncMgrSyncItem>; 3] = Default::default();
+    items.Next(&mut slots, &mut fetched).unwrap();
+    assert_eq!(fetched, 2);
+    let listed: Vec<(String, String)> = slots[..2]
+        .iter()
+        .map(|item| {
+            let item = item.as_ref().unwrap();
+            (
+                take_string(item.GetItemID().unwrap()),
+                take_string(item.GetName().unwrap()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("Docs".into(), "Docs".into()),
+            ("Photos".into(), "Photos".into())
+        ]
+    );
+    assert!(slots[2].is_none());
 
-        let photos = wide("Photos");
-        let item = container.GetSyncItem(PCWSTR(photos.as_ptr())).unwrap();
-        let comment = take_string(item.GetItemInfo().unwrap().GetComment().unwrap());
-        assert!(
-            comment.contains(&f.source("Photos").display().to_string()),
-            "{comment}"
-        );
-        let missing = wide("Music");
-        assert!(container.GetSyncItem(PCWSTR(missing.as_ptr())).is_err());
-    }
+    let item = container.GetSyncItem(&WideString::from("Photos")).unwrap();
+    let comment = take_string(item.GetItemInfo().unwrap().GetComment().unwrap());
+    assert!(
+        comment.contains(&f.source("Photos").display().to_string()),
+        "{comment}"
+    );
+    assert!(container.GetSyncItem(&WideString::from("Music")).is_err());
 }
 
 #[test]
@@ -359,7 +349,6 @@ fn a_broken_pairs_file_is_one_event_and_failed_items() {
             0
         )]
     );
-    let container: ISyncMgrSyncItemContainer = windows_core::Interface::cast(&handler(&f)).unwrap();
-    // SAFETY: a live interface.
-    assert!(unsafe { container.GetSyncItemEnumerator() }.is_err());
+    let container: ISyncMgrSyncItemContainer = handler(&f).cast().unwrap();
+    assert!(container.GetSyncItemEnumerator().is_err());
 }

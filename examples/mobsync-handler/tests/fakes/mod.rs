@@ -170,8 +170,7 @@ impl ISyncMgrSynchronizeCallback_Impl for FakeCallback {
         {
             let handler = self.handler.borrow().clone().expect("no handler to call");
             let status = SYNCMGRSTATUS::SYNCMGRSTATUS_SKIPPED.0 as u32;
-            // SAFETY: a live interface; the GUID outlives the call.
-            unsafe { handler.SetItemStatus(&skipped, status) }?;
+            handler.SetItemStatus(&skipped, status)?;
         }
         Ok(())
     }
