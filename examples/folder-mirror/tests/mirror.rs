@@ -1,7 +1,8 @@
 //! Mirroring real temporary folders: copies, up-to-date checks, cancel,
 //! failures.
 
-mod support;
+#[path = "../../test-support/folders.rs"]
+mod folders;
 
 use std::fs;
 use std::io::ErrorKind;
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use folder_mirror::{Action, Failure, Observer, Outcome, Pair, Step, Summary, mirror};
-use support::{files_under, names, write_tree};
+use folders::{files_under, names, write_tree};
 use tempfile::TempDir;
 
 /// Records everything; answers `may_continue` `false` from the

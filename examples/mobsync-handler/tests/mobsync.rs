@@ -3,8 +3,8 @@
 //! cancel answers, skipped items and failures.
 
 mod fakes;
-#[path = "../../folder-mirror/tests/support/mod.rs"]
-mod support;
+#[path = "../../test-support/folders.rs"]
+mod folders;
 
 use comidl_runtime::ComObject;
 use comidl_runtime::hresult::{E_FAIL, S_OK};
@@ -15,8 +15,8 @@ use comidl_syncmgr::mobsync::{
 use comidl_syncmgr::wtypes::HWND;
 use fakes::{FakeCallback, Report, Script, interface};
 use folder_mirror::PairsFile;
+use folders::{Fixture, TREE, files_under, names};
 use mobsync_handler::{FolderMirrorSync, item_id};
-use support::{Fixture, TREE, files_under, names};
 use windows_core::GUID;
 
 fn handler(f: &Fixture) -> ISyncMgrSynchronize {

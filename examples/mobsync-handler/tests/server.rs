@@ -1,37 +1,32 @@
 //! The DLL exports: `DllGetClassObject` serves the handler, and the
 //! registration plan lists it for mobsync.
 
+#[path = "../../test-support/server.rs"]
+mod server;
+
 use comidl_runtime::CoClass;
 use comidl_runtime::hresult::CLASS_E_CLASSNOTAVAILABLE;
-use comidl_runtime::registration::{Data, Hive, Value, guid_string};
-use comidl_runtime::server::IClassFactory;
+use comidl_runtime::registration::{Data, guid_string};
 use comidl_syncmgr::mobsync::ISyncMgrSynchronize;
 use mobsync_handler::{DllGetClassObject, FolderMirrorSync, SERVER};
-use windows_core::{GUID, Interface};
-
-fn class_object(clsid: &GUID) -> windows_core::Result<IClassFactory> {
-    let mut out = core::ptr::null_mut();
-    // SAFETY: readable GUIDs and a writable out-pointer.
-    unsafe { DllGetClassObject(clsid, &IClassFactory::IID, &mut out) }.ok()?;
-    // SAFETY: S_OK: a live IClassFactory pointer, owned here.
-    Ok(unsafe { IClassFactory::from_raw(out) })
-}
+use server::{class_object, user_key_values, value};
+use windows_core::GUID;
 
 #[test]
 fn dll_get_class_object_makes_the_handler() {
-    let factory = class_object(&FolderMirrorSync::CLSID).unwrap();
-    // SAFETY: live interfaces; the info is ours to free.
-    unsafe {
-        let handler = factory.CreateInstance::<ISyncMgrSynchronize>(None).unwrap();
-        let pointer = handler.GetHandlerInfo().unwrap();
+    let factory = class_object(DllGetClassObject, &FolderMirrorSync::CLSID).unwrap();
+    // SAFETY: a live factory.
+    let handler = unsafe { factory.CreateInstance::<ISyncMgrSynchronize>(None) }.unwrap();
+    let pointer = handler.GetHandlerInfo().unwrap();
+    // SAFETY: the handler's info in task memory, ours to read and free.
+    let info = unsafe {
         let info = pointer.read();
         comidl_runtime::task_mem::free(pointer.cast());
-        assert_eq!(
-            info.wszHandlerName[..6],
-            *"Folder".encode_utf16().collect::<Vec<_>>()
-        );
-    }
-    let unknown = class_object(&GUID::from_u128(0x1234)).map(drop);
+        info
+    };
+    let name: Vec<u16> = "Folder Mirror\0".encode_utf16().collect();
+    assert_eq!(info.wszHandlerName[..name.len()], name);
+    let unknown = class_object(DllGetClassObject, &GUID::from_u128(0x1234)).map(drop);
     assert_eq!(unknown.unwrap_err().code(), CLASS_E_CLASSNOTAVAILABLE);
 }
 
@@ -40,31 +35,20 @@ fn registration_plan_lists_the_handler_for_mobsync() {
     let module = "C:\\Program Files\\Folder Mirror\\mobsync_handler.dll";
     let plan = SERVER.plan(module).unwrap();
     let clsid = guid_string(&FolderMirrorSync::CLSID);
-    let values = |path: &str| -> Vec<Value> {
-        plan.entries()
-            .iter()
-            .find(|e| e.root == Hive::CurrentUser && e.path == path)
-            .unwrap_or_else(|| panic!("no key {path} in {:#?}", plan.entries()))
-            .values
-            .clone()
-    };
-    let value = |name: Option<&str>, data: Data| Value {
-        name: name.map(Into::into),
-        data,
-    };
     assert_eq!(
-        values(&format!(
-            "Software\\Classes\\CLSID\\{clsid}\\InprocServer32"
-        )),
+        user_key_values(
+            &plan,
+            &format!("Software\\Classes\\CLSID\\{clsid}\\InprocServer32")
+        ),
         [
             value(None, Data::ExpandSz(module.into())),
             value(Some("ThreadingModel"), Data::Sz("Apartment".into())),
         ]
     );
+    let handler =
+        format!("Software\\Microsoft\\Windows\\CurrentVersion\\SyncMgr\\Handlers\\{clsid}");
     assert_eq!(
-        values(&format!(
-            "Software\\Microsoft\\Windows\\CurrentVersion\\SyncMgr\\Handlers\\{clsid}"
-        )),
+        user_key_values(&plan, &handler),
         [value(None, Data::Sz("Folder Mirror".into()))]
     );
 }

@@ -3,8 +3,8 @@
 //! folders with progress, cancel requests and failures.
 
 mod fakes;
-#[path = "../../folder-mirror/tests/support/mod.rs"]
-mod support;
+#[path = "../../test-support/folders.rs"]
+mod folders;
 
 use comidl_runtime::hresult::{E_INVALIDARG, E_NOTIMPL};
 use comidl_runtime::{ComObject, PWSTR, WideStr, WideString};
@@ -16,7 +16,7 @@ use comidl_syncmgr::syncmgr::{
 use comidl_syncmgr::wtypes::HWND;
 use fakes::{FakeCreator, Progress, Script};
 use folder_mirror::PairsFile;
-use support::{Fixture, TREE, files_under, names};
+use folders::{Fixture, TREE, files_under, names};
 use sync_center_handler::{FolderMirrorHandlers, HANDLER_ID};
 use windows_core::Interface;
 

@@ -1,5 +1,5 @@
-//! Folder helpers for the tests of folder-mirror and of both handlers
-//! (included by path: `#[path = ...] mod support;`).
+//! Folder helpers for the tests of folder-mirror and of both handlers,
+//! included by path (`#[path = "../../test-support/folders.rs"] mod folders;`).
 
 #![allow(dead_code)] // each test crate uses its own part
 
