@@ -1,9 +1,10 @@
 //! The pairs file: its format, and errors naming the file and line.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use folder_mirror::config::MAX_NAME_UNITS;
-use folder_mirror::{Config, ConfigError, Pair, PairsFile};
+use folder_mirror::{CONFIG_ENV, Config, ConfigError, Pair, PairsFile, default_config_path};
 
 fn parse(text: &str) -> Result<Config, ConfigError> {
     Config::parse(text, Path::new("/cfg/pairs.txt"))
@@ -124,4 +125,49 @@ fn a_missing_file_holds_no_pairs_and_others_are_read() {
         PairsFile::At(file).load().unwrap().pairs[0].target,
         dir.path().join("t")
     );
+}
+
+/// What the child test expects `default_config_path` to be ("" for none).
+const EXPECTED: &str = "FOLDER_MIRROR_TEST_EXPECTED";
+
+#[test]
+fn the_environment_names_the_pairs_file() {
+    // Each case runs in a child process: the environment is the process's.
+    let named = PathBuf::from("named").join("pairs.txt");
+    let local = PathBuf::from("local");
+    let under_local = local.join("FolderMirror").join("pairs.txt");
+    let cases = [
+        (Some(&named), Some(&local), Some(&named)),
+        (None, Some(&local), Some(&under_local)),
+        (None, None, None),
+    ];
+    for (config, local_app_data, expected) in cases {
+        let mut child = Command::new(std::env::current_exe().unwrap());
+        child.args(["--ignored", "--exact", "child_checks_the_default_path"]);
+        for (name, value) in [(CONFIG_ENV, config), ("LOCALAPPDATA", local_app_data)] {
+            match value {
+                Some(value) => child.env(name, value),
+                None => child.env_remove(name),
+            };
+        }
+        child.env(EXPECTED, expected.map_or(PathBuf::new(), Clone::clone));
+        let output = child.output().unwrap();
+        assert!(
+            output.status.success(),
+            "{config:?}, {local_app_data:?}: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
+}
+
+#[test]
+#[ignore = "run in a child process by the_environment_names_the_pairs_file"]
+fn child_checks_the_default_path() {
+    let expected = std::env::var_os(EXPECTED).expect("set by the parent test");
+    let expected = (!expected.is_empty()).then(|| PathBuf::from(expected));
+    assert_eq!(default_config_path(), expected);
+    if expected.is_none() {
+        let error = PairsFile::FromEnvironment.load().unwrap_err();
+        assert!(matches!(error, ConfigError::NoLocation), "{error}");
+    }
 }
