@@ -1,5 +1,6 @@
 //! `ISyncMgrSynchronize::Synchronize`: each prepared item mirrored in turn,
-//! its files the steps of its progress.
+//! its files the steps of its progress. Reporting is best effort: a report
+//! mobsync refuses does not stop the sync.
 
 #![forbid(unsafe_code)]
 
