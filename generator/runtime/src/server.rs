@@ -4,13 +4,16 @@
 
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicUsize, Ordering};
-use std::vec::Vec;
+use std::borrow::ToOwned;
+use std::format;
+use std::string::String;
 
 use windows_core::{BOOL, GUID, HRESULT, IUnknown, Interface};
 
 use crate::hresult::{CLASS_E_CLASSNOTAVAILABLE, CLASS_E_NOAGGREGATION, E_POINTER, S_FALSE, S_OK};
 use crate::object::{Class, ComObject, Implements, VtablePtr, unknown_vtbl, value_of};
-use crate::registration::{self, ClassRegistration, Plan, Scope};
+use crate::registration::record::{self, Description};
+use crate::registration::{self, Plan, Scope};
 use crate::thunk;
 
 /// Objects alive in this module (including class factories).
@@ -46,8 +49,8 @@ pub trait CoClass: Class + Default {
     const CLSID: GUID;
 
     /// What registering the class writes (description, threading model,
-    /// ProgIDs, Sync Center roles).
-    fn registration() -> ClassRegistration;
+    /// ProgIDs, Sync Center roles), as a class [`record`](registration::record).
+    const REGISTRATION: &'static str;
 }
 
 /// `IClassFactory`, implemented by the runtime for every [`CoClass`].
@@ -115,7 +118,7 @@ pub struct IClassFactory_Vtbl {
 pub struct ServedClass {
     clsid: GUID,
     create: fn() -> IUnknown,
-    registration: fn() -> ClassRegistration,
+    record: &'static str,
 }
 
 impl ServedClass {
@@ -126,8 +129,55 @@ impl ServedClass {
         Self {
             clsid: C::CLSID,
             create: create::<C>,
-            registration: C::registration,
+            record: C::REGISTRATION,
         }
+    }
+}
+
+/// How long the records of a server of `classes` in `scope` are, end to end:
+/// the length of [`join_records`]'s array.
+#[doc(hidden)]
+pub const fn records_len(scope: Scope, classes: &[ServedClass]) -> usize {
+    let mut len = record::server_record(scope).len();
+    let mut i = 0;
+    while i < classes.len() {
+        len += classes[i].record.len();
+        i += 1;
+    }
+    len
+}
+
+/// The server record and the class records end to end, made at compile
+/// time by `dll_exports!`: one string keeps them together and in order in
+/// the built DLL, where `comidl reg` finds them.
+#[doc(hidden)]
+pub const fn join_records<const N: usize>(scope: Scope, classes: &[ServedClass]) -> [u8; N] {
+    const fn append<const N: usize>(out: &mut [u8; N], at: usize, text: &str) -> usize {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            out[at + i] = bytes[i];
+            i += 1;
+        }
+        at + bytes.len()
+    }
+    let mut out = [0; N];
+    let mut at = append(&mut out, 0, record::server_record(scope));
+    let mut i = 0;
+    while i < classes.len() {
+        at = append(&mut out, at, classes[i].record);
+        i += 1;
+    }
+    assert!(at == N, "N is records_len(scope, classes)");
+    out
+}
+
+/// [`join_records`]'s array as text again: it is whole strings end to end.
+#[doc(hidden)]
+pub const fn joined_text(bytes: &'static [u8]) -> &'static str {
+    match core::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) => panic!("whole strings end to end are UTF-8"),
     }
 }
 
@@ -193,13 +243,22 @@ unsafe extern "system" fn lock_server(_this: *mut c_void, lock: BOOL) -> HRESULT
 /// The classes of a DLL, and the scope it registers them in: what the DLL
 /// exports do. Made by [`dll_exports!`](crate::dll_exports).
 pub struct Server {
-    scope: Scope,
+    records: &'static str,
     classes: &'static [ServedClass],
 }
 
 impl Server {
-    pub const fn new(scope: Scope, classes: &'static [ServedClass]) -> Self {
-        Self { scope, classes }
+    /// A server of `classes` registered as `records` say: the server record
+    /// (its scope), then the class records of `classes`, end to end, as
+    /// [`join_records`] makes them (see [`registration::record`]).
+    pub const fn new(records: &'static str, classes: &'static [ServedClass]) -> Self {
+        Self { records, classes }
+    }
+
+    /// The registration records the DLL carries, which `comidl reg` finds
+    /// in the built file.
+    pub fn records(&self) -> &'static str {
+        self.records
     }
 
     /// `DllGetClassObject`: the class factory of `*clsid`, as `*iid`.
@@ -242,11 +301,16 @@ impl Server {
         }
     }
 
-    /// What registering the classes writes, for the module at `module_path`.
+    /// What registering the classes writes, for the module at `module_path`:
+    /// the plan of the server's records, read as `comidl reg` reads them.
     pub fn plan(&self, module_path: &str) -> Result<Plan, registration::Error> {
-        let classes: Vec<ClassRegistration> =
-            self.classes.iter().map(|c| (c.registration)()).collect();
-        Plan::for_classes(&classes, module_path, self.scope)
+        let invalid =
+            |why: String| registration::Error::Invalid(format!("the DLL's records: {why}"));
+        let description = Description::parse(self.records).map_err(|e| invalid(e.to_string()))?;
+        let scope = description
+            .scope
+            .ok_or_else(|| invalid("no server record".to_owned()))?;
+        Plan::for_classes(&description.classes, module_path, scope)
     }
 
     /// `DllRegisterServer`: writes the plan for this DLL to the registry
@@ -296,6 +360,9 @@ impl Server {
         _export: &'static str,
         _step: fn(&Plan, &mut registration::MemoryRegistry) -> Result<(), registration::Error>,
     ) -> HRESULT {
+        // Nothing reads the records here, and an optimizer would drop them;
+        // `comidl reg` looks for them in every build of the library.
+        core::hint::black_box(self.records);
         crate::hresult::E_NOTIMPL
     }
 }
@@ -353,15 +420,20 @@ mod module {
 /// ```
 ///
 /// `scope` is where `DllRegisterServer` writes: `User` (per-user, no
-/// elevation) or `Machine`.
+/// elevation) or `Machine`. The DLL carries its registration as text (the
+/// server's record and each class's, in order), which `comidl reg` reads
+/// from the built file.
 #[macro_export]
 macro_rules! dll_exports {
     (scope = $scope:ident, classes = [$($class:ty),+ $(,)?] $(,)?) => {
         /// The classes this DLL serves, and where it registers them.
-        pub static SERVER: $crate::server::Server = $crate::server::Server::new(
-            $crate::registration::Scope::$scope,
-            &[$($crate::server::ServedClass::of::<$class>()),+],
-        );
+        pub static SERVER: $crate::server::Server = {
+            use $crate::server::{ServedClass, join_records, joined_text, records_len};
+            const CLASSES: &[ServedClass] = &[$(ServedClass::of::<$class>()),+];
+            const SCOPE: $crate::registration::Scope = $crate::registration::Scope::$scope;
+            const RECORDS: [u8; records_len(SCOPE, CLASSES)] = join_records(SCOPE, CLASSES);
+            $crate::server::Server::new(joined_text(&RECORDS), CLASSES)
+        };
 
         /// Gives COM the class factory of a class this DLL serves.
         ///

@@ -6,10 +6,12 @@
 //! The plan is pure data: it can be rendered as a `.reg` file on any host
 //! ([`Plan::to_reg_file`]), applied to any [`Registry`] ([`Plan::register`],
 //! [`Plan::unregister`]), tried out on a [`MemoryRegistry`], and on Windows
-//! applied to the real registry through `WindowsRegistry`.
+//! applied to the real registry through `WindowsRegistry`. A DLL carries
+//! its classes' registration as text, in [`record`]s.
 
 mod apply;
 mod memory;
+pub mod record;
 mod reg_file;
 #[cfg(windows)]
 mod windows;
