@@ -23,6 +23,12 @@ Examples:
   comidl skeleton api.idl --interface IFoo --struct Foo
                                              foo.rs: a struct implementing IFoo";
 
+const REG_EXAMPLES: &str = "\
+Examples:
+  comidl reg target/release/handler.dll --path 'C:\\Program Files\\Contoso\\handler.dll' -o handler.reg
+  comidl reg handler.dll --unregister --scope machine
+  comidl reg --description handler.reg.txt --path 'C:\\Program Files\\Contoso\\handler.dll'";
+
 /// comidl: MIDL for Rust. Reads Microsoft IDL files and writes Rust COM
 /// scaffolding.
 #[derive(Parser)]
@@ -147,6 +153,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the registry registration of a COM server DLL as a .reg file.
+    ///
+    /// Reads the registration a DLL built with comidl_runtime::dll_exports!
+    /// carries (its scope, and each class's CLSID, threading model, ProgIDs
+    /// and Sync Center or mobsync roles), without running it, so it works on
+    /// any host and on any build of the library. A description file of the
+    /// same records, written by hand, does too (format: docs/com-objects.md).
+    #[command(after_help = REG_EXAMPLES)]
+    Reg(crate::reg::RegArgs),
 }
 
 const SKELETON_EXAMPLE: &str = "\
@@ -291,6 +306,7 @@ pub fn run(
             skeleton_command(builder, &rust, &skeleton, out, force, &reporter, err)
         }
         Command::Inspect { input, file, json } => inspect(&input, &file, json, &reporter, out, err),
+        Command::Reg(args) => crate::reg::run(&args, out, err),
     }
 }
 

@@ -7,13 +7,14 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use std::borrow::ToOwned;
 use std::format;
 use std::string::String;
+use std::vec::Vec;
 
 use windows_core::{BOOL, GUID, HRESULT, IUnknown, Interface};
 
 use crate::hresult::{CLASS_E_CLASSNOTAVAILABLE, CLASS_E_NOAGGREGATION, E_POINTER, S_FALSE, S_OK};
 use crate::object::{Class, ComObject, Implements, VtablePtr, unknown_vtbl, value_of};
-use crate::registration::record::{self, Description};
-use crate::registration::{self, Plan, Scope};
+use crate::registration::record::{self, Description, Location};
+use crate::registration::{self, Plan};
 use crate::thunk;
 
 /// Objects alive in this module (including class factories).
@@ -134,51 +135,17 @@ impl ServedClass {
     }
 }
 
-/// How long the records of a server of `classes` in `scope` are, end to end:
-/// the length of [`join_records`]'s array.
+/// The CLSIDs of `classes`, in order, for their server's record. (A const
+/// array cannot be collected; `N` is `classes.len()`.)
 #[doc(hidden)]
-pub const fn records_len(scope: Scope, classes: &[ServedClass]) -> usize {
-    let mut len = record::server_record(scope).len();
+pub const fn clsids<const N: usize>(classes: &[ServedClass]) -> [GUID; N] {
+    let mut clsids = [GUID::zeroed(); N];
     let mut i = 0;
-    while i < classes.len() {
-        len += classes[i].record.len();
+    while i < N {
+        clsids[i] = classes[i].clsid;
         i += 1;
     }
-    len
-}
-
-/// The server record and the class records end to end, made at compile
-/// time by `dll_exports!`: one string keeps them together and in order in
-/// the built DLL, where `comidl reg` finds them.
-#[doc(hidden)]
-pub const fn join_records<const N: usize>(scope: Scope, classes: &[ServedClass]) -> [u8; N] {
-    const fn append<const N: usize>(out: &mut [u8; N], at: usize, text: &str) -> usize {
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            out[at + i] = bytes[i];
-            i += 1;
-        }
-        at + bytes.len()
-    }
-    let mut out = [0; N];
-    let mut at = append(&mut out, 0, record::server_record(scope));
-    let mut i = 0;
-    while i < classes.len() {
-        at = append(&mut out, at, classes[i].record);
-        i += 1;
-    }
-    assert!(at == N, "N is records_len(scope, classes)");
-    out
-}
-
-/// [`join_records`]'s array as text again: it is whole strings end to end.
-#[doc(hidden)]
-pub const fn joined_text(bytes: &'static [u8]) -> &'static str {
-    match core::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(_) => panic!("whole strings end to end are UTF-8"),
-    }
+    clsids
 }
 
 /// The class factory object of one class.
@@ -243,22 +210,21 @@ unsafe extern "system" fn lock_server(_this: *mut c_void, lock: BOOL) -> HRESULT
 /// The classes of a DLL, and the scope it registers them in: what the DLL
 /// exports do. Made by [`dll_exports!`](crate::dll_exports).
 pub struct Server {
-    records: &'static str,
+    record: &'static str,
     classes: &'static [ServedClass],
 }
 
 impl Server {
-    /// A server of `classes` registered as `records` say: the server record
-    /// (its scope), then the class records of `classes`, end to end, as
-    /// [`join_records`] makes them (see [`registration::record`]).
-    pub const fn new(records: &'static str, classes: &'static [ServedClass]) -> Self {
-        Self { records, classes }
+    /// A server of `classes`, registered where its `record` says (a server
+    /// record, see [`registration::record`]; it lists the classes).
+    pub const fn new(record: &'static str, classes: &'static [ServedClass]) -> Self {
+        Self { record, classes }
     }
 
     /// The registration records the DLL carries, which `comidl reg` finds
-    /// in the built file.
-    pub fn records(&self) -> &'static str {
-        self.records
+    /// in the built file: the server's, then each class's.
+    pub fn records(&self) -> impl Iterator<Item = &'static str> + '_ {
+        core::iter::once(self.record).chain(self.classes.iter().map(|c| c.record))
     }
 
     /// `DllGetClassObject`: the class factory of `*clsid`, as `*iid`.
@@ -306,7 +272,12 @@ impl Server {
     pub fn plan(&self, module_path: &str) -> Result<Plan, registration::Error> {
         let invalid =
             |why: String| registration::Error::Invalid(format!("the DLL's records: {why}"));
-        let description = Description::parse(self.records).map_err(|e| invalid(e.to_string()))?;
+        let mut records = Vec::new();
+        for text in self.records() {
+            let read = record::read(text, Location::Line).map_err(|e| invalid(e.to_string()))?;
+            records.extend(read);
+        }
+        let description = Description::assemble(&records).map_err(|e| invalid(e.to_string()))?;
         let scope = description
             .scope
             .ok_or_else(|| invalid("no server record".to_owned()))?;
@@ -360,9 +331,9 @@ impl Server {
         _export: &'static str,
         _step: fn(&Plan, &mut registration::MemoryRegistry) -> Result<(), registration::Error>,
     ) -> HRESULT {
-        // Nothing reads the records here, and an optimizer would drop them;
+        // Nothing reads the records here, and an optimizer could drop them;
         // `comidl reg` looks for them in every build of the library.
-        core::hint::black_box(self.records);
+        core::hint::black_box(self);
         crate::hresult::E_NOTIMPL
     }
 }
@@ -372,6 +343,7 @@ impl Server {
 mod module {
     use core::ffi::c_void;
     use std::string::String;
+    use std::vec::Vec;
 
     const GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS: u32 = 0x4;
     const GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT: u32 = 0x2;
@@ -421,18 +393,22 @@ mod module {
 ///
 /// `scope` is where `DllRegisterServer` writes: `User` (per-user, no
 /// elevation) or `Machine`. The DLL carries its registration as text (the
-/// server's record and each class's, in order), which `comidl reg` reads
-/// from the built file.
+/// server's record, listing its classes, and each class's record), which
+/// `comidl reg` reads from the built file.
 #[macro_export]
 macro_rules! dll_exports {
     (scope = $scope:ident, classes = [$($class:ty),+ $(,)?] $(,)?) => {
         /// The classes this DLL serves, and where it registers them.
         pub static SERVER: $crate::server::Server = {
-            use $crate::server::{ServedClass, join_records, joined_text, records_len};
+            use $crate::registration::record::{as_text, server_record};
+            use $crate::server::{ServedClass, clsids};
             const CLASSES: &[ServedClass] = &[$(ServedClass::of::<$class>()),+];
+            const CLSIDS: [$crate::windows_core::GUID; CLASSES.len()] = clsids(CLASSES);
             const SCOPE: $crate::registration::Scope = $crate::registration::Scope::$scope;
-            const RECORDS: [u8; records_len(SCOPE, CLASSES)] = join_records(SCOPE, CLASSES);
-            $crate::server::Server::new(joined_text(&RECORDS), CLASSES)
+            // The record is written at compile time: measured, then written.
+            const LEN: usize = server_record::<0>(SCOPE, &CLSIDS).written();
+            const RECORD: [u8; LEN] = server_record::<LEN>(SCOPE, &CLSIDS).into_bytes();
+            $crate::server::Server::new(as_text(&RECORD), CLASSES)
         };
 
         /// Gives COM the class factory of a class this DLL serves.

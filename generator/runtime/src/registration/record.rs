@@ -1,17 +1,18 @@
 //! Registration records: what a DLL registers, as text the DLL carries.
 //!
 //! A built DLL is code `comidl reg` cannot run (it is Windows code, and
-//! `comidl reg` may run anywhere), so `#[derive(ComObject)]` writes each
-//! class's registration as a record, `dll_exports!` lays the server's record
-//! and its classes' records end to end in one string the exports use (see
-//! [`Server::new`](crate::server::Server::new)), and
-//! `comidl reg` finds that string in the file's bytes ([`scan`]). A
-//! description file written by hand is the same text; one parser
-//! ([`Description::parse`]) reads both:
+//! `comidl reg` may run anywhere), so the registration travels as data:
+//! `#[derive(ComObject)]` writes each class's record as a string literal,
+//! `dll_exports!` writes the server's record at compile time, and the
+//! exports use them (`DllRegisterServer` reads them back with
+//! [`Description::parse`]'s parser), which keeps them in the built file.
+//! `comidl reg` finds them in the file's bytes ([`scan`]). A description
+//! file written by hand is the same records; one parser reads both:
 //!
 //! ```text
 //! comidl-registration/1
 //! scope=user
+//! classes={9A2B1C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D}
 //! end
 //! comidl-registration/1
 //! clsid={9A2B1C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D}
@@ -23,10 +24,13 @@
 //! ```
 //!
 //! Each record is a version line, `key=value` lines (the value is the rest
-//! of the line, verbatim) and an `end` line. The server record holds
-//! `scope` alone; a class record the keys of [`CLASS_KEYS`]. Roles are
-//! registered in the order of their lines. Between and inside records, blank
-//! lines and lines starting with `#` are skipped.
+//! of the line, verbatim) and an `end` line. The server record has `scope`
+//! and optionally `classes`, the CLSIDs it serves in order (without it:
+//! every class record, in order); a class record has the keys of
+//! [`CLASS_KEYS`], roles registered in the order of their lines. Between
+//! and inside records, blank lines and lines starting with `#` are skipped.
+//! Where a binary holds copies of a record (or records of classes its server
+//! does not list), copies must agree and the unlisted are not registered.
 
 use core::fmt;
 use std::borrow::ToOwned;
@@ -39,66 +43,192 @@ use super::{Class, ClassRegistration, Icon, Role, Scope, ThreadingModel};
 
 /// The version line is this prefix and [`VERSION`]. The two are kept apart
 /// so that the parser's own constants never read as a record in a binary.
-const PREFIX: &str = "comidl-registration/";
+pub(crate) const PREFIX: &str = "comidl-registration/";
 /// The format version this parser reads and the derive writes.
-pub const VERSION: u32 = 1;
-const END: &str = "end";
+pub(crate) const VERSION: &str = "1";
+pub(crate) const END: &str = "end";
 
 /// The keys of a class record, for messages.
 pub const CLASS_KEYS: &str = "clsid, description, threading, progid, version_independent_progid, sync_center_collection, sync_center_collection_icon, mobsync_handler";
 
-/// What a DLL registers: where (its server record, if it has one) and which
-/// classes, in order.
+/// What a DLL registers: where (if a server record says) and which classes,
+/// in order.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Description {
     pub scope: Option<Scope>,
     pub classes: Vec<ClassRegistration>,
 }
 
-/// A malformed record: what is wrong, on which line of the text (from 1).
+/// One record, as read.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Record {
+    Server {
+        scope: Scope,
+        /// The classes served, in order, when the record lists them.
+        classes: Option<Vec<GUID>>,
+    },
+    Class(ClassRegistration),
+}
+
+/// A record and where it was read.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Located {
+    pub at: Location,
+    pub record: Record,
+}
+
+/// Where a line is: in a description file, or in a record found at a byte
+/// offset of a binary.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Location {
+    Line(usize),
+    InBinary { offset: usize, line: usize },
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Line(line) => write!(f, "line {line}"),
+            Location::InBinary { offset, line } => {
+                write!(f, "line {line} of the record at byte {offset}")
+            }
+        }
+    }
+}
+
+/// A malformed record or description: what is wrong, and where.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct RecordError {
-    pub line: usize,
+    pub at: Location,
     pub message: String,
 }
 
 impl fmt::Display for RecordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
+        write!(f, "{}: {}", self.at, self.message)
     }
 }
 
 impl core::error::Error for RecordError {}
 
-/// The server record of `dll_exports!`. Written out whole because a `const`
-/// context cannot format.
-pub const fn server_record(scope: Scope) -> &'static str {
-    match scope {
-        Scope::User => "comidl-registration/1\nscope=user\nend\n",
-        Scope::Machine => "comidl-registration/1\nscope=machine\nend\n",
+/// Text of a length known at compile time, written by `const fn`s: the
+/// server record that `dll_exports!` makes. With `N` = 0 nothing is stored
+/// and [`Text::written`] measures what would be written: the same code measures
+/// and writes.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct Text<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Text<N> {
+    pub const EMPTY: Self = Text {
+        bytes: [0; N],
+        len: 0,
+    };
+
+    pub const fn push(mut self, text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if N > 0 {
+                self.bytes[self.len + i] = bytes[i];
+            }
+            i += 1;
+        }
+        self.len += bytes.len();
+        self
+    }
+
+    /// `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`, upper case, as Windows writes CLSIDs.
+    pub const fn guid(self, guid: &GUID) -> Self {
+        let d4 = guid.data4;
+        self.push("{")
+            .hex(guid.data1 as u64, 8)
+            .push("-")
+            .hex(guid.data2 as u64, 4)
+            .push("-")
+            .hex(guid.data3 as u64, 4)
+            .push("-")
+            .hex(((d4[0] as u64) << 8) | d4[1] as u64, 4)
+            .push("-")
+            .hex(
+                u64::from_be_bytes([0, 0, d4[2], d4[3], d4[4], d4[5], d4[6], d4[7]]),
+                12,
+            )
+            .push("}")
+    }
+
+    const fn hex(mut self, value: u64, digits: usize) -> Self {
+        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+        let mut i = 0;
+        while i < digits {
+            if N > 0 {
+                let nibble = (value >> (4 * (digits - 1 - i))) & 0xf;
+                self.bytes[self.len + i] = DIGITS[nibble as usize];
+            }
+            i += 1;
+        }
+        self.len += digits;
+        self
+    }
+
+    /// How long the text is (what `Text::<0>` measures).
+    pub const fn written(&self) -> usize {
+        self.len
+    }
+
+    /// The text, which fills the array exactly.
+    pub const fn into_bytes(self) -> [u8; N] {
+        assert!(self.len == N, "N is what Text::<0> measured");
+        self.bytes
     }
 }
 
-/// Every run of records end to end in `bytes` (a DLL, a shared library, an
-/// rlib), with its byte offset. Only complete records count: a version line
-/// through an `end` line, all of it text; whether they are well formed is
-/// [`Description::parse`]'s business.
+/// Bytes a [`Text`] wrote, as the text they are.
+#[doc(hidden)]
+pub const fn as_text(bytes: &'static [u8]) -> &'static str {
+    match core::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) => panic!("Text writes whole strings"),
+    }
+}
+
+/// The record of a server in `scope` serving `clsids` in order.
+#[doc(hidden)]
+pub const fn server_record<const N: usize>(scope: Scope, clsids: &[GUID]) -> Text<N> {
+    let mut text = Text::EMPTY
+        .push(PREFIX)
+        .push(VERSION)
+        .push("\nscope=")
+        .push(scope.keyword())
+        .push("\nclasses=");
+    let mut i = 0;
+    while i < clsids.len() {
+        if i > 0 {
+            text = text.push(",");
+        }
+        text = text.guid(&clsids[i]);
+        i += 1;
+    }
+    text.push("\n").push(END).push("\n")
+}
+
+/// Every complete record in `bytes` (a DLL, a shared library, an rlib),
+/// with its byte offset: a version line through an `end` line, all of it
+/// text. Whether they are well formed is [`read`]'s business.
 pub fn scan(bytes: &[u8]) -> Vec<(usize, &str)> {
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(start) = find(&bytes[from..], PREFIX.as_bytes()).map(|at| from + at) {
-        let mut end = start;
-        while let Some(len) = record_len(&bytes[end..]) {
-            end += len;
-        }
-        if end == start {
-            from = start + PREFIX.len();
-            continue;
-        }
-        if let Ok(text) = core::str::from_utf8(&bytes[start..end]) {
+        from = start + PREFIX.len();
+        if let Some(len) = record_len(&bytes[start..])
+            && let Ok(text) = core::str::from_utf8(&bytes[start..start + len])
+        {
             found.push((start, text));
+            from = start + len;
         }
-        from = end;
     }
     found
 }
@@ -107,9 +237,6 @@ pub fn scan(bytes: &[u8]) -> Vec<(usize, &str)> {
 /// Records in binaries end their lines with `\n` alone (the derive and
 /// [`server_record`] write them so).
 fn record_len(bytes: &[u8]) -> Option<usize> {
-    if !bytes.starts_with(PREFIX.as_bytes()) {
-        return None;
-    }
     let text = bytes
         .iter()
         .position(|&b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f)
@@ -125,89 +252,132 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 impl Description {
-    /// Reads records one after another: at most one server record, and
-    /// class records (each CLSID once).
+    /// Reads a description: records one after another, lines numbered from 1.
     pub fn parse(text: &str) -> Result<Description, RecordError> {
-        let mut lines = text
-            .split('\n')
-            .enumerate()
-            .map(|(i, line)| (i + 1, line.strip_suffix('\r').unwrap_or(line)))
-            .filter(|(_, line)| !skipped(line));
-        let mut description = Description {
-            scope: None,
-            classes: Vec::new(),
-        };
-        let mut server_at = None;
-        let mut class_at: Vec<usize> = Vec::new();
-        while let Some((start, line)) = lines.next() {
-            version_line(line).map_err(|message| RecordError {
-                line: start,
-                message,
-            })?;
-            let mut fields: Vec<Field> = Vec::new();
-            loop {
-                let Some((number, line)) = lines.next() else {
-                    return Err(RecordError {
-                        line: start,
-                        message: format!("the record has no `{END}` line"),
-                    });
-                };
-                if line == END {
-                    break;
-                }
-                if line.starts_with(PREFIX) {
-                    return Err(RecordError {
-                        line: number,
-                        message: format!(
-                            "a new record starts before the one of line {start} has its `{END}` line"
-                        ),
-                    });
-                }
-                let field = Field::parse(number, line)?;
-                if let Some(first) = fields.iter().find(|f| f.key == field.key) {
-                    return Err(field.error(format!(
-                        "`{}` is given twice (first on line {})",
-                        field.key, first.line
-                    )));
-                }
-                fields.push(field);
-            }
-            match record(start, &fields)? {
-                Record::Server(scope) => {
-                    if let Some(first) = server_at {
+        Description::assemble(&read(text, Location::Line)?)
+    }
+
+    /// What `records` register together: the scope of the server record
+    /// (one, or copies of it) and the classes it lists, in its order.
+    pub fn assemble(records: &[Located]) -> Result<Description, RecordError> {
+        let mut server: Option<(&Located, Scope, &Option<Vec<GUID>>)> = None;
+        let mut classes: Vec<(&Located, &ClassRegistration)> = Vec::new();
+        for located in records {
+            match &located.record {
+                Record::Server {
+                    scope,
+                    classes: listed,
+                } => match server {
+                    Some((first, ..)) if first.record != located.record => {
                         return Err(RecordError {
-                            line: start,
+                            at: located.at,
                             message: format!(
-                                "a second server record (the first is on line {first})"
+                                "a second server record (the first is at {})",
+                                first.at
                             ),
                         });
                     }
-                    server_at = Some(start);
-                    description.scope = Some(scope);
-                }
-                Record::Class(registration) => {
-                    let clsid = registration.class.clsid;
-                    let twice = description
-                        .classes
-                        .iter()
-                        .zip(&class_at)
-                        .find_map(|(other, &at)| (other.class.clsid == clsid).then_some(at));
-                    if let Some(first) = twice {
-                        return Err(RecordError {
-                            line: start,
-                            message: format!(
-                                "class {} is described twice (first on line {first})",
-                                super::guid_string(&clsid)
-                            ),
-                        });
+                    Some(_) => {}
+                    None => server = Some((located, *scope, listed)),
+                },
+                Record::Class(class) => {
+                    let clsid = class.class.clsid;
+                    match classes.iter().find(|(_, c)| c.class.clsid == clsid) {
+                        Some((first, other)) if *other != class => {
+                            return Err(RecordError {
+                                at: located.at,
+                                message: format!(
+                                    "class {} is described twice, differently (first at {})",
+                                    super::guid_string(&clsid),
+                                    first.at
+                                ),
+                            });
+                        }
+                        Some(_) => {}
+                        None => classes.push((located, class)),
                     }
-                    class_at.push(start);
-                    description.classes.push(registration);
                 }
             }
         }
-        Ok(description)
+        let served = match server {
+            Some((at, _, Some(listed))) => listed
+                .iter()
+                .map(|clsid| {
+                    let found = classes.iter().find(|(_, c)| c.class.clsid == *clsid);
+                    found.map(|(_, c)| (*c).clone()).ok_or_else(|| RecordError {
+                        at: at.at,
+                        message: format!(
+                            "the server lists class {}, which has no class record",
+                            super::guid_string(clsid)
+                        ),
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            _ => classes.into_iter().map(|(_, c)| c.clone()).collect(),
+        };
+        Ok(Description {
+            scope: server.map(|(_, scope, _)| scope),
+            classes: served,
+        })
     }
+}
+
+/// Reads the records of `text`, one after another; `place` says where its
+/// line `n` (from 1) is.
+pub fn read(text: &str, place: impl Fn(usize) -> Location) -> Result<Vec<Located>, RecordError> {
+    let mut lines = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.strip_suffix('\r').unwrap_or(line)))
+        .filter(|(_, line)| !skipped(line));
+    let error = |line: usize, message: String| RecordError {
+        at: place(line),
+        message,
+    };
+    let mut records = Vec::new();
+    while let Some((start, line)) = lines.next() {
+        version_line(line).map_err(|message| error(start, message))?;
+        let mut fields: Vec<Field> = Vec::new();
+        loop {
+            let Some((number, line)) = lines.next() else {
+                return Err(error(start, format!("the record has no `{END}` line")));
+            };
+            if line == END {
+                break;
+            }
+            if line.starts_with(PREFIX) {
+                return Err(error(
+                    number,
+                    format!(
+                        "a new record starts before the one of line {start} has its `{END}` line"
+                    ),
+                ));
+            }
+            let Some((key, value)) = line.split_once('=') else {
+                return Err(error(
+                    number,
+                    format!("expected `key=value` or `{END}`, found `{line}`"),
+                ));
+            };
+            if let Some(first) = fields.iter().find(|f| f.key == key) {
+                return Err(error(
+                    number,
+                    format!("`{key}` is given twice (first on line {})", first.line),
+                ));
+            }
+            fields.push(Field {
+                line: number,
+                key,
+                value,
+            });
+        }
+        let record = record(start, &fields).map_err(|(line, message)| error(line, message))?;
+        records.push(Located {
+            at: place(start),
+            record,
+        });
+    }
+    Ok(records)
 }
 
 fn skipped(line: &str) -> bool {
@@ -215,17 +385,15 @@ fn skipped(line: &str) -> bool {
 }
 
 fn version_line(line: &str) -> Result<(), String> {
-    let Some(version) = line.strip_prefix(PREFIX) else {
-        return Err(format!(
-            "expected a record, which starts with a `{PREFIX}{VERSION}` line"
-        ));
-    };
-    match version.parse::<u32>() {
-        Ok(VERSION) => Ok(()),
-        Ok(other) => Err(format!(
+    match line.strip_prefix(PREFIX) {
+        Some(VERSION) => Ok(()),
+        Some(other) if other.parse::<u32>().is_ok() => Err(format!(
             "record format version {other} is not supported (this version of comidl reads {VERSION})"
         )),
-        Err(_) => Err(format!("`{line}`: the version line is `{PREFIX}{VERSION}`")),
+        Some(_) => Err(format!("`{line}`: the version line is `{PREFIX}{VERSION}`")),
+        None => Err(format!(
+            "expected a record, which starts with a `{PREFIX}{VERSION}` line"
+        )),
     }
 }
 
@@ -235,50 +403,62 @@ struct Field<'t> {
     value: &'t str,
 }
 
-impl<'t> Field<'t> {
-    fn parse(line: usize, text: &'t str) -> Result<Self, RecordError> {
-        match text.split_once('=') {
-            Some((key, value)) => Ok(Field { line, key, value }),
-            None => Err(RecordError {
-                line,
-                message: format!("expected `key=value` or `{END}`, found `{text}`"),
-            }),
-        }
-    }
+/// A problem on a line of a record.
+type LineError = (usize, String);
 
-    fn error(&self, message: String) -> RecordError {
-        RecordError {
-            line: self.line,
-            message,
-        }
+impl Field<'_> {
+    fn error(&self, message: String) -> LineError {
+        (self.line, message)
     }
 }
 
-enum Record {
-    Server(Scope),
-    Class(ClassRegistration),
-}
-
-fn record(start: usize, fields: &[Field]) -> Result<Record, RecordError> {
-    if let Some(scope) = fields.iter().find(|f| f.key == "scope") {
-        if let Some(other) = fields.iter().find(|f| f.key != "scope") {
-            return Err(other.error(format!(
-                "`{}` in the server record: it holds `scope` alone, classes have records of their own",
-                other.key
-            )));
-        }
-        return match scope.value {
-            "user" => Ok(Record::Server(Scope::User)),
-            "machine" => Ok(Record::Server(Scope::Machine)),
-            other => Err(scope.error(format!(
-                "unknown scope `{other}`: write `user` or `machine`"
-            ))),
-        };
+fn record(start: usize, fields: &[Field]) -> Result<Record, LineError> {
+    if !fields.iter().any(|f| f.key == "scope") {
+        return class(start, fields).map(Record::Class);
     }
-    class(start, fields).map(Record::Class)
+    let mut scope = None;
+    let mut classes = None;
+    for field in fields {
+        match field.key {
+            "scope" => {
+                scope = Some(match field.value {
+                    "user" => Scope::User,
+                    "machine" => Scope::Machine,
+                    other => {
+                        return Err(field.error(format!(
+                            "unknown scope `{other}`: write `user` or `machine`"
+                        )));
+                    }
+                });
+            }
+            "classes" => {
+                let mut list: Vec<GUID> = Vec::new();
+                for item in field.value.split(',') {
+                    let clsid = guid(field, item)?;
+                    if list.contains(&clsid) {
+                        return Err(field.error(format!(
+                            "`classes` lists {} twice",
+                            super::guid_string(&clsid)
+                        )));
+                    }
+                    list.push(clsid);
+                }
+                classes = Some(list);
+            }
+            other => {
+                return Err(field.error(format!(
+                    "`{other}` in the server record, which has `scope` and `classes`: a class has a record of its own"
+                )));
+            }
+        }
+    }
+    Ok(Record::Server {
+        scope: scope.ok_or_else(|| (start, "the server record has no `scope`".to_owned()))?,
+        classes,
+    })
 }
 
-fn class(start: usize, fields: &[Field]) -> Result<ClassRegistration, RecordError> {
+fn class(start: usize, fields: &[Field]) -> Result<ClassRegistration, LineError> {
     let mut clsid = None;
     let mut description = None;
     let mut threading_model = ThreadingModel::Both;
@@ -289,7 +469,7 @@ fn class(start: usize, fields: &[Field]) -> Result<ClassRegistration, RecordErro
     for field in fields {
         let value = || field.value.to_owned();
         match field.key {
-            "clsid" => clsid = Some(guid(field)?),
+            "clsid" => clsid = Some(guid(field, field.value)?),
             "description" => description = Some(value()),
             "threading" => threading_model = threading(field)?,
             "progid" => progid = Some(value()),
@@ -304,7 +484,7 @@ fn class(start: usize, fields: &[Field]) -> Result<ClassRegistration, RecordErro
             }),
             other => {
                 return Err(field.error(format!(
-                    "unknown key `{other}`; a class record has {CLASS_KEYS}, the server record has scope"
+                    "unknown key `{other}`; a class record has {CLASS_KEYS}, the server record scope and classes"
                 )));
             }
         }
@@ -331,11 +511,13 @@ fn class(start: usize, fields: &[Field]) -> Result<ClassRegistration, RecordErro
                 .to_owned(),
         ));
     }
-    let missing = |key: &str| RecordError {
-        line: start,
-        message: format!(
-            "the record has no `{key}`: a class record needs `clsid` and `description`, a server record `scope`"
-        ),
+    let missing = |key: &str| {
+        (
+            start,
+            format!(
+                "the record has no `{key}`: a class record needs `clsid` and `description`, a server record `scope`"
+            ),
+        )
     };
     Ok(ClassRegistration {
         class: Class {
@@ -350,20 +532,19 @@ fn class(start: usize, fields: &[Field]) -> Result<ClassRegistration, RecordErro
 }
 
 /// `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}`, braces optional, either case.
-fn guid(field: &Field) -> Result<GUID, RecordError> {
-    let value = field.value;
-    let inner = value
+fn guid(field: &Field, text: &str) -> Result<GUID, LineError> {
+    let inner = text
         .strip_prefix('{')
         .and_then(|v| v.strip_suffix('}'))
-        .unwrap_or(value);
+        .unwrap_or(text);
     GUID::try_from(inner).map_err(|_| {
         field.error(format!(
-            "`{value}` is not a GUID: write 32 hexadecimal digits grouped 8-4-4-4-12, as {{9A2B1C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D}}"
+            "`{text}` is not a GUID: write 32 hexadecimal digits grouped 8-4-4-4-12, as {{9A2B1C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D}}"
         ))
     })
 }
 
-fn threading(field: &Field) -> Result<ThreadingModel, RecordError> {
+fn threading(field: &Field) -> Result<ThreadingModel, LineError> {
     [
         ThreadingModel::Both,
         ThreadingModel::Apartment,
@@ -385,17 +566,60 @@ mod tests {
     use super::*;
     use std::vec;
 
-    fn error(text: &str) -> RecordError {
-        Description::parse(text).unwrap_err()
+    const A: GUID = GUID::from_u128(0x0a1b2c3d_4e5f_4a6b_8c9d_0e1f2a3b4c5d);
+    const B: GUID = GUID::from_u128(0xfedcba98_7654_4321_a0b1_c2d3e4f5a6b7);
+    const CLASS_A: &str =
+        "comidl-registration/1\nclsid={0A1B2C3D-4E5F-4A6B-8C9D-0E1F2A3B4C5D}\ndescription=a\nend\n";
+    const CLASS_B: &str =
+        "comidl-registration/1\nclsid={FEDCBA98-7654-4321-A0B1-C2D3E4F5A6B7}\ndescription=b\nend\n";
+
+    fn class(clsid: GUID, description: &str) -> ClassRegistration {
+        ClassRegistration {
+            class: Class {
+                clsid,
+                description: description.into(),
+                threading_model: ThreadingModel::Both,
+                progid: None,
+                version_independent_progid: None,
+            },
+            roles: vec![],
+        }
+    }
+
+    fn server_text(scope: Scope, clsids: &[GUID]) -> String {
+        let len = server_record::<0>(scope, clsids).written();
+        // A buffer longer than needed, as `into_bytes` would refuse it.
+        let written = server_record::<256>(scope, clsids);
+        String::from_utf8(written.bytes[..len].to_vec()).unwrap()
     }
 
     #[test]
-    fn server_records_parse_back_to_their_scope() {
-        for scope in [Scope::User, Scope::Machine] {
-            let description = Description::parse(server_record(scope)).unwrap();
-            assert_eq!(description.scope, Some(scope));
-            assert!(description.classes.is_empty());
+    fn server_records_read_back_as_written() {
+        assert_eq!(
+            server_text(Scope::User, &[A, B]),
+            "comidl-registration/1\nscope=user\nclasses={0A1B2C3D-4E5F-4A6B-8C9D-0E1F2A3B4C5D},{FEDCBA98-7654-4321-A0B1-C2D3E4F5A6B7}\nend\n"
+        );
+        for (scope, clsids) in [(Scope::User, vec![A, B]), (Scope::Machine, vec![B])] {
+            let records = read(&server_text(scope, &clsids), Location::Line).unwrap();
+            assert_eq!(
+                records,
+                [Located {
+                    at: Location::Line(1),
+                    record: Record::Server {
+                        scope,
+                        classes: Some(clsids),
+                    },
+                }]
+            );
         }
+    }
+
+    #[test]
+    fn a_measured_text_fills_its_array() {
+        const LEN: usize = Text::<0>::EMPTY.push("ab").guid(&A).written();
+        const BYTES: [u8; LEN] = Text::<LEN>::EMPTY.push("ab").guid(&A).into_bytes();
+        assert_eq!(as_text(&BYTES), "ab{0A1B2C3D-4E5F-4A6B-8C9D-0E1F2A3B4C5D}");
+        assert_eq!(&as_text(&BYTES)[2..], super::super::guid_string(&A));
     }
 
     #[test]
@@ -406,36 +630,46 @@ mod tests {
             mobsync_handler=Old\r\nsync_center_collection=New\r\nend\r\n";
         let description = Description::parse(text).unwrap();
         assert_eq!(description.scope, Some(Scope::Machine));
-        assert_eq!(
-            description.classes,
-            vec![ClassRegistration {
-                class: Class {
-                    clsid: GUID::from_u128(0x0a1b2c3d_4e5f_4a6b_8c9d_0e1f2a3b4c5d),
-                    description: " spaced = kept ".into(),
-                    threading_model: ThreadingModel::Both,
-                    progid: None,
-                    version_independent_progid: None,
-                },
-                roles: vec![
-                    Role::MobsyncHandler {
-                        description: "Old".into()
-                    },
-                    Role::SyncCenterHandlerCollection {
-                        description: "New".into(),
-                        icon: Some(Icon::Location("%SystemRoot%\\x.dll,-3".into())),
-                    },
-                ],
-            }]
+        let mut expected = class(A, " spaced = kept ");
+        expected.roles = vec![
+            Role::MobsyncHandler {
+                description: "Old".into(),
+            },
+            Role::SyncCenterHandlerCollection {
+                description: "New".into(),
+                icon: Some(Icon::Location("%SystemRoot%\\x.dll,-3".into())),
+            },
+        ];
+        assert_eq!(description.classes, [expected]);
+    }
+
+    #[test]
+    fn the_server_list_picks_and_orders_the_classes() {
+        let listed = format!(
+            "{CLASS_A}{CLASS_B}{CLASS_A}{}",
+            server_text(Scope::User, &[B])
         );
+        let description = Description::parse(&listed).unwrap();
+        assert_eq!(description.scope, Some(Scope::User));
+        assert_eq!(description.classes, [class(B, "b")]);
+        // Without a list: every class, in order; without a server: no scope.
+        let description = Description::parse(&format!("{CLASS_B}{CLASS_A}")).unwrap();
+        assert_eq!(description.scope, None);
+        assert_eq!(description.classes, [class(B, "b"), class(A, "a")]);
     }
 
     #[test]
     fn every_malformed_record_names_its_line() {
-        let class =
-            "comidl-registration/1\nclsid={0A1B2C3D-4E5F-4A6B-8C9D-0E1F2A3B4C5D}\ndescription=x\n";
-        let orphan_icon = format!("{class}sync_center_collection_icon=1\nend\n");
-        let orphan_independent = format!("{class}version_independent_progid=A.B\nend\n");
-        let twice = format!("{class}end\n\n{class}end\n");
+        let open = CLASS_A.strip_suffix("end\n").unwrap();
+        let orphan_icon = format!("{open}sync_center_collection_icon=1\nend\n");
+        let orphan_independent = format!("{open}version_independent_progid=A.B\nend\n");
+        let changed = format!("{CLASS_A}\n{}", CLASS_A.replace("=a", "=c"));
+        let unlisted = format!("{CLASS_A}{}", server_text(Scope::User, &[A, B]));
+        let servers = format!(
+            "{}{}",
+            server_text(Scope::User, &[A]),
+            server_text(Scope::Machine, &[A])
+        );
         for (text, line, message) in [
             (
                 "scope=user\n",
@@ -478,14 +712,29 @@ mod tests {
                 "unknown scope `all`: write `user` or `machine`",
             ),
             (
-                "comidl-registration/1\nscope=user\nclsid={}\nend\n",
-                3,
-                "`clsid` in the server record: it holds `scope` alone, classes have records of their own",
+                "comidl-registration/1\nclasses={}\nscope=user\nend\n",
+                2,
+                "`{}` is not a GUID: write 32 hexadecimal digits grouped 8-4-4-4-12, as {9A2B1C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D}",
             ),
             (
-                "comidl-registration/1\nscope=user\nend\ncomidl-registration/1\nscope=machine\nend\n",
-                4,
-                "a second server record (the first is on line 1)",
+                "comidl-registration/1\nscope=user\nclasses=0A1B2C3D-4E5F-4A6B-8C9D-0E1F2A3B4C5D,{0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d}\nend\n",
+                3,
+                "`classes` lists {0A1B2C3D-4E5F-4A6B-8C9D-0E1F2A3B4C5D} twice",
+            ),
+            (
+                "comidl-registration/1\nscope=user\nclsid={}\nend\n",
+                3,
+                "`clsid` in the server record, which has `scope` and `classes`: a class has a record of its own",
+            ),
+            (
+                servers.as_str(),
+                5,
+                "a second server record (the first is at line 1)",
+            ),
+            (
+                unlisted.as_str(),
+                5,
+                "the server lists class {FEDCBA98-7654-4321-A0B1-C2D3E4F5A6B7}, which has no class record",
             ),
             (
                 "comidl-registration/1\nend\n",
@@ -510,7 +759,7 @@ mod tests {
             (
                 "comidl-registration/1\nicon=1\nend\n",
                 2,
-                "unknown key `icon`; a class record has clsid, description, threading, progid, version_independent_progid, sync_center_collection, sync_center_collection_icon, mobsync_handler, the server record has scope",
+                "unknown key `icon`; a class record has clsid, description, threading, progid, version_independent_progid, sync_center_collection, sync_center_collection_icon, mobsync_handler, the server record scope and classes",
             ),
             (
                 orphan_icon.as_str(),
@@ -523,33 +772,40 @@ mod tests {
                 "`version_independent_progid` needs `progid` (its CurVer key names the versioned one)",
             ),
             (
-                twice.as_str(),
+                changed.as_str(),
                 6,
-                "class {0A1B2C3D-4E5F-4A6B-8C9D-0E1F2A3B4C5D} is described twice (first on line 1)",
+                "class {0A1B2C3D-4E5F-4A6B-8C9D-0E1F2A3B4C5D} is described twice, differently (first at line 1)",
             ),
         ] {
-            let error = error(text);
-            assert_eq!(
-                (error.line, error.message.as_str()),
-                (line, message),
-                "{text}"
-            );
+            let error = Description::parse(text).unwrap_err();
+            assert_eq!(error.at, Location::Line(line), "{text}");
+            assert_eq!(error.message, message, "{text}");
         }
     }
 
     #[test]
-    fn scan_finds_complete_runs_of_records_in_bytes() {
-        let server = server_record(Scope::User);
-        let class = "comidl-registration/1\nclsid={0A1B2C3D-4E5F-4A6B-8C9D-0E1F2A3B4C5D}\ndescription=x\nend\n";
+    fn identical_copies_are_one_record() {
+        let copies = format!("{CLASS_A}{CLASS_A}");
+        assert_eq!(
+            Description::parse(&copies).unwrap().classes,
+            [class(A, "a")]
+        );
+    }
+
+    #[test]
+    fn scan_finds_each_complete_record_in_bytes() {
         let mut bytes = b"\x00\x01comidl-registration/\x00".to_vec();
         let first = bytes.len();
-        bytes.extend_from_slice(server.as_bytes());
-        bytes.extend_from_slice(class.as_bytes());
-        bytes.extend_from_slice(b"trailing text\x00comidl-registration/1\nscope=user\x00end\n");
+        bytes.extend_from_slice(CLASS_A.as_bytes());
         let second = bytes.len();
-        bytes.extend_from_slice(class.as_bytes());
-        let run = std::format!("{server}{class}");
-        assert_eq!(scan(&bytes), vec![(first, run.as_str()), (second, class)]);
+        bytes.extend_from_slice(CLASS_B.as_bytes());
+        bytes.extend_from_slice(b"text\x00comidl-registration/1\nscope=user\x00end\n");
+        let third = bytes.len();
+        bytes.extend_from_slice(CLASS_A.as_bytes());
+        assert_eq!(
+            scan(&bytes),
+            [(first, CLASS_A), (second, CLASS_B), (third, CLASS_A)]
+        );
         assert!(scan(b"no records here").is_empty());
     }
 }
