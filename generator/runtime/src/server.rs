@@ -343,7 +343,6 @@ impl Server {
 mod module {
     use core::ffi::c_void;
     use std::string::String;
-    use std::vec::Vec;
 
     const GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS: u32 = 0x4;
     const GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT: u32 = 0x2;
