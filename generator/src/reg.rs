@@ -71,7 +71,7 @@ pub fn run(args: &RegArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Some(file) => write_file(file, &reg_file_bytes(&text)),
         None => out
             .write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write the output: {e}")),
+            .map_err(|e| format!("cannot write the output: {}", describe_io(&e))),
     });
     match written {
         Ok(()) => 0,

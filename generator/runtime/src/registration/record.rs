@@ -421,15 +421,15 @@ fn record(start: usize, fields: &[Field]) -> Result<Record, LineError> {
     for field in fields {
         match field.key {
             "scope" => {
-                scope = Some(match field.value {
-                    "user" => Scope::User,
-                    "machine" => Scope::Machine,
-                    other => {
-                        return Err(field.error(format!(
-                            "unknown scope `{other}`: write `user` or `machine`"
-                        )));
-                    }
-                });
+                let found = [Scope::User, Scope::Machine]
+                    .into_iter()
+                    .find(|scope| scope.keyword() == field.value);
+                scope = Some(found.ok_or_else(|| {
+                    field.error(format!(
+                        "unknown scope `{}`: write `user` or `machine`",
+                        field.value
+                    ))
+                })?);
             }
             "classes" => {
                 let mut list: Vec<GUID> = Vec::new();
