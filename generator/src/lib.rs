@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod model;
 mod parallel;
+mod reg;
 pub mod syntax;
 
 pub use builder::{Builder, CompileError, INCLUDE_FILE, Output};
