@@ -3,7 +3,8 @@
 # the real cargo-generate and with `comidl new`, each into a folder outside the
 # repository, checks that the two renderings differ in their CLSIDs only (and
 # that every run makes fresh ones), then builds and tests both projects,
-# lints one with clippy (warnings denied) and builds its DLL for Windows.
+# lints one with clippy (warnings denied) and builds its DLL for Windows,
+# whose registration `comidl reg` renders.
 # Prints how long each step took.
 #
 # Needs cargo-generate (scripts/test.sh installs it). The projects share one
@@ -87,6 +88,13 @@ windows_dll() { # PROJECT: the DLL for Windows exports what COM calls
         grep -q "\] $export\$" <<<"$exports" || { echo "$dll does not export $export"; return 1; }
     done
     echo "$dll exports the four COM entry points"
+    # comidl reg reads the registration the DLL carries.
+    local reg collection
+    reg=$(target/release/comidl reg "$dll" --path "C:\\Users\\me\\$crate.dll")
+    collection=$(clsids "$1" | head -n 1 | tr a-f A-F)
+    grep -qF "\\SyncMgr\\HandlerCollections\\{$collection}]" <<<"$reg" ||
+        { echo "$reg"; echo "comidl reg: no Sync Center collection {$collection}"; return 1; }
+    echo "comidl reg renders its registration, the collection under Sync Center's"
 }
 
 step "build comidl (release; a no-op after test.sh's build)" cargo build --release --bin comidl

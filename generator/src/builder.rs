@@ -157,7 +157,8 @@ impl Builder {
              #[path = {:?}]\npub mod bindings;\n",
             index.display().to_string()
         );
-        write_if_changed(&out_dir, INCLUDE_FILE, &include).map_err(CompileError::Io)?;
+        write_if_changed(&out_dir.join(INCLUDE_FILE), include.as_bytes())
+            .map_err(CompileError::Io)?;
         Ok(())
     }
 
@@ -284,7 +285,10 @@ impl Output {
         std::fs::create_dir_all(dir)?;
         let mut written = 0;
         for file in &self.files {
-            written += usize::from(write_if_changed(dir, &file.name, &file.contents)?);
+            written += usize::from(write_if_changed(
+                &dir.join(&file.name),
+                file.contents.as_bytes(),
+            )?);
         }
         Ok(written)
     }
@@ -294,15 +298,23 @@ impl Output {
 /// `include!`; its hyphen keeps it apart from every module's name.
 pub const INCLUDE_FILE: &str = "comidl-bindings.rs";
 
-/// Writes `dir/name` whole (through a temporary file and a rename) unless it
-/// already holds `contents`; says whether it wrote.
-pub(crate) fn write_if_changed(dir: &Path, name: &str, contents: &str) -> io::Result<bool> {
-    let path = dir.join(name);
-    if std::fs::read(&path).is_ok_and(|old| old == contents.as_bytes()) {
+/// Writes the file at `path` whole (through a temporary file beside it and a
+/// rename) unless it already holds `contents`; says whether it wrote.
+pub(crate) fn write_if_changed(path: &Path, contents: &[u8]) -> io::Result<bool> {
+    if std::fs::read(path).is_ok_and(|old| old == contents) {
         return Ok(false);
     }
-    let partial = dir.join(format!(".{name}.partial"));
+    let Some(name) = path.file_name() else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a file name",
+        ));
+    };
+    let mut partial_name = std::ffi::OsString::from(".");
+    partial_name.push(name);
+    partial_name.push(".partial");
+    let partial = path.with_file_name(partial_name);
     std::fs::write(&partial, contents)?;
-    std::fs::rename(&partial, &path)?;
+    std::fs::rename(&partial, path)?;
     Ok(true)
 }

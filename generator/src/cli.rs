@@ -14,6 +14,8 @@ use crate::parallel;
 use crate::syntax::builtin;
 use crate::syntax::preprocess;
 
+mod checks;
+
 const EXAMPLES: &str = "\
 Examples:
   comidl check -I sdk/include api.idl        parse api.idl and what it imports
@@ -22,7 +24,42 @@ Examples:
   comidl generate api.idl -o src/bindings    Rust modules for api.idl
   comidl skeleton api.idl --interface IFoo --struct Foo
                                              foo.rs: a struct implementing IFoo
-  comidl new my-handler                      a Sync Center handler project";
+  comidl reg handler.dll -o handler.reg      the registry registration of a built DLL
+  comidl new my-handler                      a Sync Center handler project
+
+`comidl help COMMAND` (or `comidl COMMAND --help`) explains each command.";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  comidl check api.idl                       parse api.idl and what it imports
+  comidl check -I sdk/include -D DEBUG=1 *.idl
+                                             many files, an include folder, a macro
+  comidl check -j1 api.idl other.idl         one file at a time";
+
+const GENERATE_EXAMPLES: &str = "\
+Examples:
+  comidl generate api.idl -o src/bindings
+  comidl generate -I idl idl/Syncmgr.idl idl/mobsync.idl -o src/bindings \\
+      --answer ISyncMgrSyncCallback::CanContinue
+  comidl generate shell.idl -o src/bindings \\
+      --extern-type IShellItem=windows::Win32::UI::Shell::IShellItem";
+
+const INSPECT_EXAMPLES: &str = "\
+Examples:
+  comidl inspect api.idl                     an outline of its declarations
+  comidl inspect -I sdk/include api.idl --json > api.json";
+
+const REG_EXAMPLES: &str = "\
+Examples:
+  comidl reg target/release/handler.dll --path 'C:\\Program Files\\Contoso\\handler.dll' -o handler.reg
+  comidl reg handler.dll --unregister --scope machine
+  comidl reg --description handler.reg.txt --path 'C:\\Program Files\\Contoso\\handler.dll'";
+
+const NEW_EXAMPLES: &str = "\
+Examples:
+  comidl new my-handler --handler \"My handler\"
+                                             my-handler/, a handler Sync Center shows as My handler
+  comidl new my-handler --path ~/src --comidl-path ~/src/comidl";
 
 /// comidl: MIDL for Rust. Reads Microsoft IDL files and writes Rust COM
 /// scaffolding.
@@ -51,6 +88,7 @@ enum Command {
     /// Exits with 0 only when every file and everything it imports is free
     /// of errors. Each imported file is parsed once per run, however many
     /// files import it.
+    #[command(after_help = CHECK_EXAMPLES)]
     Check {
         #[command(flatten)]
         input: InputOptions,
@@ -70,6 +108,7 @@ enum Command {
     /// declaring them. Base SDK files (unknwn.idl, objidl.idl, ...) are
     /// built in and searched after every -I folder. Nothing is written
     /// unless every file is free of errors; unchanged files are not touched.
+    #[command(after_help = GENERATE_EXAMPLES)]
     Generate {
         #[command(flatten)]
         input: InputOptions,
@@ -136,6 +175,7 @@ enum Command {
     /// With --json, prints the schema documented in docs/inspect-json.md.
     /// Prints nothing and exits with 1 if the file or what it imports has
     /// errors, which are reported as `check` reports them.
+    #[command(after_help = INSPECT_EXAMPLES)]
     Inspect {
         #[command(flatten)]
         input: InputOptions,
@@ -148,6 +188,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the registry registration of a COM server DLL as a .reg file.
+    ///
+    /// Reads the registration a DLL built with comidl_runtime::dll_exports!
+    /// carries (its scope, and each class's CLSID, threading model, ProgIDs
+    /// and Sync Center or mobsync roles), without running it, so it works on
+    /// any host and on any build of the library. A description file of the
+    /// same records, written by hand, does too (format: docs/com-objects.md).
+    #[command(after_help = REG_EXAMPLES)]
+    Reg(crate::reg::RegArgs),
     /// Create a Sync Center handler project in a new folder.
     ///
     /// Renders the project template (templates/project, also a
@@ -155,6 +204,7 @@ enum Command {
     /// collection, one handler, DLL exports and registration, and a test that
     /// drives it as Sync Center does. Nothing is written unless everything
     /// renders, and the folder appears whole.
+    #[command(after_help = NEW_EXAMPLES)]
     New(crate::project::NewArgs),
 }
 
@@ -171,32 +221,25 @@ struct RustOptions {
     /// Use an existing Rust type for an IDL type instead of generating
     /// it, e.g. IShellItem=windows::Win32::UI::Shell::IShellItem.
     /// Repeatable.
-    #[arg(long = "extern-type", value_name = "NAME=PATH")]
-    extern_types: Vec<String>,
+    #[arg(long = "extern-type", value_name = "NAME=PATH", value_parser = checks::extern_type)]
+    extern_types: Vec<(String, String)>,
 
     /// A method whose success code is its answer (S_OK yes, S_FALSE no),
     /// as Interface::Method: it returns Result<bool>. Repeatable.
-    #[arg(long = "answer", value_name = "INTERFACE::METHOD")]
+    #[arg(long = "answer", value_name = "INTERFACE::METHOD", value_parser = checks::answer)]
     answers: Vec<String>,
 }
 
 impl RustOptions {
-    /// `builder` with these options; `None` after reporting a usage error.
-    fn apply(&self, mut builder: crate::Builder, err: &mut dyn Write) -> Option<crate::Builder> {
-        for mapping in &self.extern_types {
-            let Some((name, path)) = mapping.split_once('=') else {
-                let _ = writeln!(
-                    err,
-                    "error: `--extern-type {mapping}` needs the form NAME=PATH"
-                );
-                return None;
-            };
+    /// `builder` with these options (clap checked their shape).
+    fn apply(&self, mut builder: crate::Builder) -> crate::Builder {
+        for (name, path) in &self.extern_types {
             builder = builder.extern_type(name, path);
         }
         for answer in &self.answers {
             builder = builder.answer(answer);
         }
-        Some(builder)
+        builder
     }
 }
 
@@ -300,6 +343,7 @@ pub fn run(
             skeleton_command(builder, &rust, &skeleton, out, force, &reporter, err)
         }
         Command::Inspect { input, file, json } => inspect(&input, &file, json, &reporter, out, err),
+        Command::Reg(args) => crate::reg::run(&args, out, err),
         Command::New(args) => crate::project::run(&args, out, err),
     }
 }
@@ -323,6 +367,9 @@ fn check(
     reporter: &Reporter,
     err: &mut dyn Write,
 ) -> i32 {
+    if !checks::inputs_exist(files, err) {
+        return 1;
+    }
     // Roots are checked in parallel, so each closure loads on one thread.
     let loader = builtin::disk_loader(input.preprocess_options()).sequential();
     let jobs = jobs.unwrap_or_else(parallel::available_jobs);
@@ -378,13 +425,18 @@ fn generate(
     reporter: &Reporter,
     err: &mut dyn Write,
 ) -> i32 {
+    if !checks::inputs_exist(files, err) {
+        return 1;
+    }
+    if let Some(problem) = checks::out_folder_problem(out) {
+        let _ = writeln!(err, "error: {problem}");
+        return 1;
+    }
     let mut builder = input.builder();
     for file in files {
         builder = builder.idl(file);
     }
-    let Some(builder) = rust.apply(builder, err) else {
-        return 2;
-    };
+    let builder = rust.apply(builder);
     match builder.generate() {
         Ok(output) => {
             reporter.print(err, &output.warnings);
@@ -401,8 +453,9 @@ fn generate(
                 Err(error) => {
                     let _ = writeln!(
                         err,
-                        "error: cannot write to {}: {error}",
-                        crate::diagnostic::display_path(out)
+                        "error: cannot write to {}: {}",
+                        crate::diagnostic::display_path(out),
+                        crate::syntax::load::describe_io(&error)
                     );
                     1
                 }
@@ -410,7 +463,11 @@ fn generate(
         }
         Err(errors) => {
             reporter.print(err, &errors);
-            let _ = writeln!(err, "error: nothing written: {} errors", errors.len());
+            let count = match errors.len() {
+                1 => "1 error".to_owned(),
+                n => format!("{n} errors"),
+            };
+            let _ = writeln!(err, "error: nothing written: {count}");
             1
         }
     }
@@ -425,9 +482,7 @@ fn skeleton_command(
     reporter: &Reporter,
     err: &mut dyn Write,
 ) -> i32 {
-    let Some(builder) = rust.apply(builder, err) else {
-        return 2;
-    };
+    let builder = rust.apply(builder);
     let output = match builder.skeleton(skeleton) {
         Ok(output) => output,
         Err(errors) => {
@@ -467,6 +522,9 @@ fn inspect(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    if !checks::inputs_exist(&[file.to_path_buf()], err) {
+        return 1;
+    }
     let closure = builtin::disk_loader(input.preprocess_options()).closure(file);
     let mut failed = false;
     for unit in &closure {

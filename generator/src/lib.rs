@@ -10,6 +10,7 @@ pub mod emit;
 pub mod model;
 mod parallel;
 pub mod project;
+mod reg;
 pub mod syntax;
 
 pub use builder::{Builder, CompileError, INCLUDE_FILE, Output};

@@ -374,13 +374,11 @@ fn write_project(dir: &Path, files: &[(&str, String)], force: bool) -> Result<()
 /// Writes each file whole (through a temporary file and a rename).
 fn write_files(dir: &Path, files: &[(&str, String)]) -> Result<(), Error> {
     for (path, text) in files {
-        let (folder, name) = match path.rsplit_once('/') {
-            Some((folder, name)) => (dir.join(folder), name),
-            None => (dir.to_path_buf(), *path),
-        };
-        std::fs::create_dir_all(&folder)
-            .and_then(|()| crate::builder::write_if_changed(&folder, name, text))
-            .map_err(|error| Error::Io(dir.join(path), error))?;
+        let file = dir.join(path);
+        let folder = file.parent().unwrap_or(dir);
+        std::fs::create_dir_all(folder)
+            .and_then(|()| crate::builder::write_if_changed(&file, text.as_bytes()))
+            .map_err(|error| Error::Io(file.clone(), error))?;
     }
     Ok(())
 }

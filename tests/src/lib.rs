@@ -17,6 +17,25 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The arguments of `comidl generate` that make `generated/` (from
+/// `generated/generate.args`), with its paths made absolute.
+pub fn generate_args() -> Vec<String> {
+    let root = repo_root();
+    let args_file =
+        std::fs::read_to_string(root.join("generated/generate.args")).expect("generate.args");
+    args_file
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|arg| {
+            if arg.ends_with(".idl") || arg == "idl" {
+                root.join(arg).display().to_string()
+            } else {
+                arg.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The `.rs` files of a folder of generated code, sorted by name; none when
 /// the folder does not exist.
 pub fn rust_files(dir: &Path) -> Vec<GeneratedFile> {

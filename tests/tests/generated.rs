@@ -1,13 +1,11 @@
 //! The checked-in `generated/` crate is exactly what `scripts/run.sh`
 //! produces from `idl/`: regenerate into a scratch folder and compare.
 
-use comidl_tests::{first_difference, repo_root, rust_files};
+use comidl_tests::{first_difference, generate_args, repo_root, rust_files};
 
 #[test]
 fn checked_in_bindings_match_a_fresh_generation() {
     let root = repo_root();
-    let args_file =
-        std::fs::read_to_string(root.join("generated/generate.args")).expect("generate.args");
     let scratch = root.join("target/tmp/generated-check");
     let _ = std::fs::remove_dir_all(&scratch);
     let mut argv = vec![
@@ -16,18 +14,7 @@ fn checked_in_bindings_match_a_fresh_generation() {
         "--color".into(),
         "never".into(),
     ];
-    argv.extend(
-        args_file
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .map(|arg| {
-                if arg.ends_with(".idl") || arg == "idl" {
-                    root.join(arg).display().to_string()
-                } else {
-                    arg.to_string()
-                }
-            }),
-    );
+    argv.extend(generate_args());
     argv.extend(["-o".to_string(), scratch.display().to_string()]);
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = comidl::cli::run(argv, &mut out, &mut err);

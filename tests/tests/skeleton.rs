@@ -351,7 +351,7 @@ fn idl_errors_are_reported_as_generate_reports_them() {
     // The same diagnostics; `generate` adds a summary line.
     let generate_err = String::from_utf8(generate_err).expect("utf-8");
     let diagnostics = generate_err
-        .strip_suffix("error: nothing written: 1 errors\n")
+        .strip_suffix("error: nothing written: 1 error\n")
         .expect("generate's summary");
     assert!(
         diagnostics.contains("bad-uuid-short.idl:1:15"),

@@ -2091,7 +2091,7 @@ impl IMoniker_Vtbl {
                         thunk::optional_interface::<IBindCtx>(&pbc),
                         thunk::optional_interface::<IMoniker>(&pmkToLeft),
                     ),
-                    thunk::WideString(ppszDisplayName),
+                    thunk::TaskString(ppszDisplayName),
                     <C as IMoniker_Impl>::GetDisplayName,
                 )
             }

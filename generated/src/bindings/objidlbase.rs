@@ -44,21 +44,25 @@ unsafe impl windows_core::Interface for IEnumUnknown {
 windows_core::imp::interface_hierarchy!(IEnumUnknown, windows_core::IUnknown);
 impl IEnumUnknown {
     /// Fetches up to celt objects; S_FALSE when fewer were left.
+    ///
+    /// `celt` is the length of `rgelt`.
     pub fn Next(
         &self,
-        celt: u32,
-        rgelt: &mut Option<windows_core::IUnknown>,
-    ) -> windows_core::Result<u32> {
+        rgelt: &mut [Option<windows_core::IUnknown>],
+        pceltFetched: &mut u32,
+    ) -> windows_core::Result<()> {
         unsafe {
-            let mut result__ = core::mem::zeroed();
             (windows_core::Interface::vtable(self)
                 .Next)(
                     windows_core::Interface::as_raw(self),
-                    celt,
-                    core::ptr::from_mut(rgelt).cast(),
-                    &mut result__,
+                    rgelt
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    rgelt.as_mut_ptr().cast(),
+                    core::ptr::from_mut(pceltFetched),
                 )
-                .map(|| result__)
+                .ok()
         }
     }
     /// Skips celt objects.
@@ -122,8 +126,15 @@ pub struct IEnumUnknown_Vtbl {
 pub trait IEnumUnknown_Impl {
     /// Fetches up to celt objects; S_FALSE when fewer were left.
     ///
-    /// The `Ok` value is (`rgelt`, `pceltFetched`).
-    fn Next(&self, celt: u32) -> windows_core::Result<(windows_core::IUnknown, u32)>;
+    /// The `Ok` value is `pceltFetched`.
+    ///
+    /// `celt` is the length of `rgelt`.
+    ///
+    /// `pceltFetched` is how many elements of `rgelt` it filled (written only when the caller passes `pceltFetched`); the caller gets `S_FALSE` when that is fewer than `rgelt.len()`.
+    fn Next(
+        &self,
+        rgelt: &mut [Option<windows_core::IUnknown>],
+    ) -> windows_core::Result<u32>;
     /// Skips celt objects.
     fn Skip(&self, celt: u32) -> windows_core::Result<()>;
     /// Goes back to the first object.
@@ -150,11 +161,13 @@ impl IEnumUnknown_Vtbl {
                 thunk::call(
                     "IEnumUnknown::Next",
                     thunk::value_of::<C, SLOT>(this),
-                    (thunk::Raw::new(celt),),
                     (
-                        thunk::Owned(rgelt.cast::<windows_core::IUnknown>()),
-                        thunk::Out(pceltFetched),
+                        thunk::out_slice(
+                            rgelt.cast::<Option<windows_core::IUnknown>>(),
+                            celt,
+                        ),
                     ),
+                    thunk::Fetched(pceltFetched, celt),
                     <C as IEnumUnknown_Impl>::Next,
                 )
             }

@@ -248,7 +248,7 @@ impl IShellItem_Vtbl {
                     "IShellItem::GetDisplayName",
                     thunk::value_of::<C, SLOT>(this),
                     (thunk::Raw::new(sigdnName),),
-                    thunk::WideString(ppszName),
+                    thunk::TaskString(ppszName),
                     <C as IShellItem_Impl>::GetDisplayName,
                 )
             }
@@ -932,7 +932,7 @@ impl IShellItem2_Vtbl {
                     "IShellItem2::GetString",
                     thunk::value_of::<C, SLOT>(this),
                     (thunk::Ref(key),),
-                    thunk::WideString(ppsz),
+                    thunk::TaskString(ppsz),
                     <C as IShellItem2_Impl>::GetString,
                 )
             }

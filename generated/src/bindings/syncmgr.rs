@@ -499,7 +499,7 @@ impl ISyncMgrHandler_Vtbl {
                     "ISyncMgrHandler::GetName",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(ppszName),
+                    thunk::TaskString(ppszName),
                     <C as ISyncMgrHandler_Impl>::GetName,
                 )
             }
@@ -859,7 +859,7 @@ impl ISyncMgrHandlerInfo_Vtbl {
                     "ISyncMgrHandlerInfo::GetTypeLabel",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(ppszTypeLabel),
+                    thunk::TaskString(ppszTypeLabel),
                     <C as ISyncMgrHandlerInfo_Impl>::GetTypeLabel,
                 )
             }
@@ -876,7 +876,7 @@ impl ISyncMgrHandlerInfo_Vtbl {
                     "ISyncMgrHandlerInfo::GetComment",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(ppszComment),
+                    thunk::TaskString(ppszComment),
                     <C as ISyncMgrHandlerInfo_Impl>::GetComment,
                 )
             }
@@ -1431,7 +1431,7 @@ impl ISyncMgrSyncItem_Vtbl {
                     "ISyncMgrSyncItem::GetItemID",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(ppszItemID),
+                    thunk::TaskString(ppszItemID),
                     <C as ISyncMgrSyncItem_Impl>::GetItemID,
                 )
             }
@@ -1448,7 +1448,7 @@ impl ISyncMgrSyncItem_Vtbl {
                     "ISyncMgrSyncItem::GetName",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(ppszName),
+                    thunk::TaskString(ppszName),
                     <C as ISyncMgrSyncItem_Impl>::GetName,
                 )
             }
@@ -1712,7 +1712,7 @@ impl ISyncMgrSyncItemInfo_Vtbl {
                     "ISyncMgrSyncItemInfo::GetTypeLabel",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(ppszTypeLabel),
+                    thunk::TaskString(ppszTypeLabel),
                     <C as ISyncMgrSyncItemInfo_Impl>::GetTypeLabel,
                 )
             }
@@ -1729,7 +1729,7 @@ impl ISyncMgrSyncItemInfo_Vtbl {
                     "ISyncMgrSyncItemInfo::GetComment",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(ppszComment),
+                    thunk::TaskString(ppszComment),
                     <C as ISyncMgrSyncItemInfo_Impl>::GetComment,
                 )
             }
@@ -4493,7 +4493,7 @@ impl ISyncMgrEvent_Vtbl {
                     "ISyncMgrEvent::GetHandlerID",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(ppszHandlerID),
+                    thunk::TaskString(ppszHandlerID),
                     <C as ISyncMgrEvent_Impl>::GetHandlerID,
                 )
             }
@@ -4510,7 +4510,7 @@ impl ISyncMgrEvent_Vtbl {
                     "ISyncMgrEvent::GetItemID",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(ppszItemID),
+                    thunk::TaskString(ppszItemID),
                     <C as ISyncMgrEvent_Impl>::GetItemID,
                 )
             }
@@ -4578,7 +4578,7 @@ impl ISyncMgrEvent_Vtbl {
                     "ISyncMgrEvent::GetName",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(ppszName),
+                    thunk::TaskString(ppszName),
                     <C as ISyncMgrEvent_Impl>::GetName,
                 )
             }
@@ -4595,7 +4595,7 @@ impl ISyncMgrEvent_Vtbl {
                     "ISyncMgrEvent::GetDescription",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(ppszDescription),
+                    thunk::TaskString(ppszDescription),
                     <C as ISyncMgrEvent_Impl>::GetDescription,
                 )
             }
@@ -4612,7 +4612,7 @@ impl ISyncMgrEvent_Vtbl {
                     "ISyncMgrEvent::GetLinkText",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(ppszLinkText),
+                    thunk::TaskString(ppszLinkText),
                     <C as ISyncMgrEvent_Impl>::GetLinkText,
                 )
             }
@@ -4629,7 +4629,7 @@ impl ISyncMgrEvent_Vtbl {
                     "ISyncMgrEvent::GetLinkReference",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(ppszLinkReference),
+                    thunk::TaskString(ppszLinkReference),
                     <C as ISyncMgrEvent_Impl>::GetLinkReference,
                 )
             }
@@ -4646,7 +4646,7 @@ impl ISyncMgrEvent_Vtbl {
                     "ISyncMgrEvent::GetContext",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(ppszContext),
+                    thunk::TaskString(ppszContext),
                     <C as ISyncMgrEvent_Impl>::GetContext,
                 )
             }

@@ -200,9 +200,11 @@ impl Raw {
                         "`sync_center_collection` needs `description = \"...\"`",
                     )
                 })?;
-                self.roles
-                    .push((span, RoleAttr::SyncCenterCollection { description, icon }));
-                Ok(())
+                self.role(
+                    &meta,
+                    span,
+                    RoleAttr::SyncCenterCollection { description, icon },
+                )
             }
             "mobsync_handler" => {
                 let span = meta
@@ -221,12 +223,21 @@ impl Raw {
                 let description = description.ok_or_else(|| {
                     syn::Error::new(span, "`mobsync_handler` needs `description = \"...\"`")
                 })?;
-                self.roles
-                    .push((span, RoleAttr::MobsyncHandler { description }));
-                Ok(())
+                self.role(&meta, span, RoleAttr::MobsyncHandler { description })
             }
             _ => Err(meta.error(format!("unknown key `{key}`; the keys are: {KEYS}"))),
         }
+    }
+
+    /// A class plays each role once: the role's key would be written twice.
+    fn role(&mut self, meta: &ParseNestedMeta, span: Span, role: RoleAttr) -> syn::Result<()> {
+        let same =
+            |other: &RoleAttr| core::mem::discriminant(other) == core::mem::discriminant(&role);
+        if self.roles.iter().any(|(_, other)| same(other)) {
+            return Err(meta.error(format!("`{}` is given twice", path_text(&meta.path))));
+        }
+        self.roles.push((span, role));
+        Ok(())
     }
 }
 
@@ -245,12 +256,26 @@ fn string(meta: &ParseNestedMeta) -> syn::Result<LitStr> {
         Expr::Lit(ExprLit {
             lit: Lit::Str(text),
             ..
-        }) => Ok(text),
+        }) => registry_text(&key, text),
         other => Err(syn::Error::new_spanned(
             other,
             format!("`{key}` takes a string literal, as `{key} = \"...\"`"),
         )),
     }
+}
+
+/// Every string of the attributes ends up a registry value, and a line of the
+/// class's registration record: neither holds control characters.
+fn registry_text(key: &str, text: LitStr) -> syn::Result<LitStr> {
+    if text.value().chars().any(char::is_control) {
+        return Err(syn::Error::new(
+            text.span(),
+            format!(
+                "`{key}` cannot hold control characters (line breaks, tabs): registry text has none"
+            ),
+        ));
+    }
+    Ok(text)
 }
 
 fn parse_icon(meta: &ParseNestedMeta) -> syn::Result<Icon> {
@@ -266,7 +291,19 @@ fn parse_icon(meta: &ParseNestedMeta) -> syn::Result<Icon> {
         Expr::Lit(ExprLit {
             lit: Lit::Str(text),
             ..
-        }) => Ok(Icon::Location(text.clone())),
+        }) => {
+            // The registration record reads a bare number as an index.
+            if text.value().parse::<i32>().is_ok() {
+                return Err(syn::Error::new(
+                    text.span(),
+                    format!(
+                        "an icon location names a file, as \"%SystemRoot%\\\\system32\\\\shell32.dll,-1\"; for an index into the DLL's icons write `icon = {}`",
+                        text.value()
+                    ),
+                ));
+            }
+            Ok(Icon::Location(registry_text("icon", text.clone())?))
+        }
         Expr::Lit(ExprLit {
             lit: Lit::Int(lit), ..
         }) => int(lit, false),

@@ -16,7 +16,7 @@
 //!   slot answers which IID) and `Implements<I>` for each listed interface;
 //! - `From<Type> for I` for each listed interface, so `let i: I = value.into()`;
 //! - with `clsid`, `comidl_runtime::CoClass` (the CLSID and the class's
-//!   registration: `description`, `threading`, `progid`,
+//!   registration record: `description`, `threading`, `progid`,
 //!   `version_independent_progid`, and the roles `sync_center_collection(description
 //!   = "...", icon = -101)` and `mobsync_handler(description = "...")`), for
 //!   `comidl_runtime::dll_exports!`. Such a class is created with `Default`.
@@ -32,7 +32,7 @@ mod attrs;
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{DeriveInput, parse_macro_input};
+use syn::{DeriveInput, LitStr, parse_macro_input};
 
 use attrs::{ClassAttrs, Icon, RoleAttr, Threading};
 
@@ -126,67 +126,67 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
 
 fn co_class(name: &syn::Ident, class: &ClassAttrs, threading: Threading) -> TokenStream {
     let runtime = quote!(::comidl_runtime);
-    let registration = quote!(#runtime::registration);
     let clsid = hex_u128(class.clsid.0);
-    let text = |lit: &syn::LitStr| quote!(::std::string::String::from(#lit));
-    let optional = |lit: &Option<syn::LitStr>| match lit {
-        Some(lit) => {
-            let text = text(lit);
-            quote!(::core::option::Option::Some(#text))
-        }
-        None => quote!(::core::option::Option::None),
-    };
-    let description = match &class.description {
-        Some(lit) => text(lit),
-        None => {
-            let lit = syn::LitStr::new(&name.to_string(), name.span());
-            text(&lit)
-        }
-    };
-    let threading = format_ident!("{}", threading.variant());
-    let progid = optional(&class.progid);
-    let version_independent = optional(&class.version_independent_progid);
-    let roles = class.roles.iter().map(|role| match role {
-        RoleAttr::SyncCenterCollection { description, icon } => {
-            let description = text(description);
-            let icon = match icon {
-                None => quote!(::core::option::Option::None),
-                Some(Icon::InModule(index)) => {
-                    quote!(::core::option::Option::Some(#registration::Icon::InModule(#index)))
-                }
-                Some(Icon::Location(location)) => {
-                    let location = text(location);
-                    quote!(::core::option::Option::Some(#registration::Icon::Location(#location)))
-                }
-            };
-            quote!(#registration::Role::SyncCenterHandlerCollection { description: #description, icon: #icon })
-        }
-        RoleAttr::MobsyncHandler { description } => {
-            let description = text(description);
-            quote!(#registration::Role::MobsyncHandler { description: #description })
-        }
-    });
+    let record = Literal::string(&record(name, class, threading));
     // Spanned at the CLSID: a class created by CLSID needs `Default`, and
     // that is where a missing one is reported.
     let co_class = quote_spanned!(class.clsid.1.span()=> impl #runtime::CoClass for #name);
     quote! {
         #co_class {
             const CLSID: #runtime::windows_core::GUID = #runtime::windows_core::GUID::from_u128(#clsid);
+            const REGISTRATION: &'static str = #record;
+        }
+    }
+}
 
-            fn registration() -> #registration::ClassRegistration {
-                #registration::ClassRegistration {
-                    class: #registration::Class {
-                        clsid: #runtime::windows_core::GUID::from_u128(#clsid),
-                        description: #description,
-                        threading_model: #registration::ThreadingModel::#threading,
-                        progid: #progid,
-                        version_independent_progid: #version_independent,
-                    },
-                    roles: ::std::vec![#(#roles),*],
+/// The class's registration record (the format is in
+/// `comidl_runtime::registration::record`): a literal, so that a DLL serving
+/// the class carries it as text. The attributes were checked to hold no
+/// line breaks, which would end a value early.
+fn record(name: &syn::Ident, class: &ClassAttrs, threading: Threading) -> String {
+    let clsid = class.clsid.0;
+    let mut record = format!(
+        "comidl-registration/1\nclsid={{{:08X}-{:04X}-{:04X}-{:04X}-{:012X}}}\n",
+        clsid >> 96,
+        (clsid >> 80) & 0xffff,
+        (clsid >> 64) & 0xffff,
+        (clsid >> 48) & 0xffff,
+        clsid & 0xffff_ffff_ffff
+    );
+    let mut line = |key: &str, value: &str| record.push_str(&format!("{key}={value}\n"));
+    let description = class
+        .description
+        .as_ref()
+        .map_or_else(|| name.to_string(), LitStr::value);
+    line("description", &description);
+    line("threading", threading.variant());
+    if let Some(progid) = &class.progid {
+        line("progid", &progid.value());
+    }
+    if let Some(independent) = &class.version_independent_progid {
+        line("version_independent_progid", &independent.value());
+    }
+    for role in &class.roles {
+        match role {
+            RoleAttr::SyncCenterCollection { description, icon } => {
+                line("sync_center_collection", &description.value());
+                match icon {
+                    Some(Icon::InModule(index)) => {
+                        line("sync_center_collection_icon", &index.to_string());
+                    }
+                    Some(Icon::Location(location)) => {
+                        line("sync_center_collection_icon", &location.value());
+                    }
+                    None => {}
                 }
+            }
+            RoleAttr::MobsyncHandler { description } => {
+                line("mobsync_handler", &description.value());
             }
         }
     }
+    record.push_str("end\n");
+    record
 }
 
 fn hex_u128(value: u128) -> TokenStream {

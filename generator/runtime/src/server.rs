@@ -4,13 +4,17 @@
 
 use core::ffi::c_void;
 use core::sync::atomic::{AtomicUsize, Ordering};
+use std::borrow::ToOwned;
+use std::format;
+use std::string::String;
 use std::vec::Vec;
 
 use windows_core::{BOOL, GUID, HRESULT, IUnknown, Interface};
 
 use crate::hresult::{CLASS_E_CLASSNOTAVAILABLE, CLASS_E_NOAGGREGATION, E_POINTER, S_FALSE, S_OK};
 use crate::object::{Class, ComObject, Implements, VtablePtr, unknown_vtbl, value_of};
-use crate::registration::{self, ClassRegistration, Plan, Scope};
+use crate::registration::record::{self, Description, Location};
+use crate::registration::{self, Plan};
 use crate::thunk;
 
 /// Objects alive in this module (including class factories).
@@ -46,8 +50,8 @@ pub trait CoClass: Class + Default {
     const CLSID: GUID;
 
     /// What registering the class writes (description, threading model,
-    /// ProgIDs, Sync Center roles).
-    fn registration() -> ClassRegistration;
+    /// ProgIDs, Sync Center roles), as a class [`record`](registration::record).
+    const REGISTRATION: &'static str;
 }
 
 /// `IClassFactory`, implemented by the runtime for every [`CoClass`].
@@ -115,7 +119,7 @@ pub struct IClassFactory_Vtbl {
 pub struct ServedClass {
     clsid: GUID,
     create: fn() -> IUnknown,
-    registration: fn() -> ClassRegistration,
+    record: &'static str,
 }
 
 impl ServedClass {
@@ -126,9 +130,22 @@ impl ServedClass {
         Self {
             clsid: C::CLSID,
             create: create::<C>,
-            registration: C::registration,
+            record: C::REGISTRATION,
         }
     }
+}
+
+/// The CLSIDs of `classes`, in order, for their server's record. (A const
+/// array cannot be collected; `N` is `classes.len()`.)
+#[doc(hidden)]
+pub const fn clsids<const N: usize>(classes: &[ServedClass]) -> [GUID; N] {
+    let mut clsids = [GUID::zeroed(); N];
+    let mut i = 0;
+    while i < N {
+        clsids[i] = classes[i].clsid;
+        i += 1;
+    }
+    clsids
 }
 
 /// The class factory object of one class.
@@ -193,13 +210,21 @@ unsafe extern "system" fn lock_server(_this: *mut c_void, lock: BOOL) -> HRESULT
 /// The classes of a DLL, and the scope it registers them in: what the DLL
 /// exports do. Made by [`dll_exports!`](crate::dll_exports).
 pub struct Server {
-    scope: Scope,
+    record: &'static str,
     classes: &'static [ServedClass],
 }
 
 impl Server {
-    pub const fn new(scope: Scope, classes: &'static [ServedClass]) -> Self {
-        Self { scope, classes }
+    /// A server of `classes`, registered where its `record` says (a server
+    /// record, see [`registration::record`]; it lists the classes).
+    pub const fn new(record: &'static str, classes: &'static [ServedClass]) -> Self {
+        Self { record, classes }
+    }
+
+    /// The registration records the DLL carries, which `comidl reg` finds
+    /// in the built file: the server's, then each class's.
+    pub fn records(&self) -> impl Iterator<Item = &'static str> + '_ {
+        core::iter::once(self.record).chain(self.classes.iter().map(|c| c.record))
     }
 
     /// `DllGetClassObject`: the class factory of `*clsid`, as `*iid`.
@@ -242,11 +267,21 @@ impl Server {
         }
     }
 
-    /// What registering the classes writes, for the module at `module_path`.
+    /// What registering the classes writes, for the module at `module_path`:
+    /// the plan of the server's records, read as `comidl reg` reads them.
     pub fn plan(&self, module_path: &str) -> Result<Plan, registration::Error> {
-        let classes: Vec<ClassRegistration> =
-            self.classes.iter().map(|c| (c.registration)()).collect();
-        Plan::for_classes(&classes, module_path, self.scope)
+        let invalid =
+            |why: String| registration::Error::Invalid(format!("the DLL's records: {why}"));
+        let mut records = Vec::new();
+        for text in self.records() {
+            let read = record::read(text, Location::Line).map_err(|e| invalid(e.to_string()))?;
+            records.extend(read);
+        }
+        let description = Description::assemble(&records).map_err(|e| invalid(e.to_string()))?;
+        let scope = description
+            .scope
+            .ok_or_else(|| invalid("no server record".to_owned()))?;
+        Plan::for_classes(&description.classes, module_path, scope)
     }
 
     /// `DllRegisterServer`: writes the plan for this DLL to the registry
@@ -296,6 +331,9 @@ impl Server {
         _export: &'static str,
         _step: fn(&Plan, &mut registration::MemoryRegistry) -> Result<(), registration::Error>,
     ) -> HRESULT {
+        // Nothing reads the records here, and an optimizer could drop them;
+        // `comidl reg` looks for them in every build of the library.
+        core::hint::black_box(self);
         crate::hresult::E_NOTIMPL
     }
 }
@@ -353,15 +391,24 @@ mod module {
 /// ```
 ///
 /// `scope` is where `DllRegisterServer` writes: `User` (per-user, no
-/// elevation) or `Machine`.
+/// elevation) or `Machine`. The DLL carries its registration as text (the
+/// server's record, listing its classes, and each class's record), which
+/// `comidl reg` reads from the built file.
 #[macro_export]
 macro_rules! dll_exports {
     (scope = $scope:ident, classes = [$($class:ty),+ $(,)?] $(,)?) => {
         /// The classes this DLL serves, and where it registers them.
-        pub static SERVER: $crate::server::Server = $crate::server::Server::new(
-            $crate::registration::Scope::$scope,
-            &[$($crate::server::ServedClass::of::<$class>()),+],
-        );
+        pub static SERVER: $crate::server::Server = {
+            use $crate::registration::record::{as_text, server_record};
+            use $crate::server::{ServedClass, clsids};
+            const CLASSES: &[ServedClass] = &[$(ServedClass::of::<$class>()),+];
+            const CLSIDS: [$crate::windows_core::GUID; CLASSES.len()] = clsids(CLASSES);
+            const SCOPE: $crate::registration::Scope = $crate::registration::Scope::$scope;
+            // The record is written at compile time: measured, then written.
+            const LEN: usize = server_record::<0>(SCOPE, &CLSIDS).written();
+            const RECORD: [u8; LEN] = server_record::<LEN>(SCOPE, &CLSIDS).into_bytes();
+            $crate::server::Server::new(as_text(&RECORD), CLASSES)
+        };
 
         /// Gives COM the class factory of a class this DLL serves.
         ///

@@ -553,7 +553,7 @@ pub fn write(path: &Path, contents: &str, force: bool) -> Result<(), WriteError>
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(io)?;
-    crate::builder::write_if_changed(dir, &name.to_string_lossy(), contents).map_err(io)?;
+    crate::builder::write_if_changed(&dir.join(name), contents.as_bytes()).map_err(io)?;
     Ok(())
 }
 

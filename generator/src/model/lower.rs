@@ -639,10 +639,39 @@ impl<'a> Builder<'a> {
             );
         }
         let local = attributes.has("local");
-        let methods = interface
+        let mut methods: Vec<Method> = interface
             .methods()
             .map(|method| self.lower_method(unit, method, object && !local))
             .collect();
+        // A `[local]` method's parameters often leave out the array bounds
+        // its `[call_as]` wire form states (`IEnumUnknown::Next`'s `rgelt`
+        // has `size_is(celt)` only on `RemoteNext`): an array on the wire is
+        // the same array locally.
+        for (wire, declared) in interface.methods().enumerate() {
+            let Some(target) = call_as_target(&declared.declaration.attributes) else {
+                continue;
+            };
+            let Some(local) = methods.iter().position(|m| !m.call_as && m.name == target) else {
+                continue;
+            };
+            let bounds: Vec<_> = methods[wire]
+                .signature
+                .params
+                .iter()
+                .map(|p| (p.name.clone(), p.size_is, p.length_is, p.sized))
+                .collect();
+            let params = &mut methods[local].signature.params;
+            // Extents name parameters by index: only the same list may share them.
+            let same_names = params.len() == bounds.len()
+                && params.iter().zip(&bounds).all(|(p, b)| p.name == b.0);
+            for (param, (_, size_is, length_is, sized)) in params.iter_mut().zip(bounds) {
+                if same_names && !param.sized && sized {
+                    param.size_is = size_is;
+                    param.length_is = length_is;
+                    param.sized = true;
+                }
+            }
+        }
         Interface {
             iid,
             base,
@@ -1353,6 +1382,21 @@ fn docs(docs: &ast::Docs, attributes: &Attributes) -> Vec<String> {
         lines.push(text.value.clone());
     }
     lines
+}
+
+/// `X` of `[call_as(X)]`.
+fn call_as_target(attributes: &Attributes) -> Option<String> {
+    match attributes.get("call_as")?.args.as_ref()?.first()? {
+        AttrArg::Expr(ast::Expr {
+            kind: ExprKind::Ident(name),
+            ..
+        }) => Some(name.clone()),
+        AttrArg::Type(ty) => match &ty.spec.kind {
+            ast::TypeKind::Named(name) if ty.derived.is_empty() => Some(name.name.name.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 fn uuid(attributes: &Attributes) -> Option<ast::Guid> {

@@ -216,10 +216,13 @@ impl<'f> Loader<'f> {
     }
 }
 
-fn describe_io(error: &io::Error) -> String {
+/// Why a file could not be read or written, in a few plain words.
+pub(crate) fn describe_io(error: &io::Error) -> String {
     match error.kind() {
         io::ErrorKind::NotFound => "no such file".into(),
         io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::IsADirectory => "it is a folder".into(),
+        io::ErrorKind::NotADirectory => "a part of the path is not a folder".into(),
         _ => error.to_string(),
     }
 }

@@ -269,6 +269,7 @@ static STORE: IStore_Vtbl = IStore_Vtbl {
     Take: store_take,
     Put: store_put,
     Exchange: store_exchange,
+    Gather: store_next,
 };
 
 #[test]
@@ -298,6 +299,15 @@ fn size_is_arrays_are_slices_whose_length_is_the_count() {
     let item = items[0].take().expect("an item");
     assert_eq!(item.as_raw(), store.as_raw());
     core::mem::forget(item);
+
+    // `Gather` is `[local]` and states no bounds; its wire form's make
+    // `items` a slice here too, whose length is the count the callee sees.
+    let mut items: [Option<IUnknown>; 2] = [None, None];
+    let mut fetched = 0;
+    store.Gather(&mut items, &mut fetched).expect("S_FALSE");
+    assert_eq!(fetched, 1);
+    assert!(items[1].is_none());
+    core::mem::forget(items[0].take().expect("an item"));
 }
 
 /// A C++-style object: its vtable has no IUnknown slots.

@@ -284,7 +284,7 @@ impl IWidget_Vtbl {
                     "IWidget::GetName",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(name),
+                    thunk::TaskString(name),
                     <C as IWidget_Impl>::GetName,
                 )
             }
@@ -861,7 +861,7 @@ impl IGadget_Vtbl {
                     "IGadget::GetName",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(name),
+                    thunk::TaskString(name),
                     <C as IGadget_Impl>::GetName,
                 )
             }

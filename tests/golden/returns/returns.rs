@@ -48,73 +48,73 @@ unsafe impl windows_core::Interface for IReturns {
 }
 windows_core::imp::interface_hierarchy!(IReturns, windows_core::IUnknown);
 impl IReturns {
-    pub unsafe fn Count(&self) -> u32 {
+    pub fn Count(&self) -> u32 {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Count)(windows_core::Interface::as_raw(self))
         }
     }
-    pub unsafe fn Ratio(&self) -> f64 {
+    pub fn Ratio(&self) -> f64 {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Ratio)(windows_core::Interface::as_raw(self))
         }
     }
-    pub unsafe fn Ready(&self) -> windows_core::BOOL {
+    pub fn Ready(&self) -> windows_core::BOOL {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Ready)(windows_core::Interface::as_raw(self))
         }
     }
-    pub unsafe fn Context(&self) -> *mut core::ffi::c_void {
+    pub fn Context(&self) -> *mut core::ffi::c_void {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Context)(windows_core::Interface::as_raw(self))
         }
     }
-    pub unsafe fn Label(&self) -> *const i8 {
+    pub fn Label(&self) -> *const i8 {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Label)(windows_core::Interface::as_raw(self))
         }
     }
-    pub unsafe fn Name(&self) -> comidl_runtime::PWSTR {
+    pub fn Name(&self) -> comidl_runtime::PWSTR {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Name)(windows_core::Interface::as_raw(self))
         }
     }
-    pub unsafe fn Shade(&self) -> SHADE {
+    pub fn Shade(&self) -> SHADE {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Shade)(windows_core::Interface::as_raw(self))
         }
     }
-    pub unsafe fn Window(&self) -> super::wtypes::HWND {
+    pub fn Window(&self) -> super::wtypes::HWND {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Window)(windows_core::Interface::as_raw(self))
         }
     }
-    pub unsafe fn Id(&self) -> windows_core::GUID {
+    pub fn Id(&self) -> windows_core::GUID {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Id)(windows_core::Interface::as_raw(self))
         }
     }
-    pub unsafe fn Spot(&self) -> SPOT {
+    pub fn Spot(&self) -> SPOT {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Spot)(windows_core::Interface::as_raw(self))
         }
     }
-    pub unsafe fn Visitor(&self) -> VISITOR {
+    pub fn Visitor(&self) -> VISITOR {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Visitor)(windows_core::Interface::as_raw(self))
         }
     }
-    pub unsafe fn Reset(&self, to: u32) {
+    pub fn Reset(&self, to: u32) {
         unsafe {
             (windows_core::Interface::vtable(self)
                 .Reset)(windows_core::Interface::as_raw(self), to)

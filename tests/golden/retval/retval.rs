@@ -392,7 +392,7 @@ impl IThermometer_Vtbl {
                     "IThermometer::Describe",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(text),
+                    thunk::TaskString(text),
                     <C as IThermometer_Impl>::Describe,
                 )
             }

@@ -178,6 +178,26 @@ impl IStore {
                 .ok()
         }
     }
+    /// `count` is the length of `items`.
+    pub fn Gather(
+        &self,
+        items: &mut [Option<windows_core::IUnknown>],
+        fetched: &mut u32,
+    ) -> windows_core::Result<()> {
+        unsafe {
+            (windows_core::Interface::vtable(self)
+                .Gather)(
+                    windows_core::Interface::as_raw(self),
+                    items
+                        .len()
+                        .try_into()
+                        .expect("slice longer than its count type holds"),
+                    items.as_mut_ptr().cast(),
+                    core::ptr::from_mut(fetched),
+                )
+                .ok()
+        }
+    }
 }
 /// The vtable of [`IStore`]: the base's slots, then its own.
 #[repr(C)]
@@ -232,6 +252,13 @@ pub struct IStore_Vtbl {
         u32,
         *mut u8,
     ) -> windows_core::HRESULT,
+    /// Slot 11: `HRESULT Gather(ULONG count, IUnknown **items, ULONG *fetched)`
+    pub Gather: unsafe extern "system" fn(
+        *mut core::ffi::c_void,
+        u32,
+        *mut *mut core::ffi::c_void,
+        *mut u32,
+    ) -> windows_core::HRESULT,
 }
 /// Implement this to serve [`IStore`] from a Rust object (list `IStore` in the object's `#[com(implements(...))]`). Pointers arrive as references, slices and strings, `[out]` parameters are returned in the `Ok` value; each method says what it maps.
 #[diagnostic::on_unimplemented(
@@ -268,6 +295,15 @@ pub trait IStore_Impl {
     fn Put(&self, buffer: &BUFFER) -> windows_core::Result<()>;
     /// `count` is the length of `data`.
     fn Exchange(&self, data: Option<&mut [u8]>) -> windows_core::Result<()>;
+    /// The `Ok` value is `fetched`.
+    ///
+    /// `count` is the length of `items`.
+    ///
+    /// `fetched` is how many elements of `items` it filled (written only when the caller passes `fetched`); the caller gets `S_FALSE` when that is fewer than `items.len()`.
+    fn Gather(
+        &self,
+        items: &mut [Option<windows_core::IUnknown>],
+    ) -> windows_core::Result<u32>;
 }
 impl IStore_Vtbl {
     /// `IStore`'s vtable for slot `SLOT` of an object of `C`.
@@ -420,6 +456,30 @@ impl IStore_Vtbl {
                 )
             }
         }
+        unsafe extern "system" fn Gather<
+            C: IStore_Impl + comidl_runtime::Class,
+            const SLOT: usize,
+        >(
+            this: *mut core::ffi::c_void,
+            count: u32,
+            items: *mut *mut core::ffi::c_void,
+            fetched: *mut u32,
+        ) -> windows_core::HRESULT {
+            unsafe {
+                thunk::call(
+                    "IStore::Gather",
+                    thunk::value_of::<C, SLOT>(this),
+                    (
+                        thunk::out_slice(
+                            items.cast::<Option<windows_core::IUnknown>>(),
+                            count,
+                        ),
+                    ),
+                    thunk::Fetched(fetched, count),
+                    <C as IStore_Impl>::Gather,
+                )
+            }
+        }
         Self {
             base__: comidl_runtime::unknown_vtbl::<C, SLOT>(),
             Write: Write::<C, SLOT>,
@@ -430,6 +490,7 @@ impl IStore_Vtbl {
             Take: Take::<C, SLOT>,
             Put: Put::<C, SLOT>,
             Exchange: Exchange::<C, SLOT>,
+            Gather: Gather::<C, SLOT>,
         }
     }
     /// Whether `IStore`'s vtable answers a `QueryInterface` for `iid`: `IStore` or one of its bases (`IUnknown` aside).

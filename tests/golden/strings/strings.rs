@@ -336,7 +336,7 @@ impl IText_Vtbl {
                     "IText::GetName",
                     thunk::value_of::<C, SLOT>(this),
                     (),
-                    thunk::WideString(name),
+                    thunk::TaskString(name),
                     <C as IText_Impl>::GetName,
                 )
             }
@@ -372,7 +372,7 @@ impl IText_Vtbl {
                     "IText::Format",
                     thunk::value_of::<C, SLOT>(this),
                     (thunk::Wide(format.0), thunk::Wide(argument.0)),
-                    thunk::WideString(result),
+                    thunk::TaskString(result),
                     <C as IText_Impl>::Format,
                 )
             }

@@ -6,10 +6,12 @@
 //! The plan is pure data: it can be rendered as a `.reg` file on any host
 //! ([`Plan::to_reg_file`]), applied to any [`Registry`] ([`Plan::register`],
 //! [`Plan::unregister`]), tried out on a [`MemoryRegistry`], and on Windows
-//! applied to the real registry through `WindowsRegistry`.
+//! applied to the real registry through `WindowsRegistry`. A DLL carries
+//! its classes' registration as text, in [`record`]s.
 
 mod apply;
 mod memory;
+pub mod record;
 mod reg_file;
 #[cfg(windows)]
 mod windows;
@@ -38,6 +40,14 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The scope's name in registration records and on comidl's command line.
+    pub const fn keyword(self) -> &'static str {
+        match self {
+            Scope::User => "user",
+            Scope::Machine => "machine",
+        }
+    }
+
     fn hive(self) -> Hive {
         match self {
             Scope::User => Hive::CurrentUser,
@@ -216,11 +226,8 @@ const SYNCMGR: &str = "Software\\Microsoft\\Windows\\CurrentVersion\\SyncMgr";
 
 /// `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`, upper case, as Windows writes CLSIDs.
 pub fn guid_string(guid: &GUID) -> String {
-    let d4 = guid.data4;
-    format!(
-        "{{{:08X}-{:04X}-{:04X}-{:02X}{:02X}-{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}}}",
-        guid.data1, guid.data2, guid.data3, d4[0], d4[1], d4[2], d4[3], d4[4], d4[5], d4[6], d4[7]
-    )
+    let text = record::Text::<38>::EMPTY.guid(guid).into_bytes();
+    text.iter().copied().map(char::from).collect()
 }
 
 impl Plan {

@@ -144,9 +144,9 @@ impl<T> Outputs for Owned<T> {
 /// `[out, string] LPWSTR *`: a `String`, handed over in task memory (the
 /// caller frees it); `E_OUTOFMEMORY` when there is none. Null until written.
 /// The pointer is writable.
-pub struct WideString(pub *mut crate::PWSTR);
+pub struct TaskString(pub *mut crate::PWSTR);
 
-impl Outputs for WideString {
+impl Outputs for TaskString {
     type Value = String;
     type Ready = TaskMem<u16>;
 
@@ -396,13 +396,13 @@ mod tests {
     #[test]
     fn pointer_results_are_cleared_then_written() {
         let mut text = crate::PWSTR(core::ptr::dangling_mut());
-        let output = WideString(&mut text);
+        let output = TaskString(&mut text);
         // SAFETY: a writable PWSTR.
         unsafe { output.check() }.unwrap();
         assert!(text.0.is_null());
         // SAFETY: as above.
         assert_eq!(
-            unsafe { write(WideString(&mut text), "hé".into()) }.unwrap(),
+            unsafe { write(TaskString(&mut text), "hé".into()) }.unwrap(),
             S_OK
         );
         // SAFETY: NUL-terminated task memory, ours to free.

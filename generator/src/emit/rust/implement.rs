@@ -612,10 +612,6 @@ impl Emitter<'_> {
         reading: &Reading,
     ) {
         let arg = self.param_ident(&param.name);
-        let pointee = || {
-            let to = self.pointee(&param.ty).expect("read through a pointer");
-            self.ty(to, Place::Abi)
-        };
         // The count of the slice at `index`, as passed.
         let count = |index: usize| {
             let count = params[index].size_is.expect("slices have a count").param;
@@ -680,7 +676,7 @@ impl Emitter<'_> {
                 input(quote!(&#path), quote!(#runtime::Bstr(&#arg)));
             }
             Reading::Ref { optional } => {
-                let ty = pointee();
+                let ty = self.pointee_rust(&param.ty);
                 if *optional {
                     input(quote!(Option<&#ty>), quote!(#runtime::OptionalRef(#arg)));
                 } else {
@@ -688,7 +684,7 @@ impl Emitter<'_> {
                 }
             }
             Reading::InOut { optional } => {
-                let ty = pointee();
+                let ty = self.pointee_rust(&param.ty);
                 if *optional {
                     input(
                         quote!(Option<&mut #ty>),
@@ -739,7 +735,7 @@ impl Emitter<'_> {
             )),
             Reading::Out(out) => {
                 let (ty, wrapper) = match out {
-                    Out::Value => (pointee(), quote!(#runtime::Out(#arg))),
+                    Out::Value => (self.pointee_rust(&param.ty), quote!(#runtime::Out(#arg))),
                     Out::Bool => (quote!(bool), quote!(#runtime::OutBool(#arg))),
                     Out::Interface(id) => {
                         let path = self.path(*id);
@@ -748,7 +744,7 @@ impl Emitter<'_> {
                     }
                     Out::WideString => (
                         quote!(comidl_runtime::thunk::String),
-                        quote!(#runtime::WideString(#arg)),
+                        quote!(#runtime::TaskString(#arg)),
                     ),
                     Out::Bstr => (self.extern_path("BSTR"), quote!(#runtime::Owned(#arg))),
                     Out::Boxed => {
@@ -785,9 +781,10 @@ impl Emitter<'_> {
             }
             Reading::Fetched(slice) => {
                 let count = count(*slice);
-                thunk
-                    .outputs
-                    .push((pointee(), quote!(#runtime::Fetched(#arg, #count))));
+                thunk.outputs.push((
+                    self.pointee_rust(&param.ty),
+                    quote!(#runtime::Fetched(#arg, #count)),
+                ));
                 thunk.notes.push(format!(
                     "`{1}` is how many elements of `{0}` it filled (written only when the caller passes `{1}`); the caller gets `S_FALSE` when that is fewer than `{0}.len()`.",
                     params[*slice].name, param.name
