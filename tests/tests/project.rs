@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use comidl::project::{CARGO_GENERATE_FILES, DEFAULT_HANDLER_NAME, TEMPLATE_FILES};
+use comidl::project::{CARGO_GENERATE_FILES, DEFAULT_HANDLER_NAME, TEMPLATE_FILES, Values};
 
 fn repository() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -111,13 +111,14 @@ fn comidl_new_embeds_every_file_of_the_template_but_cargo_generates_own() {
 fn the_template_substitutes_plain_names_only() {
     // Liquid and minijinja agree on `{{ name }}` and on nothing much else:
     // no filters, tags, comments or expressions.
-    let names = [
-        "crate_name",
-        "handler_name",
-        "collection_clsid",
-        "handler_clsid",
-        "comidl_path",
-    ];
+    let values = Values {
+        crate_name: String::new(),
+        handler_name: String::new(),
+        collection_clsid: String::new(),
+        handler_clsid: String::new(),
+        comidl_path: String::new(),
+    };
+    let names = values.variables().map(|(name, _)| name);
     for (path, text) in TEMPLATE_FILES {
         for marker in ["{%", "%}", "{#", "#}"] {
             assert!(
