@@ -2,7 +2,8 @@
 # Tests the project template as users meet it: renders templates/project with
 # the real cargo-generate and with `comidl new`, each into a folder outside the
 # repository, checks that the two renderings differ in their CLSIDs only (and
-# that every run makes fresh ones), then builds and tests both projects,
+# that every run makes fresh ones), then builds and tests both projects (and
+# one inside the repository's own target/, another workspace's folder),
 # lints one with clippy (warnings denied) and builds its DLL for Windows,
 # whose registration `comidl reg` renders.
 # Prints how long each step took.
@@ -30,7 +31,12 @@ step() {
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export CARGO_TARGET_DIR=$root/target/template-projects
+# comidl builds where the workspace's builds go; the projects build apart.
+comidl=${CARGO_TARGET_DIR:-$root/target}/release/comidl
+projects_target=$root/target/template-projects
+project_cargo() {
+    CARGO_TARGET_DIR=$projects_target cargo "$@"
+}
 name=demo-sync
 crate=demo_sync
 
@@ -71,17 +77,25 @@ print("CLSIDs: 6 fresh version 4 GUIDs over three renderings")'
     echo "cargo-generate and comidl new rendered the same files but for the CLSIDs"
 }
 
+inside_repository() { # a project in the repository's target/ is a workspace of its own
+    local dir=$root/target/template-inside
+    rm -rf "$dir"
+    "$comidl" new "$name" --path "$dir" --comidl-path "$root" >/dev/null
+    (cd "$dir/$name" && project_cargo build --offline)
+    rm -rf "$dir"
+}
+
 build_and_test() { # PROJECT
-    (cd "$1" && cargo build --offline && cargo test --offline)
+    (cd "$1" && project_cargo build --offline && project_cargo test --offline)
 }
 
 lint() { # PROJECT: formatted as rustfmt does, no clippy or rustc warning
-    (cd "$1" && cargo fmt --check && cargo clippy --offline --all-targets -- -D warnings)
+    (cd "$1" && cargo fmt --check && project_cargo clippy --offline --all-targets -- -D warnings)
 }
 
 windows_dll() { # PROJECT: the DLL for Windows exports what COM calls
-    (cd "$1" && cargo build --offline --target x86_64-pc-windows-gnu)
-    local dll=$CARGO_TARGET_DIR/x86_64-pc-windows-gnu/debug/$crate.dll
+    (cd "$1" && project_cargo build --offline --target x86_64-pc-windows-gnu)
+    local dll=$projects_target/x86_64-pc-windows-gnu/debug/$crate.dll
     local exports
     exports=$(x86_64-w64-mingw32-objdump -p "$dll" | sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p')
     for export in DllCanUnloadNow DllGetClassObject DllRegisterServer DllUnregisterServer; do
@@ -90,7 +104,7 @@ windows_dll() { # PROJECT: the DLL for Windows exports what COM calls
     echo "$dll exports the four COM entry points"
     # comidl reg reads the registration the DLL carries.
     local reg collection
-    reg=$(target/release/comidl reg "$dll" --path "C:\\Users\\me\\$crate.dll")
+    reg=$("$comidl" reg "$dll" --path "C:\\Users\\me\\$crate.dll")
     collection=$(clsids "$1" | head -n 1 | tr a-f A-F)
     grep -qF "\\SyncMgr\\HandlerCollections\\{$collection}]" <<<"$reg" ||
         { echo "$reg"; echo "comidl reg: no Sync Center collection {$collection}"; return 1; }
@@ -103,10 +117,11 @@ generate_twice() { # the second run only to see fresh CLSIDs
 }
 
 step "cargo generate (twice)" generate_twice
-step "comidl new" target/release/comidl new "$name" --path "$work/new" --comidl-path "$root"
+step "comidl new" "$comidl" new "$name" --path "$work/new" --comidl-path "$root"
 step "compare the renderings" check_renderings
 step "build and test the cargo-generate project" build_and_test "$work/generate/$name"
 step "build and test the comidl new project" build_and_test "$work/new/$name"
+step "build a project inside the repository's target/" inside_repository
 step "rustfmt and clippy the project" lint "$work/new/$name"
 step "build the DLL for x86_64-pc-windows-gnu" windows_dll "$work/new/$name"
 
