@@ -42,7 +42,8 @@ crate=demo_sync
 
 generate() { # DEST: cargo-generate's rendering into DEST/$name
     mkdir -p "$1"
-    cargo generate --path "$root/templates/project" --name "$name" --destination "$1" \
+    # cargo-generate stops when it cannot name the user (CI may not set USER).
+    USER=${USER:-$(id -un)} cargo generate --path "$root/templates/project" --name "$name" --destination "$1" \
         --vcs none --silent --allow-commands --define "comidl_path=$root" >"$work/generate.log" 2>&1 ||
         { cat "$work/generate.log"; return 1; }
 }
