@@ -7,10 +7,10 @@ use std::vec::Vec;
 
 use crate::task_mem::TaskMem;
 
-/// A borrowed NUL-terminated UTF-16 string, without its NUL: what a method
-/// receives for an `[in, string]` wide-character pointer, and what a
-/// generated method takes for one. The NUL is always there in memory right
-/// after the units, so the string can be handed to COM as a pointer.
+/// A borrowed NUL-terminated UTF-16 string: what a method receives for an
+/// `[in, string]` wide-character pointer, and what a generated method takes
+/// for one. It borrows its NUL too (the slice ends with it), so the string
+/// can be handed to COM as a pointer; its text is the units before.
 #[repr(transparent)]
 #[derive(PartialEq, Eq, Hash)]
 pub struct WideStr([u16]);
@@ -20,7 +20,7 @@ impl WideStr {
     /// do not.
     pub fn from_units_with_nul(units: &[u16]) -> Option<&WideStr> {
         match units.split_last() {
-            Some((0, text)) if !text.contains(&0) => Some(Self::before_nul(text)),
+            Some((0, text)) if !text.contains(&0) => Some(Self::with_nul(units)),
             _ => None,
         }
     }
@@ -40,21 +40,22 @@ impl WideStr {
         while unsafe { pointer.add(len).read() } != 0 {
             len += 1;
         }
-        // SAFETY: the `len` units before the NUL, alive for `'a`.
-        Some(Self::before_nul(unsafe {
-            core::slice::from_raw_parts(pointer, len)
+        // SAFETY: the `len` units and the NUL, alive for `'a`.
+        Some(Self::with_nul(unsafe {
+            core::slice::from_raw_parts(pointer, len + 1)
         }))
     }
 
-    /// `text`, which the caller knows to be followed by a NUL in memory.
-    fn before_nul(text: &[u16]) -> &WideStr {
+    /// `units`, which the caller knows to end with their only NUL.
+    fn with_nul(units: &[u16]) -> &WideStr {
+        debug_assert_eq!(units.last(), Some(&0));
         // SAFETY: `WideStr` is `#[repr(transparent)]` over `[u16]`.
-        unsafe { &*(core::ptr::from_ref(text) as *const WideStr) }
+        unsafe { &*(core::ptr::from_ref(units) as *const WideStr) }
     }
 
     /// The units, without the NUL.
     pub fn as_units(&self) -> &[u16] {
-        &self.0
+        &self.0[..self.0.len() - 1]
     }
 
     /// A pointer to the NUL-terminated string, valid as long as `self`.
@@ -63,16 +64,16 @@ impl WideStr {
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.as_units().len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.as_units().is_empty()
     }
 
     /// The text, with unpaired surrogates replaced by U+FFFD.
     pub fn to_string_lossy(&self) -> String {
-        String::from_utf16_lossy(&self.0)
+        String::from_utf16_lossy(self.as_units())
     }
 }
 
@@ -94,8 +95,7 @@ impl Deref for WideString {
     type Target = WideStr;
 
     fn deref(&self) -> &WideStr {
-        let (_nul, text) = self.0.split_last().expect("a WideString ends with its NUL");
-        WideStr::before_nul(text)
+        WideStr::with_nul(&self.0)
     }
 }
 
@@ -165,7 +165,7 @@ impl fmt::Debug for WideString {
 
 impl fmt::Display for WideStr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for c in char::decode_utf16(self.0.iter().copied()) {
+        for c in char::decode_utf16(self.as_units().iter().copied()) {
             fmt::Write::write_char(f, c.unwrap_or(char::REPLACEMENT_CHARACTER))?;
         }
         Ok(())
@@ -180,7 +180,7 @@ impl fmt::Debug for WideStr {
 
 impl PartialEq<str> for WideStr {
     fn eq(&self, other: &str) -> bool {
-        self.0.iter().copied().eq(other.encode_utf16())
+        self.as_units().iter().copied().eq(other.encode_utf16())
     }
 }
 
