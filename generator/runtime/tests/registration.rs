@@ -336,6 +336,7 @@ fn machine(root: Hive) -> MemoryRegistry {
         "Software\\Classes\\CLSID",
         "Software\\Classes\\CLSID\\{00000000-1111-2222-3333-444444444444}",
         &format!("{S}\\HandlerCollections"),
+        &format!("{S}\\HandlerCollections\\{{00000000-1111-2222-3333-444444444444}}"),
         &format!("{S}\\Handlers\\{{00000000-1111-2222-3333-444444444444}}"),
     ] {
         registry.create_key(root, key).unwrap();
@@ -384,11 +385,8 @@ fn register_is_idempotent_and_unregister_undoes_it() {
         plan.unregister(&mut registry).unwrap();
         let after = registry.snapshot();
         if before.is_empty() {
-            // Shared keys register had to create stay, emptied of our values.
-            assert_eq!(
-                after,
-                "HKEY_CURRENT_USER\\Software\nHKEY_CURRENT_USER\\Software\\Contoso\n"
-            );
+            // Keys register had to create go again, but the hive's top-level key.
+            assert_eq!(after, "HKEY_CURRENT_USER\\Software\n");
         } else {
             assert_eq!(after, before);
         }
@@ -472,6 +470,27 @@ fn unregister_leaves_what_others_added() {
 
     plan.unregister(&mut registry).unwrap();
     assert_eq!(registry.snapshot(), expected.snapshot());
+}
+
+/// The price of leaving a registry that lacked the shared keys as it was:
+/// unregister cannot tell a key register created from one that was there
+/// already, empty, and deletes both. An empty key holds nothing.
+#[test]
+fn unregister_deletes_shared_keys_left_empty() {
+    let plan = Plan::for_classes(&sync_center(), MODULE, Scope::User).unwrap();
+    let mut registry = MemoryRegistry::new();
+    let collections = format!("{S}\\HandlerCollections");
+    let mut path = String::new();
+    for component in collections.split('\\') {
+        if !path.is_empty() {
+            path.push('\\');
+        }
+        path.push_str(component);
+        registry.create_key(Hive::CurrentUser, &path).unwrap();
+    }
+    plan.register(&mut registry).unwrap();
+    plan.unregister(&mut registry).unwrap();
+    assert_eq!(registry.snapshot(), "HKEY_CURRENT_USER\\Software\n");
 }
 
 #[test]

@@ -188,8 +188,12 @@ impl Plan {
     ///   subkey inside it, the key stays with just their additions: deleting
     ///   it would destroy data the plan never wrote, and leaving it costs
     ///   nothing since the plan's own values (the ones COM reads) are gone;
-    /// - shared keys stay, even if register created them: other servers may
-    ///   rely on them and an empty key is harmless.
+    /// - shared keys, and the keys above the plan's keys, are deleted when
+    ///   they are left empty, so that unregistering from a registry that
+    ///   lacked them leaves it as it was: an empty key holds nothing another
+    ///   program could rely on (`RegCreateKeyEx` makes it again). One still
+    ///   holding something stays, and so does each hive's top-level key
+    ///   (`Software`).
     ///
     /// Keys and values already gone are skipped, so running it again changes
     /// nothing. A failure undoes this run's deletions, as for register.
@@ -224,6 +228,28 @@ impl Plan {
                 }
             }
             if entry.owned && journal.registry.key_is_empty(root, path)? {
+                journal.delete_key(root, path)?;
+            }
+        }
+        // Deepest first, so a parent is looked at once its children are gone.
+        let mut emptied: Vec<(usize, Hive, &str)> = self
+            .entries
+            .iter()
+            .flat_map(|entry| {
+                let path = entry.path.as_str();
+                path.match_indices('\\')
+                    .map(|(end, _)| &path[..end])
+                    .chain([path])
+                    .map(move |key| (key.matches('\\').count(), entry.root, key))
+            })
+            .filter(|&(depth, _, _)| depth > 0)
+            .collect();
+        emptied.sort_unstable_by(|a, b| b.cmp(a));
+        emptied.dedup();
+        for (_, root, path) in emptied {
+            if journal.registry.key_exists(root, path)?
+                && journal.registry.key_is_empty(root, path)?
+            {
                 journal.delete_key(root, path)?;
             }
         }
