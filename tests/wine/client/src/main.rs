@@ -15,10 +15,9 @@ mod mobsync;
 #[cfg(windows)]
 mod sync_center;
 
-// The examples' folder helpers and fakes, shared with their tests; each
-// user needs its own part.
+// The examples' folder helpers (which allow their unused parts themselves)
+// and fakes, shared with their tests; each user needs its own part.
 #[cfg(windows)]
-#[allow(dead_code)]
 #[path = "../../../../examples/test-support/folders.rs"]
 mod folders;
 #[cfg(windows)]

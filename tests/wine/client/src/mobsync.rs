@@ -25,23 +25,23 @@ pub fn run(trace: &mut Trace, clsid: GUID, leak_reference: bool) -> Result<Summa
     ]);
     com::use_pairs_file(&fixture);
     let apartment = com::Apartment::enter(trace)?;
-    let server = com::server_path(trace, &clsid)?;
-    let files_synced = session(trace, &fixture, &clsid, &server, leak_reference)?;
+    let (files_synced, server) = session(trace, &fixture, &clsid, leak_reference)?;
     com::check_unloads(trace, &server)?;
     drop(apartment);
     Ok(Summary { files_synced })
 }
 
-/// Everything between creation and release; returns the files mirrored.
+/// Everything between creation and release; returns the files mirrored
+/// and the server DLL COM loaded.
 fn session(
     trace: &mut Trace,
     fixture: &Fixture,
     clsid: &GUID,
-    server: &str,
     leak_reference: bool,
-) -> Result<usize, String> {
+) -> Result<(usize, String), String> {
     let handler: ISyncMgrSynchronize = com::create(trace, clsid, "ISyncMgrSynchronize")?;
-    com::ensure_loaded(server)?;
+    let server = com::server_path(trace, clsid)?;
+    com::ensure_loaded(&server)?;
     let manual = SYNCMGRFLAG::SYNCMGRFLAG_MANUAL.0 as u32;
     trace.call("Initialize(MANUAL)", handler.Initialize(0, manual, None))?;
     let info = trace.call("GetHandlerInfo", handler.GetHandlerInfo())?;
@@ -132,7 +132,7 @@ fn session(
         trace.detail("keeping one reference to the handler (--leak-reference)");
         std::mem::forget(handler);
     }
-    Ok(files)
+    Ok((files, server))
 }
 
 /// The text of a fixed-size, NUL-terminated buffer.

@@ -25,24 +25,24 @@ pub fn run(trace: &mut Trace, clsid: GUID, leak_reference: bool) -> Result<Summa
     ]);
     com::use_pairs_file(&fixture);
     let apartment = com::Apartment::enter(trace)?;
-    let server = com::server_path(trace, &clsid)?;
-    let files_synced = session(trace, &fixture, &clsid, &server, leak_reference)?;
+    let (files_synced, server) = session(trace, &fixture, &clsid, leak_reference)?;
     com::check_unloads(trace, &server)?;
     drop(apartment);
     Ok(Summary { files_synced })
 }
 
-/// Everything between creation and release; returns the files mirrored.
+/// Everything between creation and release; returns the files mirrored
+/// and the server DLL COM loaded.
 fn session(
     trace: &mut Trace,
     fixture: &Fixture,
     clsid: &GUID,
-    server: &str,
     leak_reference: bool,
-) -> Result<usize, String> {
+) -> Result<(usize, String), String> {
     let collection: ISyncMgrHandlerCollection =
         com::create(trace, clsid, "ISyncMgrHandlerCollection")?;
-    com::ensure_loaded(server)?;
+    let server = com::server_path(trace, clsid)?;
+    com::ensure_loaded(&server)?;
     let ids = trace.call("GetHandlerEnumerator", collection.GetHandlerEnumerator())?;
     let mut handler_ids = Vec::new();
     loop {
@@ -136,7 +136,7 @@ fn session(
         trace.detail("keeping one reference to the handler (--leak-reference)");
         std::mem::forget(handler);
     }
-    Ok(files)
+    Ok((files, server))
 }
 
 /// The handler's name, info and capabilities.
