@@ -38,6 +38,8 @@ step() {
 work=$target_dir/wine
 export WINEPREFIX=$work/prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 unset DISPLAY WAYLAND_DISPLAY
+# This prefix's wineserver only (it serves WINEPREFIX), whatever the outcome.
+trap 'wineserver -k 2>/dev/null || true' EXIT
 windows=$target_dir/x86_64-pc-windows-gnu/debug
 comidl=$target_dir/release/comidl
 harness() { python3 "$root/tests/wine/harness.py" "$@"; }
@@ -204,7 +206,6 @@ for handler in "${handlers[@]}"; do
 done
 step "registry after regsvr32 /u: as before" registry_restored
 step "faults: wrong IID, missing key, leaked reference" faults
-wineserver -k 2>/dev/null || true
 
 echo
 echo "Wine end to end: $keys_checked registry keys checked (and HKLM untouched by registration)"
