@@ -2,7 +2,8 @@
 # Runs every test of comidl on a fresh Debian machine: installs what the tests
 # need, then runs the unit, snapshot, corpus and oracle tests (widl and
 # Microsoft's metadata), the project template (rendered, built and tested),
-# the corpus codegen test, the COM object tests under Miri and valgrind, a
+# the handlers under Wine's COM runtime, the corpus codegen test, the COM
+# object tests under Miri and valgrind, a
 # fuzzing smoke run and the benchmarks. Prints how long each stage took.
 #
 # Usage: scripts/test.sh        (FUZZ_SECONDS=N to fuzz longer; default 45)
@@ -35,6 +36,8 @@ install_tools() {
     # Windows DLLs: the target's standard library and the MinGW linker.
     rustup target add x86_64-pc-windows-gnu
     bash scripts/apt-install.sh gcc-mingw-w64-x86-64
+    # Wine, for the end-to-end COM test of the handlers.
+    bash scripts/apt-install.sh wine
     # cargo-generate, for the template test. Its lock file asks for a newer
     # rustc than stable 1.95, so nightly builds it (--locked keeps the
     # versions it was tested with). Without its default features (git
@@ -105,6 +108,9 @@ stage "tests" cargo test --workspace --release -- --nocapture --skip corpus_code
 # repository, then builds and tests both projects.
 stage "project template: cargo-generate and comidl new, built and tested" \
     bash scripts/test-template.sh
+# The handlers as Windows DLLs under Wine: regsvr32, registry keys, a Windows
+# client through the COM runtime, regsvr32 /u, and the faults that must fail.
+stage "Wine: real COM end to end" bash scripts/test-wine.sh
 # The corpus codegen test (Rust for the whole Wine corpus, compiled) takes
 # minutes and ~2.5 GB: it runs, and is timed, apart.
 stage "corpus codegen: generate and cargo check" \
