@@ -2,8 +2,7 @@
 """The Wine test's registry and binary tools (scripts/test-wine.sh).
 
   harness.py check PLAN.reg EXPORT.reg   every key and value of the plan is in the export
-  harness.py same BEFORE.reg AFTER.reg [PLAN.reg UNREGISTER.reg]...
-                                          two exports hold the same keys and values
+  harness.py same BEFORE.reg AFTER.reg  two exports hold the same keys and values
   harness.py clsids PLAN.reg             the CLSIDs the plan registers a server for
   harness.py iid BINDINGS.rs INTERFACE   the IID of a generated interface
   harness.py patch-iid DLL OUT IID       OUT: DLL with every copy of the IID's 16 bytes altered
@@ -67,28 +66,11 @@ def check(plan_path, export_path):
     print(f"registry check: {len(plan)} keys, {values} values as the plan promises")
 
 
-def shared_keys(plan_path, unregister_path):
-    """The plan's shared keys (those its removal keeps) and their ancestors."""
-    removed = [key[1:] for key in read_reg(unregister_path) if key.startswith("-")]
-    shared = set()
-    for key in read_reg(plan_path):
-        if not any(key == gone or key.startswith(gone + "\\") for gone in removed):
-            parts = key.split("\\")
-            shared.update("\\".join(parts[:n]) for n in range(2, len(parts) + 1))
-    return shared
-
-
-def same(before_path, after_path, *plans):
-    """With PLAN.reg UNREGISTER.reg pairs: keys only after that are empty
-    shared keys of a plan, or their ancestors, are allowed (and listed): the
-    runtime's unregister keeps shared keys by design."""
+def same(before_path, after_path):
+    """Two exports hold the same keys with the same values."""
     before, after = read_reg(before_path), read_reg(after_path)
-    shared = set()
-    for plan, unregister in zip(plans[::2], plans[1::2]):
-        shared |= shared_keys(plan, unregister)
-    kept = sorted(k for k in after.keys() - before.keys() if k in shared and not after[k])
     lines = [f"only before: [{k}]" for k in sorted(before.keys() - after.keys())]
-    lines += [f"only after: [{k}]" for k in sorted(after.keys() - before.keys() - set(kept))]
+    lines += [f"only after: [{k}]" for k in sorted(after.keys() - before.keys())]
     lines += [
         f"changed: [{k}]: {before[k]} -> {after[k]}"
         for k in sorted(before.keys() & after.keys())
@@ -96,9 +78,7 @@ def same(before_path, after_path, *plans):
     ]
     if lines:
         raise SystemExit(f"{after_path} differs from {before_path}:\n  " + "\n  ".join(lines))
-    for key in kept:
-        print(f"  kept by design (an empty shared key of the plan): [{key}]")
-    print(f"{after_path}: the same {len(after) - len(kept)} keys as {before_path}")
+    print(f"{after_path}: the same {len(after)} keys as {before_path}")
 
 
 def clsids(plan_path):
