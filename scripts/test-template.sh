@@ -17,17 +17,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
-step_names=()
-step_seconds=()
-step() {
-    local title=$1
-    shift
-    echo "-- $title"
-    local start=$SECONDS
-    "$@"
-    step_names+=("$title")
-    step_seconds+=($((SECONDS - start)))
-}
+# shellcheck source=steps.sh
+source "$root/scripts/steps.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -127,6 +118,4 @@ step "rustfmt and clippy the project" lint "$work/new/$name"
 step "build the DLL for x86_64-pc-windows-gnu" windows_dll "$work/new/$name"
 
 echo
-for i in "${!step_names[@]}"; do
-    printf '%6d s  %s\n' "${step_seconds[$i]}" "${step_names[$i]}"
-done
+print_steps

@@ -23,17 +23,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 
-step_names=()
-step_seconds=()
-step() {
-    local title=$1
-    shift
-    echo "-- $title"
-    local start=$SECONDS
-    "$@"
-    step_names+=("$title")
-    step_seconds+=($((SECONDS - start)))
-}
+# shellcheck source=steps.sh
+source "$root/scripts/steps.sh"
 
 work=$target_dir/wine
 export WINEPREFIX=$work/prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
@@ -203,6 +194,4 @@ step "faults: wrong IID, missing key, leaked reference" faults
 echo
 echo "Wine end to end: $keys_checked registry keys checked (and HKLM untouched by registration)"
 printf '  %s\n' "${summaries[@]}"
-for i in "${!step_names[@]}"; do
-    printf '%6d s  %s\n' "${step_seconds[$i]}" "${step_names[$i]}"
-done
+print_steps

@@ -17,6 +17,24 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The names of the files in `dir` ending `.extension`, without it, sorted:
+/// the cases of a snapshot test.
+pub fn case_names(dir: &Path, extension: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|error| panic!("{}: {error}", dir.display()))
+        .map(|e| e.expect("folder entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == extension))
+        .map(|path| {
+            path.file_stem()
+                .expect("a file")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 /// The arguments of `comidl generate` that make `generated/` (from
 /// `generated/generate.args`), with its paths made absolute.
 pub fn generate_args() -> Vec<String> {

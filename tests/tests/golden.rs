@@ -22,19 +22,7 @@ fn golden_dir() -> PathBuf {
 
 /// The fixtures' names (`golden/<name>.idl`), sorted.
 fn fixtures() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(golden_dir())
-        .expect("tests/golden")
-        .map(|e| e.expect("folder entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "idl"))
-        .map(|path| {
-            path.file_stem()
-                .expect("a file")
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    names.sort();
-    names
+    comidl_tests::case_names(&golden_dir(), "idl")
 }
 
 /// A builder for one fixture, with the options its `// option:` lines give.

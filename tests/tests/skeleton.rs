@@ -26,19 +26,7 @@ fn skeleton_dir() -> PathBuf {
 
 /// The cases' names (`tests/skeleton/<name>.args`), sorted.
 fn cases() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(skeleton_dir())
-        .expect("tests/skeleton")
-        .map(|e| e.expect("folder entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "args"))
-        .map(|path| {
-            path.file_stem()
-                .expect("a file")
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    names.sort();
-    names
+    comidl_tests::case_names(&skeleton_dir(), "args")
 }
 
 /// A case's arguments, paths made absolute (they are written from the

@@ -7,7 +7,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::interface::Role;
+use super::interface::{Role, counts_only};
 use super::types::{Place, ident};
 use super::{Emitter, docs};
 use crate::model::{
@@ -582,13 +582,7 @@ impl Emitter<'_> {
             .length_is
             .filter(|e| e.deref && e.param != index)?
             .param;
-        let counts_only_this = params.iter().enumerate().all(|(other, p)| {
-            other == index
-                || [p.size_is, p.length_is]
-                    .iter()
-                    .flatten()
-                    .all(|e| e.param != fetched)
-        });
+        let counts_only_this = counts_only(params, fetched, index);
         let integer = matches!(self.resolved(&params[fetched].ty), Type::Pointer { to, .. }
             if matches!(self.resolved(to), Type::Prim(p) if !p.is_float() && *p != Prim::Boolean));
         // An answer's success code is its answer, not the count's.

@@ -264,13 +264,7 @@ impl Emitter<'_> {
             .size_is
             .filter(|e| !e.deref && e.param != index)?
             .param;
-        let counts_only_this = params.iter().enumerate().all(|(other, p)| {
-            other == index
-                || [p.size_is, p.length_is]
-                    .iter()
-                    .flatten()
-                    .all(|e| e.param != count)
-        });
+        let counts_only_this = counts_only(params, count, index);
         // An `[in]` array counted by something else is not a slice.
         let length_fits = param.dir != Direction::In
             || param.length_is.is_none_or(|e| e.param == count && !e.deref);
@@ -777,6 +771,18 @@ impl Emitter<'_> {
     fn pointee_is_extern(&self, ty: &Type, name: &str) -> bool {
         matches!(self.resolved(ty), Type::Pointer { to, .. } if self.is_extern(to, name))
     }
+}
+
+/// Whether no parameter but the one at `array` names the one at `count` in
+/// its `size_is` or `length_is`, so that array's length can stand for it.
+pub(super) fn counts_only(params: &[Param], count: usize, array: usize) -> bool {
+    params.iter().enumerate().all(|(other, p)| {
+        other == array
+            || [p.size_is, p.length_is]
+                .iter()
+                .flatten()
+                .all(|e| e.param != count)
+    })
 }
 
 /// An interface the IDL only declares (`interface IFoo;`): usable as a type
